@@ -1,0 +1,23 @@
+"""Exception types the CLI turns into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """A failure the user can act on; its message is shown as one line."""
+
+    exit_code = 1
+
+
+class ConfigError(DigestError):
+    """The configuration is invalid; nothing has been written."""
+
+    exit_code = 2
+
+
+class SourceError(DigestError):
+    """One source could not be read; the run goes on with the others."""
+
+
+class ArchiveError(DigestError):
+    """The archive could not be written or is locked by another run."""
