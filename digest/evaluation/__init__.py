@@ -1,0 +1,1 @@
+"""Quality measurements: relevance and summaries against labelled sets."""
