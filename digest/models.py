@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     """Where an item came from; decides which clock counts for 'new'."""
 
     FEED = "feed"  # counts from when it was published (first run) or first seen
@@ -68,13 +68,21 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Batch:
+    """What one read of a source gave: its items, and a warning when it was only half readable."""
+
+    items: tuple[Item, ...]
+    warning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SourceReport:
     """What happened when one source was read in this run."""
 
     name: str
     ok: bool
     items: int = 0
-    error: str = ""
+    error: str = ""  # why it failed, or what was wrong with a source read despite faults
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,109 @@
+"""The one writer of the archive folder: dated edition files, the index, all written atomically."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from digest.errors import ArchiveError
+from digest.store import EditionRecord
+
+DATABASE_NAME = "digest.sqlite3"
+
+
+def edition_paths(root: Path, date: datetime, slug: str) -> tuple[Path, Path]:
+    """Unused (html, text) paths for an edition: YYYY/YYYY-MM-DD-slug, then -2, -3, ... .
+
+    A second edition on the same day gets the next number rather than replacing the first.
+    """
+    folder = root / f"{date:%Y}"
+    stem = f"{date:%Y-%m-%d}-{slug}"
+    for number in range(1, 1000):
+        name = stem if number == 1 else f"{stem}-{number}"
+        html, text = folder / f"{name}.html", folder / f"{name}.txt"
+        if not html.exists() and not text.exists():
+            return html, text
+    raise ArchiveError(f"{folder}: too many editions named {stem} on one day")
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write through a temporary file in the same folder, fsync, then rename over `path`.
+
+    Readers see the old file or the new one, never half of one; a crash leaves no partial file.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _fsync_folder(path.parent)
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_index(root: Path, env: jinja2.Environment, editions: list[EditionRecord]) -> Path:
+    """Rebuild archive/index.html listing every edition, newest first."""
+    path = root / "index.html"
+    html = env.get_template("index.html.j2").render(editions=editions)
+    write_atomic(path, html)
+    return path
+
+
+def relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+@contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold the archive's lock: one run or serve at a time may change the archive."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = (root / ".lock").open("a+")
+    except OSError as exc:
+        raise ArchiveError(f"cannot use the archive {root}: {exc.strerror or exc}") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ArchiveError(
+                f"the archive {root} is in use by {holder}; try again when it has finished"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"digest (pid {os.getpid()})")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,33 @@
+"""Where items come from: a `Source` protocol with a feed and a folder implementation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import httpx
+
+from digest.config import Config, SourceSettings
+from digest.models import Batch
+
+
+class Source(Protocol):
+    """Reads its items; raises `SourceError` with a one-line reason when it cannot."""
+
+    name: str
+    remote: bool  # needs the network; skipped by --offline
+
+    def read(self, *, client: httpx.Client, now: datetime) -> Batch: ...
+
+
+def build_sources(config: Config) -> list[Source]:
+    from digest.sources.feeds import FeedSource
+    from digest.sources.folder import FolderSource
+
+    def build(settings: SourceSettings) -> Source:
+        if settings.path is not None:
+            return FolderSource(settings.name, settings.path, config.fetch)
+        assert settings.url is not None  # the config validator guarantees one of the two
+        return FeedSource(settings.name, settings.url, config.fetch)
+
+    return [build(s) for s in config.sources]

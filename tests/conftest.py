@@ -1,0 +1,117 @@
+"""Shared fixtures: a real HTTP server on loopback, paths to ../shared, configs on disk."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+EVAL = SHARED / "eval"
+
+
+def need(path: Path) -> Path:
+    """The shared path, or skip the test saying what is missing."""
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test reads the project's shared data by path")
+    return path
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/rss+xml; charset=utf-8"
+    delay: float = 0.0
+    gzip: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 whose routes tests set; it counts requests per path."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: dict[str, int] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path
+                server.hits[path] = server.hits.get(path, 0) + 1
+                server.requests.append((path, dict(self.headers)))
+                route = server.routes.get(path, Route(b"not found", 404, "text/plain"))
+                if route.delay:
+                    time.sleep(route.delay)
+                body = gzip.compress(route.body) if route.gzip else route.body
+                try:
+                    self.send_response(route.status)
+                    self.send_header("Content-Type", route.content_type)
+                    self.send_header("Content-Length", str(len(body)))
+                    if route.gzip:
+                        self.send_header("Content-Encoding", "gzip")
+                    for key, value in route.headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test), which is the point
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def add(self, path: str, route: Route) -> str:
+        self.routes[path] = route
+        return self.url(path)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    loopback = LoopbackServer()
+    loopback.thread.start()
+    yield loopback
+    loopback.httpd.shutdown()
+    loopback.httpd.server_close()
+
+
+@pytest.fixture
+def seeds_folder(tmp_path: Path) -> Path:
+    """A copy of the shared seeds, saved 'now' (their file times are fresh)."""
+    folder = tmp_path / "saved"
+    shutil.copytree(need(SEEDS), folder)
+    return folder
+
+
+WriteConfig = Callable[[str], Path]
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> WriteConfig:
+    def write(text: str) -> Path:
+        path = tmp_path / "feeds.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

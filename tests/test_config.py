@@ -1,0 +1,101 @@
+"""A bad config gets one line naming the file, the key and what was expected; exit 2; no writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import WriteConfig
+
+from digest.config import load_config
+from digest.errors import ConfigError
+
+GOOD_SOURCE = "sources:\n  - {name: Feed, url: 'https://example.org/feed'}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("colour: blue\n" + GOOD_SOURCE, "colour: unknown key"),
+        (
+            "lookback: soon\n" + GOOD_SOURCE,
+            "lookback: expected a duration such as 30m, 2h, 7d or 1w",
+        ),
+        (
+            "sources:\n  - {name: Feed, url: 'ftp://example.org/feed'}\n",
+            "sources[0].url: expected an http://, https:// or file: feed URL",
+        ),
+        (
+            "sources:\n  - {name: Saved, path: no-such-folder}\n",
+            "sources[0].path: expected an existing folder",
+        ),
+        (
+            "sources:\n  - {name: Both, url: 'https://a.org/f', path: x}\n",
+            "sources[0]: give exactly one of 'url' (a feed) or 'path' (a folder)",
+        ),
+        (
+            "digests:\n  - {name: Weekly, publish: 'every monday'}\n" + GOOD_SOURCE,
+            "digests[0].publish: expected a cron schedule",
+        ),
+        ("timezone: Mars/Olympus\n" + GOOD_SOURCE, "timezone: expected an IANA time zone"),
+        ("summary:\n  sentences: many\n" + GOOD_SOURCE, "summary.sentences:"),
+        ("archive: [1, 2]\n" + GOOD_SOURCE, "archive:"),
+        ("sources: []\n", "sources:"),
+        ("sources:\n  - name: Feed\n   url: x\n", "not valid YAML"),
+        ("- just\n- a list\n", "expected a mapping of settings at the top level"),
+    ],
+)
+def test_config_errors_name_the_key(write_config: WriteConfig, text: str, expected: str) -> None:
+    path = write_config(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}"), message
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_cli_exits_2_with_one_line_and_writes_nothing(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config("colour: blue\n" + GOOD_SOURCE)
+    before = sorted(tmp_path.rglob("*"))
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "run", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"digest: error: {path}: colour: unknown key"
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_relative_paths_resolve_against_the_config_folder(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    (tmp_path / "clips").mkdir()
+    config = load_config(write_config("archive: out\nsources:\n  - {name: Clips, path: clips}\n"))
+    assert config.archive == tmp_path / "out"
+    assert config.sources[0].path == tmp_path / "clips"
+
+
+def test_the_shipped_feeds_yaml_loads() -> None:
+    root = Path(__file__).resolve().parent.parent
+    config = load_config(root / "feeds.yaml")
+    assert config.digest(None).file_slug == "japan-north-korea"
+    assert any(s.path for s in config.sources) and sum(bool(s.url) for s in config.sources) >= 8
+
+
+def test_unknown_digest_is_named(write_config: WriteConfig) -> None:
+    config = load_config(write_config(GOOD_SOURCE))
+    with pytest.raises(ConfigError, match="no digest named 'daily'"):
+        config.digest("daily")
