@@ -163,10 +163,10 @@ def repair_lost_lead_bytes(text: str) -> str:
             return f"{stem}’{ending}"
         return match.group(0)
 
-    text = _SJIS_NEGATION.sub(lambda m: f"{m.group(1)}’t", text)
-    text = _SJIS_POSSESSIVE.sub(possessive, text)
     text = _SJIS_OPEN.sub("“", text)
     text = _SJIS_CLOSE.sub("”", text)
+    text = _SJIS_NEGATION.sub(lambda m: f"{m.group(1)}’t", text)
+    text = _SJIS_POSSESSIVE.sub(possessive, text)
     return re.sub(r"(?<=[a-z])\|(?=[a-z])", "—", text)
 
 
@@ -319,7 +319,7 @@ def _looks_like_title(line: str) -> bool:
     )
 
 
-def split_title(article: str) -> tuple[str, str, str]:
+def split_title(article: str, heading: str = "") -> tuple[str, str, str]:
     """(title, author, body) of a plain-text article whose furniture is already gone.
 
     The title is the first title-like line among the first few; a later line that repeats it or
@@ -327,7 +327,9 @@ def split_title(article: str) -> tuple[str, str, str]:
     top are dropped from the body; the byline's name is returned as the author.
     """
     lines = [line.strip() for line in article.split("\n")]
-    title = ""
+    if heading and lines and lines[0] == heading:
+        lines = lines[1:]  # a Markdown heading is the title, however short
+    title = heading
     author = ""
     body: list[str] = []
     for position, line in enumerate(lines):
@@ -389,9 +391,12 @@ def saved_text_articles(text: str, *, markdown: bool = False) -> list[SavedArtic
     repaired = repair_lost_lead_bytes(normalize_whitespace(text))
     articles = []
     for part in split_articles(repaired, markdown=markdown):
+        heading = ""
         if markdown:
+            first = part.lstrip().split("\n", 1)[0]
+            heading = _strip_markdown(first).strip() if first.startswith("#") else ""
             part = _strip_markdown(part)
-        title, author, body = split_title(strip_furniture(part))
+        title, author, body = split_title(strip_furniture(part), heading)
         if body:
             articles.append(SavedArticle(title, author, body, find_date(part)))
     return articles
