@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import lru_cache
 from itertools import combinations
 
@@ -93,16 +93,16 @@ class GroupingSettings(BaseModel):
 
 # --------------------------------------------------------------------------- text features
 
-_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be been before being
+_STOPWORD_TEXT = """
+    a about above after again against all also am an and any are as at be been before being
     below between both but by can could did do does doing down during each few for from further
     had has have having he her here hers him his how i if in into is it its itself just me more
     most my no nor not now of off on once only or other our out over own same she should so some
     such than that the their them then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yours
     says said say told tells tell according new news report reports reported reuters ap afp
-    yonhap kcna update updates photo via continue reading""".split()
-)
+    yonhap kcna update updates photo via continue reading"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _ORDINALS = {
     "first": "1",
@@ -142,11 +142,11 @@ def _alias(m: re.Match[str]) -> str:
 
 # Headline words that announce an event instead of reporting it: a notice of a launch and the
 # launch itself are two events, however alike their wording.
-_PROSPECTIVE = frozenset(
-    """could will would may might plan plans planned planning set notifies notified notify
+_PROSPECTIVE_TEXT = """
+    could will would may might plan plans planned planning set notifies notified notify
     possible possibly likely expected expects prepares preparing prepare ready readies hints
-    hint mulls considers upcoming soon""".split()
-)
+    hint mulls considers upcoming soon"""
+_PROSPECTIVE = frozenset(_PROSPECTIVE_TEXT.split())
 # Newsroom synonyms, applied after stemming.
 _SYNONYMS = {"fir": "launch", "icbm": "missil", "alarm": "alert"}
 _LEAD_TOKENS = 40  # how much of the text counts as its lead for the numbers check
