@@ -27,7 +27,7 @@ from digest.stories import GroupingSettings, group_items
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 OUTLETS = [f"outlet-{i:02d}" for i in range(40)]
-FILLERS = ["reportedly", "on Tuesday", "officials said", "according to sources", "meanwhile"]
+FILLERS = ["reportedly", "officials said", "according to sources", "meanwhile", "it said"]
 
 
 def load_bases(shared: Path) -> list[tuple[str, str]]:

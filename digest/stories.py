@@ -193,7 +193,13 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+_WEEKDAYS = {
+    d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())
+}
+
+
 def _number(tok: str) -> str | None:
+    """The number or ordinal a token names, if any: these tell events apart."""
     if tok in _ORDINALS:
         return _ORDINALS[tok]
     m = _ORDINAL_DIGITS.fullmatch(tok)
@@ -209,6 +215,7 @@ class _Features:
     terms: dict[str, float]  # stem -> weight before IDF (title counts double)
     title_terms: frozenset[str]
     numbers: frozenset[str]
+    weekdays: frozenset[int]
     prospective: bool
 
 
@@ -237,8 +244,20 @@ def _features(s: ScoredItem) -> _Features:
         if tok not in _STOPWORDS and len(tok) > 1:
             terms[_stem(tok)] += 1.0
     numbers = frozenset(n for n in map(_number, title + body[:_LEAD_TOKENS]) if n is not None)
+    weekdays = frozenset(_WEEKDAYS[t] for t in title + body[:_LEAD_TOKENS] if t in _WEEKDAYS)
     prospective = not _PROSPECTIVE.isdisjoint(title)
-    return _Features(_when(s), shingles, dict(terms), frozenset(title_terms), numbers, prospective)
+    return _Features(
+        _when(s), shingles, dict(terms), frozenset(title_terms), numbers, weekdays, prospective
+    )
+
+
+def _disagree(a: _Features, b: _Features) -> bool:
+    """Numbers with nothing in common, or weekdays more than a day apart (time zones)."""
+    if a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers):
+        return True
+    if a.weekdays and b.weekdays:
+        return all(min((x - y) % 7, (y - x) % 7) > 1 for x in a.weekdays for y in b.weekdays)
+    return False
 
 
 # --------------------------------------------------------------------------- pair decisions
@@ -294,9 +313,7 @@ class _Scorer:
         if gap > max(s.max_gap_hours, s.duplicate_gap_hours):
             return 0.0
         content = _cosine(self.vectors[i], self.vectors[j])
-        if gap <= s.max_gap_hours and not (
-            a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers)
-        ):
+        if gap <= s.max_gap_hours and not _disagree(a, b):
             if content >= s.strong_similarity:
                 return content
             if content >= s.content_similarity and a.prospective == b.prospective:
@@ -344,7 +361,9 @@ def group_items(items: Sequence[ScoredItem], settings: GroupingSettings) -> list
     Every item ends in exactly one group. Groups are ordered by size, then by the lead's
     relevance, then by the lead's time. The result depends only on the items and settings.
     """
-    feats = [_features(s) for s in items]
+    # Work in a canonical order so the result does not depend on the input order.
+    ordered = sorted(items, key=lambda s: (s.item.id, _when(s), s.item.source, s.item.title))
+    feats = [_features(s) for s in ordered]
     scorer = _Scorer(feats, settings)
     edges = []
     for i, j in _candidates(scorer, settings):
@@ -354,8 +373,8 @@ def group_items(items: Sequence[ScoredItem], settings: GroupingSettings) -> list
     edges.sort()
 
     # Complete linkage: merge two groups only when every cross pair is linked.
-    group_of = list(range(len(items)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    group_of = list(range(len(ordered)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
     for _, i, j in edges:
         gi, gj = group_of[i], group_of[j]
         if gi == gj:
@@ -367,6 +386,6 @@ def group_items(items: Sequence[ScoredItem], settings: GroupingSettings) -> list
                 group_of[m] = gi
             members[gi].extend(members.pop(gj))
 
-    groups = [sorted((items[m] for m in ms), key=_lead_key) for ms in members.values()]
-    groups.sort(key=lambda g: (-len(g), *_lead_key(g[0])[:1], _when(g[0]), g[0].item.id))
+    groups = [sorted((ordered[m] for m in ms), key=_lead_key) for ms in members.values()]
+    groups.sort(key=lambda g: (-len(g), -g[0].relevance.score, _when(g[0]), g[0].item.id))
     return groups
