@@ -315,15 +315,19 @@ class _Scorer:
         gap = abs(a.when - b.when)
         if gap > max(s.max_gap_hours, s.duplicate_gap_hours):
             return 0.0
+        if _disagree(a, b):  # a second launch is not a third, Tuesday is not Friday
+            return 0.0
         content = _cosine(self.vectors[i], self.vectors[j])
-        if gap <= s.max_gap_hours and not _disagree(a, b):
+        # A notice of an event and the event itself differ in little but tense: only a copy
+        # of one report may join an announcement to an occurrence.
+        if gap <= s.max_gap_hours and a.prospective == b.prospective:
             if content >= s.strong_similarity:
                 return content
-            if content >= s.content_similarity and a.prospective == b.prospective:
+            if content >= s.content_similarity:
                 title = _cosine(self.title_vectors[i], self.title_vectors[j])
                 if title >= s.title_similarity:
                     return content
-        # Copies of one report may be further apart and may differ in a number (an update).
+        # Copies of one report may be further apart (wire copy reposted during the week).
         if content >= _COPY_FLOOR and gap <= s.duplicate_gap_hours:
             copy = _jaccard(a.shingles, b.shingles)
             if copy >= s.duplicate_similarity:
