@@ -9,7 +9,8 @@ event from the reader, so every rule errs towards keeping items apart:
   every pair, so 10,000 items group in seconds;
 - a pair is linked only inside a publication-time window, only when it passes a text or
   title-and-content similarity test, and never when the numbers in the two headlines and leads
-  disagree (a "second" launch is not a "third", 2011 is not 2012);
+  disagree (a "second" launch is not a "third", 2011 is not 2012), and a headline announcing an
+  event ("plans to launch") never joins one reporting it unless the texts are copies;
 - groups are formed by complete linkage: an item joins a group only if it is linked to every
   item already in it, so one weak link cannot chain two events together.
 """
