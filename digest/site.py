@@ -7,6 +7,7 @@ to text. The same store always gives the same bytes, so a rebuild changes only w
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -127,8 +128,8 @@ def _neighbours(
 def _nav(here: EditionRecord, there: Archived | None) -> NavLink | None:
     if there is None:
         return None
-    depth = here.html_path.count("/")
-    return NavLink("../" * depth + there.record.html_path, _day(there.record.date))
+    href = posixpath.relpath(there.record.html_path, posixpath.dirname(here.html_path) or ".")
+    return NavLink(href, _day(there.record.date))
 
 
 def _day(iso_date: str) -> str:
