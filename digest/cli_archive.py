@@ -80,6 +80,10 @@ class ArchiveHandler(SimpleHTTPRequestHandler):
         if any(p.startswith(".") for p in parts) or parts[-1].startswith(archive.DATABASE_NAME):
             self.send_error(404, "File not found")
             return None
+        if parts == ["", "favicon.ico"] and not Path(self.translate_path(self.path)).exists():
+            self.send_response(204)  # browsers ask for it unprompted; say "none" without an error
+            self.end_headers()
+            return None
         return super().send_head()
 
     def log_message(self, format: str, *args: Any) -> None:
