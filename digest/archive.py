@@ -6,7 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -16,17 +16,21 @@ from digest.errors import ArchiveError
 DATABASE_NAME = "digest.sqlite3"
 
 
-def edition_paths(root: Path, date: datetime, slug: str) -> tuple[Path, Path]:
+def edition_paths(
+    root: Path, date: datetime, slug: str, taken: Container[str] = ()
+) -> tuple[Path, Path]:
     """Unused (html, text) paths for an edition: YYYY/YYYY-MM-DD-slug, then -2, -3, ... .
 
     A second edition on the same day gets the next number rather than replacing the first.
+    `taken` holds archive-relative paths already recorded (whose files may be missing).
     """
     folder = root / f"{date:%Y}"
     stem = f"{date:%Y-%m-%d}-{slug}"
     for number in range(1, 1000):
         name = stem if number == 1 else f"{stem}-{number}"
         html, text = folder / f"{name}.html", folder / f"{name}.txt"
-        if not html.exists() and not text.exists():
+        recorded = relative(root, html) in taken or relative(root, text) in taken
+        if not html.exists() and not text.exists() and not recorded:
             return html, text
     raise ArchiveError(f"{folder}: too many editions named {stem} on one day")
 

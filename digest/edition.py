@@ -186,7 +186,8 @@ def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ..
     previous edition's page (now with a "next" link), the index, feed and search index follow.
     """
     root = config.archive
-    html_path, text_path = archive.edition_paths(root, edition.date, edition.slug)
+    recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
+    html_path, text_path = archive.edition_paths(root, edition.date, edition.slug, recorded)
     record = EditionRecord(
         id=0,
         digest=edition.digest,

@@ -309,3 +309,12 @@ def test_migrating_an_older_store_indexes_its_items(tmp_path: Path) -> None:
     store = Store.open(path)
     assert [h.item.id for h in search(store, "remains", SearchFilters())] == ["feed:9"]
     store.close()
+
+
+def test_a_recorded_edition_whose_files_were_lost_keeps_its_name(archive_copy: Path) -> None:
+    (archive_copy / PAGES[0]).unlink()
+    (archive_copy / PAGES[0]).with_suffix(".txt").unlink()
+    html, _ = archive.edition_paths(
+        archive_copy, datetime(2027, 1, 4, tzinfo=UTC), "japan-north-korea", {PAGES[0]}
+    )
+    assert html.name == "2027-01-04-japan-north-korea-2.html"
