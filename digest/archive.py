@@ -1,34 +1,36 @@
-"""The one writer of the archive folder: dated edition files, the index, all written atomically."""
+"""The one writer of the archive folder: dated edition files, the index, the feed and the search
+page, all written atomically."""
 
 from __future__ import annotations
 
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import jinja2
-
 from digest.errors import ArchiveError
-from digest.store import EditionRecord
 
 DATABASE_NAME = "digest.sqlite3"
 
 
-def edition_paths(root: Path, date: datetime, slug: str) -> tuple[Path, Path]:
+def edition_paths(
+    root: Path, date: datetime, slug: str, taken: Container[str] = ()
+) -> tuple[Path, Path]:
     """Unused (html, text) paths for an edition: YYYY/YYYY-MM-DD-slug, then -2, -3, ... .
 
     A second edition on the same day gets the next number rather than replacing the first.
+    `taken` holds archive-relative paths already recorded (whose files may be missing).
     """
     folder = root / f"{date:%Y}"
     stem = f"{date:%Y-%m-%d}-{slug}"
     for number in range(1, 1000):
         name = stem if number == 1 else f"{stem}-{number}"
         html, text = folder / f"{name}.html", folder / f"{name}.txt"
-        if not html.exists() and not text.exists():
+        recorded = relative(root, html) in taken or relative(root, text) in taken
+        if not html.exists() and not text.exists() and not recorded:
             return html, text
     raise ArchiveError(f"{folder}: too many editions named {stem} on one day")
 
@@ -68,12 +70,28 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_index(root: Path, env: jinja2.Environment, editions: list[EditionRecord]) -> Path:
-    """Rebuild archive/index.html listing every edition, newest first."""
-    path = root / "index.html"
-    html = env.get_template("index.html.j2").render(editions=editions)
-    write_atomic(path, html)
-    return path
+def write_site(root: Path, files: Mapping[str, str]) -> tuple[Path, ...]:
+    """Write each archive-relative path whose content differs from what is on disk.
+
+    Unchanged files are left alone (same bytes, same time), so a rebuild that changes nothing
+    writes nothing. Returns the paths written. Paths must stay inside the archive.
+    """
+    written = []
+    base = root.resolve()
+    for name, content in sorted(files.items()):
+        path = root / name
+        if base not in (root / name).resolve().parents:
+            raise ArchiveError(f"refusing to write {name}: outside the archive {root}")
+        try:
+            if path.read_bytes() == content.encode("utf-8"):
+                continue
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from None
+        write_atomic(path, content)
+        written.append(path)
+    return tuple(written)
 
 
 def relative(root: Path, path: Path) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from digest import __version__, archive
+from digest.cli_archive import archive_command
+from digest.cli_search import search_command
 from digest.config import DEFAULT_CONFIG, Config, load_config
 from digest.durations import parse_duration
 from digest.edition import Progress, RunResult, run_edition
@@ -66,6 +68,10 @@ def cli(verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+
+
+cli.add_command(archive_command)
+cli.add_command(search_command)
 
 
 @cli.command()

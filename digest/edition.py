@@ -15,13 +15,14 @@ from pathlib import Path
 
 import httpx
 
-from digest import archive
+from digest import archive, codec
 from digest.config import Config, DigestSettings
 from digest.errors import DigestError
 from digest.models import Edition, ScoredItem, SourceReport, Story, Tally
 from digest.relevance import on_topic_text, score_item
-from digest.render import edition_page, make_environment, render_edition
+from digest.render import make_environment
 from digest.sections import assign_section, week_in_brief
+from digest.site import build_site
 from digest.sources import Source
 from digest.store import EditionRecord, Store
 from digest.stories import group_items
@@ -179,13 +180,14 @@ def run_edition(
 
 
 def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ...]:
-    """Write the edition's files, record it with its items, then rebuild the index."""
+    """Record the edition with its items and content, then write it and refresh the archive.
+
+    The new page is rendered from the stored content, exactly as `rebuild` would render it; the
+    previous edition's page (now with a "next" link), the index, feed and search index follow.
+    """
     root = config.archive
-    env = make_environment(_user_templates(config))
-    html, text = render_edition(env, edition_page(edition))
-    html_path, text_path = archive.edition_paths(root, edition.date, edition.slug)
-    archive.write_atomic(text_path, text)
-    archive.write_atomic(html_path, html)
+    recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
+    html_path, text_path = archive.edition_paths(root, edition.date, edition.slug, recorded)
     record = EditionRecord(
         id=0,
         digest=edition.digest,
@@ -199,9 +201,18 @@ def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ..
         headlines=tuple(s.lead.item.title for s in edition.stories[:5]),
     )
     items = [scored for story in edition.stories for scored in story.items]
-    store.record_edition(record, items)
-    index = archive.write_index(root, env, store.editions())
-    return (html_path, text_path, index)
+    content = codec.dumps(edition, archive_root=root.resolve().as_posix())
+    store.record_edition(record, items, content)
+    rebuild(config=config, store=store)
+    return (html_path, text_path, root / "index.html")
+
+
+def rebuild(*, config: Config, store: Store) -> tuple[Path, ...]:
+    """Re-render every stored edition, the index, the feed and the search page; return what
+    changed on disk (nothing, when neither the store nor the templates changed)."""
+    env = make_environment(_user_templates(config))
+    files = build_site(env, store.editions(), store.edition_contents(), zone=config.zone)
+    return archive.write_site(config.archive, files)
 
 
 def _user_templates(config: Config) -> Path | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import jinja2
 
@@ -20,15 +21,50 @@ SAFE_SCHEMES = frozenset({"http", "https", "file"})
 
 
 @dataclass(frozen=True, slots=True)
+class NavLink:
+    href: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class EditionPage:
-    """What the edition templates receive: the edition and where its neighbours are."""
+    """What the edition templates receive: the edition and where its neighbours are.
+
+    `page_path` is the page's path inside the archive (`2026/2026-11-23-slug.html`) and
+    `archive_root` the archive's absolute path when the edition was made: saved articles under it
+    are linked relative to the page, so the archive can move. Every href is relative.
+    """
 
     edition: Edition
     title: str
     date_label: str
     period_label: str
     sections: tuple[tuple[str, tuple[Story, ...]], ...]
+    page_path: str = ""
+    archive_root: str = ""
+    previous: NavLink | None = None  # the previous edition of the same digest
+    next: NavLink | None = None
     index_href: str = "../index.html"
+    search_href: str = "../search.html"
+    feed_href: str = "../feed.xml"
+
+    def href(self, url: str) -> str:
+        """A link a reader can follow from this page: safe scheme, relative inside the archive."""
+        safe = safe_url(url)
+        return self.portable(safe) if safe else ""
+
+    def portable(self, url: str) -> str:
+        """`url` relative to this page when it is a file:// URI under the archive, else as is."""
+        parsed = urlparse(url)
+        if parsed.scheme != "file" or not self.archive_root or not self.page_path:
+            return url
+        root = self.archive_root.rstrip("/") + "/"
+        path = unquote(parsed.path)
+        if not path.startswith(root):
+            return url
+        here = posixpath.dirname(root + self.page_path)
+        relative = quote(posixpath.relpath(path, here), safe="/")
+        return relative + (f"#{parsed.fragment}" if parsed.fragment else "")
 
 
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
@@ -73,7 +109,14 @@ def wrap72(text: str, indent: str = "", first: str | None = None) -> str:
     )
 
 
-def edition_page(edition: Edition) -> EditionPage:
+def edition_page(
+    edition: Edition,
+    *,
+    page_path: str = "",
+    archive_root: str = "",
+    previous: NavLink | None = None,
+    next: NavLink | None = None,
+) -> EditionPage:
     by_section: dict[str, list[Story]] = {name: [] for name in edition.sections}
     for story in edition.stories:
         by_section.setdefault(story.section, []).append(story)
@@ -87,7 +130,22 @@ def edition_page(edition: Edition) -> EditionPage:
         date_label=f"{edition.date:%A %-d %B %Y}",
         period_label=f"{since:%-d %b %Y} – {until:%-d %b %Y}",
         sections=tuple((name, tuple(stories)) for name, stories in by_section.items() if stories),
+        page_path=page_path,
+        archive_root=archive_root,
+        previous=previous,
+        next=next,
+        **_up_links(page_path),
     )
+
+
+def _up_links(page_path: str) -> dict[str, str]:
+    """Links from a page at `page_path` to the archive's index, search page and feed."""
+    up = "../" * (page_path.count("/") if page_path else 1)
+    return {
+        "index_href": f"{up}index.html",
+        "search_href": f"{up}search.html",
+        "feed_href": f"{up}feed.xml",
+    }
 
 
 def render_edition(env: jinja2.Environment, page: EditionPage) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from digest.models import Item, Origin, ScoredItem
@@ -53,6 +53,45 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (digest, item_id)
     );
     """,
+    # 2: the edition as JSON, so `digest archive rebuild` can re-render it (NULL for editions made
+    # before); and full-text search over every item. The FTS table is contentless, keyed by
+    # search_rows.rowid (an explicit INTEGER PRIMARY KEY, so VACUUM cannot renumber it), and kept
+    # in step with `items` by triggers.
+    """
+    ALTER TABLE editions ADD COLUMN content TEXT;
+    CREATE TABLE search_rows (
+        rowid INTEGER PRIMARY KEY,
+        item_id TEXT NOT NULL UNIQUE REFERENCES items(id) ON DELETE CASCADE
+    );
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, text, source, content='', tokenize='porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO items_fts(items_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)');
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_rows (item_id) VALUES (new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE item_id = old.id;
+        DELETE FROM search_rows WHERE item_id = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE OF id, title, text, source ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE item_id = old.id;
+        DELETE FROM search_rows WHERE item_id = old.id;
+        INSERT INTO search_rows (item_id) VALUES (new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    INSERT INTO search_rows (item_id) SELECT id FROM items ORDER BY first_seen, id;
+    INSERT INTO items_fts (rowid, title, text, source)
+        SELECT search_rows.rowid, items.title, items.text, items.source
+        FROM search_rows JOIN items ON items.id = search_rows.item_id;
+    """,
 )
 
 
@@ -68,6 +107,24 @@ class EditionRecord:
     text_path: str
     stories: int
     headlines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Narrowing of a search: dates are inclusive days of the item's publication (else saving)."""
+
+    since: date | None = None
+    until: date | None = None
+    digest: str | None = None  # only items that appeared in an edition of this digest
+    source: str | None = None  # only items from this source (case-insensitive)
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    item: Item
+    rank: float  # FTS5 BM25: lower is better
+    editions: tuple[EditionRecord, ...]  # the editions it appeared in, oldest first
 
 
 def _iso(moment: datetime) -> str:
@@ -151,13 +208,13 @@ class Store:
             for i in items
         ]
         with self.transaction() as db:
-            before = db.total_changes
-            db.executemany(
+            # rowcount, not total_changes: the search triggers' own rows must not count.
+            cursor = db.executemany(
                 "INSERT OR IGNORE INTO items (id, source, origin, title, link, text, author,"
                 " published, seen_at, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            return db.total_changes - before
+            return max(cursor.rowcount, 0)
 
     def candidates(
         self, digest: str, *, now: datetime, lookback: timedelta, since: timedelta | None
@@ -192,12 +249,13 @@ class Store:
         self,
         record: EditionRecord,
         items: Sequence[ScoredItem],
+        content: str | None = None,
     ) -> int:
-        """Record an edition and the items it took, in one transaction."""
+        """Record an edition, the items it took and its `content` (JSON), in one transaction."""
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO editions (digest, slug, date, since, until, html_path, text_path,"
-                " stories, headlines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stories, headlines, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.digest,
                     record.slug,
@@ -208,6 +266,7 @@ class Store:
                     record.text_path,
                     record.stories,
                     json.dumps(list(record.headlines), ensure_ascii=False),
+                    content,
                 ),
             )
             edition_id = int(cursor.lastrowid or 0)
@@ -238,6 +297,68 @@ class Store:
         """Every edition, newest first."""
         rows = self.db.execute("SELECT * FROM editions ORDER BY until DESC, id DESC")
         return [_edition(row) for row in rows]
+
+    def edition_contents(self) -> dict[int, str]:
+        """The stored JSON of every edition that has it, by edition id."""
+        rows = self.db.execute("SELECT id, content FROM editions WHERE content IS NOT NULL")
+        return {int(row["id"]): str(row["content"]) for row in rows}
+
+    # --- search -----------------------------------------------------------------------------
+
+    def search(self, match: str, filters: SearchFilters) -> list[SearchHit]:
+        """Items matching the FTS5 expression `match`, best first (BM25, titles weigh most).
+
+        Raises sqlite3.OperationalError when FTS5 refuses the expression.
+        """
+        where = ["items_fts MATCH ?"]
+        params: list[str | int] = [match]
+        date = "substr(COALESCE(items.published, items.seen_at), 1, 10)"
+        if filters.since is not None:
+            where.append(f"{date} >= ?")
+            params.append(filters.since.isoformat())
+        if filters.until is not None:
+            where.append(f"{date} <= ?")
+            params.append(filters.until.isoformat())
+        if filters.source is not None:
+            where.append("items.source = ? COLLATE NOCASE")
+            params.append(filters.source)
+        if filters.digest is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM edition_items JOIN editions"
+                " ON editions.id = edition_items.edition_id"
+                " WHERE edition_items.item_id = items.id AND (editions.digest = ?"
+                " OR editions.slug = ?))"
+            )
+            params.extend([filters.digest, filters.digest])
+        rows = self.db.execute(
+            "SELECT items.*, items_fts.rank AS rank FROM items_fts"
+            " JOIN search_rows ON search_rows.rowid = items_fts.rowid"
+            " JOIN items ON items.id = search_rows.item_id"
+            f" WHERE {' AND '.join(where)} ORDER BY items_fts.rank LIMIT ?",
+            [*params, filters.limit],
+        ).fetchall()
+        appeared = self._appearances([row["id"] for row in rows])
+        return [
+            SearchHit(
+                item=_item(row), rank=float(row["rank"]), editions=appeared.get(row["id"], ())
+            )
+            for row in rows
+        ]
+
+    def _appearances(self, item_ids: Sequence[str]) -> dict[str, tuple[EditionRecord, ...]]:
+        found: dict[str, list[EditionRecord]] = {}
+        if not item_ids:
+            return {}
+        marks = ", ".join("?" for _ in item_ids)
+        rows = self.db.execute(
+            "SELECT edition_items.item_id AS item_id, editions.* FROM edition_items"
+            " JOIN editions ON editions.id = edition_items.edition_id"
+            f" WHERE edition_items.item_id IN ({marks}) ORDER BY editions.until, editions.id",
+            list(item_ids),
+        )
+        for row in rows:
+            found.setdefault(row["item_id"], []).append(_edition(row))
+        return {key: tuple(value) for key, value in found.items()}
 
 
 def _item(row: sqlite3.Row) -> Item:

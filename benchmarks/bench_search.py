@@ -1,0 +1,120 @@
+"""Median `digest search` query time over 100,000 synthetic items.
+
+    PYTHONPATH=. python benchmarks/bench_search.py [--items 100000] [--repeat 15]
+
+Items go in through Store.add_items, so the FTS triggers index them as in real use; the store
+is a real SQLite file in a temporary folder. Prints the time to load and, for each query, the
+median over the repeats; the last line is the median over all queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from digest.models import Item, Origin
+from digest.search import search
+from digest.store import SearchFilters, Store
+
+# Word frequencies: each common word is in about 7 items of 10, each topical one in about 2 of
+# 10 (a digest's archive is all on one topic), the filler words are rare.
+COMMON = tuple(
+    str.split(
+        "japan north korea pyongyang tokyo government minister talks said officials foreign"
+        " ministry statement week meeting security issue summit envoy relations"
+    )
+)
+TOPICAL = tuple(
+    str.split(
+        "abduction abductees missile ballistic sanctions remains burial chongryon red cross"
+        " launch hokkaido eez families repatriation nuclear diplomats ulaanbaatar shenyang"
+    )
+)
+FILLER = [f"word{n}" for n in range(5000)]
+SOURCES = ("Wire", "NK News", "Yonhap", "Japan Times", "Clippings")
+
+QUERIES: tuple[tuple[str, SearchFilters], ...] = (
+    ("abduction", SearchFilters()),
+    ("japan", SearchFilters()),
+    ('"red cross" remains', SearchFilters()),
+    ("abduct*", SearchFilters()),
+    ("missile OR sanctions", SearchFilters()),
+    ("word4242", SearchFilters()),
+    ("summit envoy", SearchFilters(since=date(2012, 1, 1), until=date(2012, 12, 31))),
+    ("sanctions", SearchFilters(source="Yonhap")),
+)
+
+
+def synthetic(count: int, seed: int = 4) -> list[Item]:
+    rng = random.Random(seed)
+    start = datetime(2005, 1, 1, tzinfo=UTC)
+    items = []
+    for number in range(count):
+
+        def words(n: int) -> str:
+            return " ".join(
+                rng.choice(COMMON)
+                if r < 0.5
+                else rng.choice(TOPICAL)
+                if r < 0.6
+                else rng.choice(FILLER)
+                for r in (rng.random() for _ in range(n))
+            )
+
+        when = start + timedelta(minutes=rng.randrange(20 * 365 * 24 * 60))
+        items.append(
+            Item(
+                id=f"bench:{number}",
+                source=rng.choice(SOURCES),
+                origin=Origin.FEED,
+                title=words(9).capitalize(),
+                link=f"http://news.invalid/{number}",
+                text=words(rng.randrange(80, 250)),
+                seen_at=when,
+                published=when,
+            )
+        )
+    return items
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "bench.sqlite3")
+        items = synthetic(args.items)
+        began = time.perf_counter()
+        for offset in range(0, len(items), 5000):
+            store.add_items(items[offset : offset + 5000], datetime.now(UTC))
+        print(
+            f"stored and indexed {store.count_items()} items in {time.perf_counter() - began:.1f} s"
+        )
+        medians = []
+        for query, filters in QUERIES:
+            search(store, query, filters)  # warm the page cache
+            times = []
+            for _ in range(args.repeat):
+                began = time.perf_counter()
+                hits = search(store, query, filters)
+                times.append(time.perf_counter() - began)
+            median = statistics.median(times) * 1000
+            medians.append(median)
+            print(f"{median:8.2f} ms  {len(hits):3d} hits  {query!r} {_describe(filters)}")
+        print(f"median query time over {args.items} items: {statistics.median(medians):.2f} ms")
+        store.close()
+
+
+def _describe(filters: SearchFilters) -> str:
+    parts = [f"{k}={v}" for k in ("since", "until", "source") if (v := getattr(filters, k))]
+    return " ".join(parts)
+
+
+if __name__ == "__main__":
+    main()

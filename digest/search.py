@@ -1,0 +1,78 @@
+"""Searching every stored item: a forgiving query language translated to SQLite FTS5.
+
+Words match anywhere (stemmed: `abduction` finds `abductions`), `"two words"` is a phrase,
+`abduct*` a prefix, `AND`/`OR`/`NOT` and parentheses combine terms; all words must match by
+default. Anything else a user types (hyphens, apostrophes, colons) is taken as text, never as
+FTS5 syntax, so only unbalanced quotes or misplaced operators are errors.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from digest.errors import DigestError
+from digest.store import SearchFilters, SearchHit, Store
+
+OPERATORS = frozenset({"AND", "OR", "NOT"})
+_TOKEN = re.compile(r'\s*(?:(")|(\()|(\))|([^\s()"]+))')
+
+
+class SearchError(DigestError):
+    """The query cannot be understood; nothing was searched."""
+
+    exit_code = 2
+
+
+def to_fts(query: str) -> str:
+    """The FTS5 MATCH expression for a user's query; SearchError when it is malformed."""
+    parts: list[str] = []
+    position = 0
+    text = query.strip()
+    if not text:
+        raise SearchError("empty query: give one or more words to search for")
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:  # only trailing spaces remain
+            break
+        quote, opening, closing, word = match.groups()
+        position = match.end()
+        if quote:
+            end = text.find('"', position)
+            if end == -1:
+                raise SearchError(f"unbalanced quote in {query!r}: close the phrase with '\"'")
+            phrase = text[position:end]
+            position = end + 1
+            prefix = text[position : position + 1] == "*"
+            position += prefix
+            if phrase.strip():
+                parts.append(_quoted(phrase) + ("*" if prefix else ""))
+        elif opening or closing:
+            parts.append(opening or closing)
+        elif word in OPERATORS:
+            parts.append(word)
+        elif word.endswith("*") and word.strip("*"):
+            parts.append(_quoted(word.rstrip("*")) + "*")
+        elif word.strip("*"):
+            parts.append(_quoted(word))
+    if not parts:
+        raise SearchError(f"nothing to search for in {query!r}")
+    return " ".join(parts)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def search(store: Store, query: str, filters: SearchFilters) -> list[SearchHit]:
+    """Matching items, best first; SearchError for a query FTS5 refuses."""
+    expression = to_fts(query)
+    try:
+        return store.search(expression, filters)
+    except sqlite3.OperationalError as exc:
+        message = str(exc)
+        if "fts5" in message or "syntax" in message or "malformed" in message:
+            raise SearchError(
+                f"cannot search for {query!r}: check quotes, parentheses and AND/OR/NOT"
+            ) from None
+        raise

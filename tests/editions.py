@@ -1,0 +1,100 @@
+"""Three editions on three dates, made in-process with a set clock, for the archive tests."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from digest import archive
+from digest.config import load_config
+from digest.edition import run_edition
+from digest.sources import build_sources
+from digest.sources.http import make_client
+from digest.store import Store
+
+DATES = (
+    datetime(2026, 10, 26, 0, 0, tzinfo=UTC),
+    datetime(2026, 11, 9, 0, 0, tzinfo=UTC),
+    datetime(2027, 1, 4, 0, 0, tzinfo=UTC),
+)
+
+HOSTILE_TITLE = "Abduction families </script><script>alert(1)</script> meet envoy"
+
+ARTICLES: tuple[tuple[tuple[str, str], ...], ...] = (
+    (
+        (
+            "abduction-talks.txt",
+            "Japan and North Korea hold abduction talks in Ulaanbaatar\n\n"
+            "Japanese and North Korean diplomats met in Ulaanbaatar on Tuesday for talks on the "
+            "abduction of Japanese citizens by North Korea, the Japanese Foreign Ministry said.\n\n"
+            "Japan pressed Pyongyang to reinvestigate the fate of the abductees, and the North "
+            "Korean side agreed to consider a new inquiry, according to officials in Tokyo.\n",
+        ),
+    ),
+    (
+        (
+            "missile.txt",
+            "North Korean missile flies over northern Japan\n\n"
+            "North Korea launched an intermediate-range ballistic missile that flew over "
+            "northern Japan on Thursday, prompting evacuation alerts in Hokkaido and Aomori.\n\n"
+            "Japan's prime minister condemned the launch and said Tokyo had protested to "
+            "Pyongyang through its embassy in Beijing.\n",
+        ),
+        (
+            "hostile.txt",
+            f"{HOSTILE_TITLE}\n\n"
+            "Families of Japanese citizens abducted by North Korea met the government's envoy "
+            "in Tokyo on Wednesday and urged a summit with Pyongyang on the abduction issue.\n\n"
+            "The envoy said Japan would press North Korea for the return of all abductees.\n",
+        ),
+    ),
+    (
+        (
+            "remains.txt",
+            "Japan and North Korea Red Cross officials meet on wartime remains\n\n"
+            "Red Cross officials from Japan and North Korea met in Shenyang to discuss the "
+            "remains of Japanese who died in the north of the Korean Peninsula at the end of "
+            "World War II, the Japanese Red Cross Society said.\n\n"
+            "The talks also touched on visits to burial sites by relatives from Japan, and "
+            "Tokyo raised the abduction issue with the North Korean side.\n",
+        ),
+    ),
+)
+
+
+def make_three_editions(folder: Path) -> Path:
+    """A config in `folder` whose archive holds three editions; returns the archive path.
+
+    The saved articles live in archive/clippings, as in the default configuration, so links to
+    them are inside the archive.
+    """
+    clippings = folder / "archive" / "clippings"
+    clippings.mkdir(parents=True)
+    config_path = folder / "feeds.yaml"
+    config_path.write_text(
+        "timezone: Asia/Tokyo\n"
+        "digests:\n  - {name: Japan–North Korea Weekly, slug: japan-north-korea}\n"
+        "sources:\n  - {name: Clippings, path: archive/clippings}\n",
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    store = Store.open(config.archive / archive.DATABASE_NAME)
+    try:
+        with make_client(config.fetch) as client:
+            for now, articles in zip(DATES, ARTICLES, strict=True):
+                for name, text in articles:
+                    path = clippings / name
+                    path.write_text(text, encoding="utf-8")
+                    saved = (now - timedelta(days=1)).timestamp()
+                    os.utime(path, (saved, saved))
+                run_edition(
+                    config=config,
+                    sources=build_sources(config),
+                    store=store,
+                    client=client,
+                    now=now,
+                )
+    finally:
+        store.close()
+    return config.archive
