@@ -54,7 +54,9 @@ def build_feeds(count: int) -> list[bytes]:
         for index in range(entries):
             block = blocks[index % len(blocks)]
             mark = f"f{number}e{index}".encode()
-            block = _IDS.sub(lambda m, k=mark: m.group(1) + m.group(3) + b"#" + k + m.group(4), block)
+            block = _IDS.sub(
+                lambda m, k=mark: m.group(1) + m.group(3) + b"#" + k + m.group(4), block
+            )
             block = block.replace(b"</title>", b" " + mark + b"</title>", 1)
             body.append(block)
         feeds.append(head + b"".join(body) + tail)
