@@ -195,3 +195,6 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+
+
+import digest.cli_sources  # noqa: E402, F401  (registers `digest sources`)

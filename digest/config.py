@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import urlparse
+from typing import Annotated, Any, Literal
+from urllib.parse import quote_plus, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -51,7 +51,16 @@ class SourceSettings(_Strict):
     name: str = Field(min_length=1, description="the outlet's name, shown beside its items")
     url: str | None = Field(default=None, description="http(s):// or file: URL of an RSS/Atom feed")
     path: Path | None = Field(default=None, description="folder of saved .txt/.html/.md articles")
-    full_text: bool = Field(default=False, description="fetch each entry's page for its full text")
+    full_text: bool | None = Field(
+        default=None,
+        description="fetch each entry's page for its full text (default: when entries are teasers)",
+    )
+    search: str | None = Field(default=None, description="a news-search query instead of a url")
+    engine: Literal["google-news", "bing-news"] = Field(
+        default="google-news", description="the news search a `search` source asks"
+    )
+    user_agent: str | None = Field(default=None, description="User-Agent for this source only")
+    headers: dict[str, str] = Field(default_factory=dict, description="extra request headers")
 
     @field_validator("url")
     @classmethod
@@ -67,9 +76,21 @@ class SourceSettings(_Strict):
 
     @model_validator(mode="after")
     def _one_location(self) -> SourceSettings:
-        if (self.url is None) == (self.path is None):
-            raise ValueError("give exactly one of 'url' (a feed) or 'path' (a folder)")
+        if sum(x is not None for x in (self.url, self.path, self.search)) != 1:
+            raise ValueError(
+                "give exactly one of 'url' (a feed), 'path' (a folder) or 'search' (a query)"
+            )
         return self
+
+    @property
+    def feed_url(self) -> str | None:
+        """The feed's URL: `url`, or the news-search RSS URL built from `search`."""
+        if self.search is None:
+            return self.url
+        query = quote_plus(self.search)
+        if self.engine == "bing-news":
+            return f"https://www.bing.com/news/search?q={query}&format=rss"
+        return f"https://news.google.com/rss/search?q={query}&hl=en-US&gl=US&ceid=US:en"
 
 
 class FetchSettings(_Strict):
@@ -81,6 +102,16 @@ class FetchSettings(_Strict):
     user_agent: str = Field(
         default="digest/0.1 (+https://github.com/digest-news/digest; topic news digest)",
         min_length=1,
+    )
+    connections: int = Field(default=20, ge=1, le=200, description="requests in flight at once")
+    per_host: int = Field(default=4, ge=1, le=200, description="requests in flight per host")
+    retries: int = Field(default=2, ge=0, le=5, description="retries of a 429/503 within a run")
+    backoff: float = Field(default=1.0, ge=0, le=60, description="first retry's wait, seconds")
+    stale_after: Duration = Field(
+        default=timedelta(days=3), description="flag a source failing for longer than this"
+    )
+    max_pages: int = Field(
+        default=50, ge=0, description="article pages fetched per source and poll"
     )
 
 

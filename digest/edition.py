@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,12 +18,15 @@ import httpx
 from digest import archive, codec
 from digest.config import Config, DigestSettings
 from digest.errors import DigestError
-from digest.models import Edition, ScoredItem, SourceReport, Story, Tally
+from digest.models import Edition, Item, ScoredItem, SourceReport, Story, Tally
 from digest.relevance import on_topic_text, score_item
 from digest.render import make_environment
 from digest.sections import assign_section, week_in_brief
 from digest.site import build_site
 from digest.sources import Source
+from digest.sources.feeds import FeedSource
+from digest.sources.health import footer_reports, period_notices
+from digest.sources.poller import Poller
 from digest.store import EditionRecord, Store
 from digest.stories import group_items
 from digest.summarize import summarize_many
@@ -38,6 +41,7 @@ class PollResult:
     reports: tuple[SourceReport, ...]
     items_seen: int
     items_new: int
+    notices: tuple[SourceReport, ...] = ()  # sources that failed earlier this period, or long
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,31 +63,44 @@ def poll_sources(
     now: datetime,
     offline: bool = False,
     progress: Progress | None = None,
+    poller: Poller | None = None,
 ) -> PollResult:
-    """Read every source and store what is new. A failing source is reported, never fatal."""
-    reports: list[SourceReport] = []
-    seen = new = 0
+    """Read every source and store what is new. A failing source is reported, never fatal.
+
+    Remote feeds are polled together by `poller` (concurrent, conditional); folders and file:
+    feeds are read here with `client`.
+    """
+    reports: dict[str, SourceReport] = {}
+    items: list[Item] = []
+    remote = [s for s in sources if isinstance(s, FeedSource) and s.remote]
+    if offline:
+        for feed in remote:
+            reports[feed.name] = SourceReport(feed.name, False, error="not fetched (offline)")
+    elif remote:
+        poller = poller or Poller(remote[0].fetch)
+        for polled in poller.poll(remote, store=store, now=now, progress=progress):
+            reports[polled.report.name] = polled.report
+            if polled.batch is not None:
+                items.extend(polled.batch.items)
     for source in sources:
-        if offline and source.remote:
-            reports.append(SourceReport(source.name, ok=False, error="not fetched (offline)"))
+        if source.name in reports:
             continue
         try:
             batch = source.read(client=client, now=now)
         except DigestError as exc:
             log.info("source %s failed: %s", source.name, exc)
-            reports.append(SourceReport(source.name, ok=False, error=str(exc)))
+            reports[source.name] = SourceReport(source.name, ok=False, error=str(exc))
         except Exception as exc:  # a bug in one parser must not stop the other sources
             log.exception("source %s failed unexpectedly", source.name)
-            reports.append(
-                SourceReport(source.name, ok=False, error=f"{type(exc).__name__}: {exc}")
-            )
+            error = f"{type(exc).__name__}: {exc}"
+            reports[source.name] = SourceReport(source.name, ok=False, error=error)
         else:
-            seen += len(batch.items)
-            new += store.add_items(batch.items, now)
-            reports.append(SourceReport(source.name, True, len(batch.items), batch.warning))
+            items.extend(batch.items)
+            reports[source.name] = SourceReport(source.name, True, len(batch.items), batch.warning)
         if progress is not None:
             progress(source.name)
-    return PollResult(tuple(reports), seen, new)
+    new = store.add_items(items, now)
+    return PollResult(tuple(reports[s.name] for s in sources), len(items), new)
 
 
 def build_edition(
@@ -128,7 +145,7 @@ def build_edition(
         until=now,
         stories=tuple(stories),
         brief=week_in_brief(stories),
-        failed_sources=tuple(r for r in poll.reports if not r.ok or r.error),
+        failed_sources=footer_reports(poll.reports, poll.notices),
         tally=tally,
         sections=sections,
     )
@@ -152,6 +169,7 @@ def run_edition(
     offline: bool = False,
     write: bool = True,
     progress: Progress | None = None,
+    poller: Poller | None = None,
 ) -> RunResult:
     """Poll, select what is new for the digest, build the edition and archive it.
 
@@ -159,11 +177,28 @@ def run_edition(
     """
     digest = config.digest(digest_name)
     poll = poll_sources(
-        sources=sources, store=store, client=client, now=now, offline=offline, progress=progress
+        sources=sources,
+        store=store,
+        client=client,
+        now=now,
+        offline=offline,
+        progress=progress,
+        poller=poller or Poller(config.fetch),
     )
     lookback = config.lookback_of(digest)
     previous = store.last_edition(digest.name)
     start = now - (since or lookback) if since or previous is None else previous.until
+    notices = period_notices(
+        store.source_states(),
+        poll.reports,
+        since=start,
+        now=now,
+        stale_after=config.fetch.stale_after,
+    )
+    for notice in notices:
+        if notice.error.startswith("STALE"):
+            log.warning("source %r is stale: %s", notice.name, notice.error)
+    poll = replace(poll, notices=notices)
     topic = config.topic_of(digest)
     scored = [
         ScoredItem(item, score_item(topic, item.title, item.text))

@@ -73,6 +73,41 @@ class Batch:
 
     items: tuple[Item, ...]
     warning: str = ""
+    teasers: frozenset[str] = frozenset()  # ids of entries that carry only a teaser
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """A feed's polling state (validators, waits, moved URL) and health, kept across runs."""
+
+    name: str
+    config_url: str  # the URL in the config; when it changes, the state starts afresh
+    url: str  # where to ask: the config URL, or where a permanent redirect pointed
+    etag: str = ""
+    last_modified: str = ""
+    content_hash: str = ""  # sha256 of the last body parsed, for servers that send no validators
+    retry_after: datetime | None = None  # not asked again before this (429/503)
+    retired: str = ""  # why the source is no longer polled (410 Gone), with the date
+    last_success: datetime | None = None
+    last_error: str = ""
+    last_error_at: datetime | None = None
+    failing_since: datetime | None = None
+    failures: int = 0  # consecutive
+    polls: int = 0  # successful polls
+    items: int = 0  # items read over those polls
+    times_ms: tuple[float, ...] = ()  # the latest response times
+
+    @property
+    def items_per_poll(self) -> float:
+        return self.items / self.polls if self.polls else 0.0
+
+    @property
+    def median_ms(self) -> float | None:
+        ordered = sorted(self.times_ms)
+        if not ordered:
+            return None
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass(frozen=True, slots=True)

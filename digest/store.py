@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from digest.models import Item, Origin, ScoredItem
+from digest.models import Item, Origin, ScoredItem, SourceState
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -91,6 +91,32 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO items_fts (rowid, title, text, source)
         SELECT search_rows.rowid, items.title, items.text, items.source
         FROM search_rows JOIN items ON items.id = search_rows.item_id;
+    """,
+    # 3: per-source polling state and health; the article-page cache for teaser feeds.
+    """
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        config_url TEXT NOT NULL,
+        url TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL DEFAULT '',
+        retry_after TEXT,
+        retired TEXT NOT NULL DEFAULT '',
+        last_success TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        last_error_at TEXT,
+        failing_since TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        polls INTEGER NOT NULL DEFAULT 0,
+        items INTEGER NOT NULL DEFAULT 0,
+        times_ms TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
     """,
 )
 
@@ -359,6 +385,85 @@ class Store:
         for row in rows:
             found.setdefault(row["item_id"], []).append(_edition(row))
         return {key: tuple(value) for key, value in found.items()}
+
+    # --- sources and pages ---------------------------------------------------------------------
+
+    def source_states(self) -> dict[str, SourceState]:
+        """Every source's polling state and health, by name."""
+        return {row["name"]: _state(row) for row in self.db.execute("SELECT * FROM sources")}
+
+    def save_source_states(self, states: Iterable[SourceState]) -> None:
+        rows = [
+            (
+                s.name,
+                s.config_url,
+                s.url,
+                s.etag,
+                s.last_modified,
+                s.content_hash,
+                _iso(s.retry_after) if s.retry_after else None,
+                s.retired,
+                _iso(s.last_success) if s.last_success else None,
+                s.last_error,
+                _iso(s.last_error_at) if s.last_error_at else None,
+                _iso(s.failing_since) if s.failing_since else None,
+                s.failures,
+                s.polls,
+                s.items,
+                json.dumps(list(s.times_ms)),
+            )
+            for s in states
+        ]
+        with self.transaction() as db:
+            db.executemany(f"INSERT OR REPLACE INTO sources VALUES ({', '.join('?' * 16)})", rows)
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` already stored."""
+        wanted = list(ids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def cached_pages(self, urls: Iterable[str]) -> dict[str, str]:
+        """Article texts already fetched, by URL."""
+        found: dict[str, str] = {}
+        for url in urls:
+            row = self.db.execute("SELECT text FROM pages WHERE url = ?", (url,)).fetchone()
+            if row is not None:
+                found[url] = row[0]
+        return found
+
+    def cache_pages(self, pages: dict[str, str], now: datetime) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO pages (url, text, fetched_at) VALUES (?, ?, ?)",
+                [(url, text, _iso(now)) for url, text in pages.items()],
+            )
+
+
+def _state(row: sqlite3.Row) -> SourceState:
+    return SourceState(
+        name=row["name"],
+        config_url=row["config_url"],
+        url=row["url"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        content_hash=row["content_hash"],
+        retry_after=_parse(row["retry_after"]),
+        retired=row["retired"],
+        last_success=_parse(row["last_success"]),
+        last_error=row["last_error"],
+        last_error_at=_parse(row["last_error_at"]),
+        failing_since=_parse(row["failing_since"]),
+        failures=row["failures"],
+        polls=row["polls"],
+        items=row["items"],
+        times_ms=tuple(json.loads(row["times_ms"])),
+    )
 
 
 def _item(row: sqlite3.Row) -> Item:

@@ -133,7 +133,8 @@ def normalize_whitespace(text: str) -> str:
     """NFC, no control characters, single spaces, paragraphs separated by one blank line."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
+    if not text.replace("\n", "").replace("\t", "").isprintable():  # the slow check only if needed
+        text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

@@ -33,7 +33,7 @@ GOOD_SOURCE = "sources:\n  - {name: Feed, url: 'https://example.org/feed'}\n"
         ),
         (
             "sources:\n  - {name: Both, url: 'https://a.org/f', path: x}\n",
-            "sources[0]: give exactly one of 'url' (a feed) or 'path' (a folder)",
+            "sources[0]: give exactly one of 'url' (a feed), 'path' (a folder) or 'search'",
         ),
         (
             "digests:\n  - {name: Weekly, publish: 'every monday'}\n" + GOOD_SOURCE,

@@ -27,7 +27,15 @@ def build_sources(config: Config) -> list[Source]:
     def build(settings: SourceSettings) -> Source:
         if settings.path is not None:
             return FolderSource(settings.name, settings.path, config.fetch)
-        assert settings.url is not None  # the config validator guarantees one of the two
-        return FeedSource(settings.name, settings.url, config.fetch)
+        url = settings.feed_url
+        assert url is not None  # the config validator guarantees a url, a path or a search
+        return FeedSource(
+            settings.name,
+            url,
+            config.fetch,
+            full_text=settings.full_text,
+            user_agent=settings.user_agent,
+            headers=settings.headers,
+        )
 
     return [build(s) for s in config.sources]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import xml.sax
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,14 +23,30 @@ _XML_ERRORS = (xml.sax.SAXException,)
 MAX_ENTRIES = 2000  # a feed with more is cut, not refused: the newest come first in practice
 
 
+TEASER_CHARS = 400  # an entry with no content and a summary shorter than this is a teaser
+
+
 class FeedSource:
+    """A feed. Remote feeds are polled together by `digest.sources.poller`; `read` reads one."""
+
     remote = True
 
-    def __init__(self, name: str, url: str, fetch: FetchSettings) -> None:
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        fetch: FetchSettings,
+        *,
+        full_text: bool | None = None,
+        user_agent: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.name = name
         self.url = url
         self.fetch = fetch
         self.remote = not url.startswith("file:")
+        self.full_text = full_text  # None: fetch the page of entries that carry only a teaser
+        self.headers = {"User-Agent": user_agent or fetch.user_agent, **(headers or {})}
 
     def read(self, *, client: httpx.Client, now: datetime) -> Batch:
         data, headers = fetch_bytes(client, self.url, self.fetch.max_bytes)
@@ -42,7 +59,11 @@ def parse_feed(data: bytes, *, source: str, now: datetime, headers: dict[str, st
     A malformed feed whose entries feedparser could still recover is read, with a warning.
     """
     wanted = {k.lower(): v for k, v in headers.items() if k.lower() == "content-type"}
-    parsed = feedparser.parse(data, response_headers=wanted, sanitize_html=True)
+    # No sanitising or URI resolution: the HTML is flattened to text at once and escaped on
+    # output, and skipping them halves feedparser's time (see benchmarks/bench_poll.py).
+    parsed = feedparser.parse(
+        data, response_headers=wanted, sanitize_html=False, resolve_relative_uris=False
+    )
     if not parsed.entries:
         if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0]
@@ -56,7 +77,13 @@ def parse_feed(data: bytes, *, source: str, now: datetime, headers: dict[str, st
         warning = f"malformed feed, {len(entries)} entries recovered ({reason})"
     if len(parsed.entries) > MAX_ENTRIES:
         warning = f"{len(parsed.entries)} entries, only the first {MAX_ENTRIES} read"
-    return Batch(tuple(_item(entry, source, now) for entry in entries), warning)
+    items = tuple(_item(entry, source, now) for entry in entries)
+    teasers = frozenset(
+        item.id
+        for entry, item in zip(entries, items, strict=True)
+        if not entry.get("content") and len(item.text) < TEASER_CHARS
+    )
+    return Batch(items, warning, teasers)
 
 
 def _item(entry: Any, source: str, now: datetime) -> Item:

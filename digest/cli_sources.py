@@ -1,0 +1,109 @@
+"""`digest sources`: the sources' health as a table, and OPML import and export."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from digest import archive
+from digest.cli import cli
+from digest.config import DEFAULT_CONFIG, load_config
+from digest.errors import ConfigError
+from digest.sources.health import health_table
+from digest.sources.opml import read_opml, write_opml, yaml_entries
+from digest.store import Store
+
+_config = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_CONFIG,
+    show_default=True,
+    help="The config file.",
+)
+
+
+@cli.group(invoke_without_command=True)
+@_config
+@click.pass_context
+def sources(ctx: click.Context, config_path: Path) -> None:
+    """Show each source's health (or import and export OPML).
+
+    Columns: status, last success, last error, consecutive failures, items per poll and the
+    median response time, from the archive's database.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    config = load_config(config_path)
+    database = config.archive / archive.DATABASE_NAME
+    states = Store.snapshot(database).source_states()
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    names = [s.name for s in config.sources if s.path is None]
+    console.print(health_table(states.values(), names=names, now=datetime.now(UTC)))
+
+
+@sources.command("import")
+@click.argument("opml_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@_config
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the imported feeds to this new config file instead of appending.",
+)
+def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
+    """Add the feeds of an OPML file to the config (its comments kept) or to a new file."""
+    outlines = read_opml(opml_file.read_bytes(), where=str(opml_file))
+    if output is not None:
+        if output.exists():
+            raise ConfigError(f"{output}: already exists; choose a new file")
+        text = "sources:\n" + yaml_entries(outlines, ())
+        _write(output, text)
+        click.echo(f"wrote {len(outlines)} feeds to {output}")
+        return
+    config = load_config(config_path)
+    original = config_path.read_text(encoding="utf-8")
+    added = yaml_entries(outlines, config.sources)
+    if not added:
+        click.echo("no new feeds: every feed in the file is already configured")
+        return
+    text = _append_to_sources(original, added, where=str(config_path))
+    _write(config_path, text)
+    try:
+        load_config(config_path)
+    except ConfigError:
+        _write(config_path, original)
+        raise
+    click.echo(f"added {added.count('  - name:')} feeds to {config_path}")
+
+
+@sources.command("export")
+@_config
+def export(config_path: Path) -> None:
+    """Print the config's feeds as OPML 2.0."""
+    config = load_config(config_path)
+    title = config.all_digests()[0].name
+    click.echo(write_opml(config.sources, title=title), nl=False)
+
+
+def _append_to_sources(text: str, entries: str, *, where: str) -> str:
+    """`text` with `entries` appended, when `sources:` is the file's last top-level key."""
+    top = [line for line in text.splitlines() if line[:1].isalpha()]
+    if not top or not top[-1].startswith("sources:"):
+        raise ConfigError(
+            f"{where}: 'sources:' is not the last key, so the feeds cannot be appended;"
+            " use --output NEW.yaml"
+        )
+    return text.rstrip("\n") + "\n" + entries
+
+
+def _write(path: Path, text: str) -> None:
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    Path(name).replace(path)
