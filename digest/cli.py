@@ -13,8 +13,9 @@ import click
 
 from digest import __version__, archive
 from digest.cli_archive import archive_command
+from digest.cli_common import config_option
 from digest.cli_search import search_command
-from digest.config import DEFAULT_CONFIG, Config, load_config
+from digest.config import Config, load_config
 from digest.durations import parse_duration
 from digest.edition import Progress, RunResult, run_edition
 from digest.errors import DigestError
@@ -42,16 +43,6 @@ class DurationType(click.ParamType):  # type: ignore[type-arg]
             return parse_duration(text)
         except ValueError as exc:
             self.fail(f"{exc} (or 'all')", param, ctx)
-
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_CONFIG,
-    show_default=True,
-    help="The config file; relative paths in it resolve against its folder.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

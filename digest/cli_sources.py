@@ -13,24 +13,16 @@ from rich.console import Console
 
 from digest import archive
 from digest.cli import cli
-from digest.config import DEFAULT_CONFIG, load_config
+from digest.cli_common import config_option
+from digest.config import load_config
 from digest.errors import ConfigError
 from digest.sources.health import health_table
 from digest.sources.opml import read_opml, write_opml, yaml_entries
 from digest.store import Store
 
-_config = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_CONFIG,
-    show_default=True,
-    help="The config file.",
-)
-
 
 @cli.group(invoke_without_command=True)
-@_config
+@config_option
 @click.pass_context
 def sources(ctx: click.Context, config_path: Path) -> None:
     """Show each source's health (or import and export OPML).
@@ -50,7 +42,7 @@ def sources(ctx: click.Context, config_path: Path) -> None:
 
 @sources.command("import")
 @click.argument("opml_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@_config
+@config_option
 @click.option(
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -83,7 +75,7 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
 
 
 @sources.command("export")
-@_config
+@config_option
 def export(config_path: Path) -> None:
     """Print the config's feeds as OPML 2.0."""
     config = load_config(config_path)
