@@ -53,25 +53,30 @@ class SummarySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     algorithm: Algorithm = Field(
-        "pacsum",
+        default="pacsum",
         description="Sentence ranking: 'pacsum' (position-aware directed centrality, ours), "
         "'lead' (first sentences), or a stock sumy summariser.",
     )
-    sentences: int = Field(3, ge=1, le=10, description="At most this many sentences per summary.")
+    sentences: int = Field(
+        default=3, ge=1, le=10, description="At most this many sentences per summary."
+    )
     max_words: int = Field(
-        75,
+        default=75,
         ge=0,
         description="Word budget per summary; a sentence that would exceed it is skipped "
         "(the first sentence is always kept). 0 means no budget.",
     )
     min_sentence_words: int = Field(
-        6, ge=1, le=40, description="Shorter sentences are treated as fragments and never picked."
+        default=6,
+        ge=1,
+        le=40,
+        description="Shorter sentences are treated as fragments and never picked.",
     )
     max_sentence_words: int = Field(
-        55, ge=10, le=200, description="Longer sentences (run-ons, lists) are never picked."
+        default=55, ge=10, le=200, description="Longer sentences (run-ons, lists) are never picked."
     )
     redundancy: float = Field(
-        0.5,
+        default=0.5,
         gt=0.0,
         le=1.0,
         description="A sentence whose word similarity (TF-IDF cosine) to one already chosen "
