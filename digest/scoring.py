@@ -29,19 +29,26 @@ class Weights:
     forward / backward: credit for similarity with later / earlier sentences of the same text.
     across: credit for similarity with sentences of the other texts (multi-document).
     position / decay: a prior of position * exp(-index / decay), index within its text.
+    opening: credit for similarity with the text's first sentence (the lede stands in for a
+        headline: later sentences that restate it carry the story).
+    length / ideal: penalty for a length away from `ideal` words, relative to it (short
+        summaries read better in a digest and carry less that is off the point).
     lead: bonus for sentences of the first (lead) text (multi-document).
     dangling / quote: penalties for a backward-pointing opener and for a sentence opening a quote.
     """
 
-    threshold: float = 0.3
+    threshold: float = 0.0
     forward: float = 1.0
     backward: float = -0.5
     across: float = 0.5
-    position: float = 0.5
+    position: float = 0.25
     decay: float = 3.0
+    opening: float = 0.5
+    length: float = 0.4
+    ideal: float = 15.0
     lead: float = 0.2
-    dangling: float = 0.3
-    quote: float = 0.2
+    dangling: float = 0.1
+    quote: float = 0.3
 
 
 def tfidf_vectors(
@@ -102,6 +109,10 @@ def centrality_scores(
     if top > 0:
         centrality = centrality / top
     scores = centrality + weights.position * np.exp(-positions / weights.decay)
+    firsts = np.array([np.flatnonzero(doc_ids == d)[0] for d in doc_ids])
+    scores += weights.opening * similarity[np.arange(n), firsts] * (positions > 0)
+    lengths = np.array([cleaning.word_count(t) for t in texts], dtype=float)
+    scores -= weights.length * np.abs(lengths - weights.ideal) / weights.ideal
     scores += weights.lead * (doc_ids == 0)
     dangling = np.array([cleaning.is_dangling(t) for t in texts], dtype=bool)
     quoting = np.array([t[:1] in "\"“'‘" for t in texts], dtype=bool)

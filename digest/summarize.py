@@ -61,10 +61,10 @@ class SummarySettings(BaseModel):
         default=3, ge=1, le=10, description="At most this many sentences per summary."
     )
     max_words: int = Field(
-        default=75,
+        default=50,
         ge=0,
-        description="Word budget per summary; a sentence that would exceed it is skipped "
-        "(the first sentence is always kept). 0 means no budget.",
+        description="Word budget per summary: a sentence is skipped if more than half of it "
+        "would go past the budget (the first one chosen is always kept). 0: no budget.",
     )
     min_sentence_words: int = Field(
         default=6,
@@ -230,7 +230,7 @@ def _select(
         if any(similarity[i, j] >= settings.redundancy for j in chosen):
             continue
         count = cleaning.word_count(text)
-        if chosen and settings.max_words and words + count > settings.max_words:
+        if chosen and settings.max_words and words + count / 2 > settings.max_words:
             continue
         chosen.append(i)
         words += count
