@@ -23,7 +23,7 @@ from digest import cleaning
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """The scorer's constants, chosen on half of the CNN dev set (see the evaluation README).
+    """The scorer's constants, chosen on the even lines of the CNN dev set (`--part tune`).
 
     threshold: edges weaker than min + threshold * (max - min) of the similarities are cut.
     forward / backward: credit for similarity with later / earlier sentences of the same text.

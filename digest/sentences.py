@@ -5,7 +5,7 @@ air-gapped servers. This module needs no downloaded data.
 
 Why a rule-based splitter: measured on hand-written tricky cases (titles, U.S., Jan. 5, No. 2,
 decimals, quotes, initials, ellipses) it got every case right, where pysbd and an untrained
-`PunktSentenceTokenizer` each missed several, and it is about 50 times faster than pysbd
+`PunktSentenceTokenizer` each missed several, and it is about 80 times faster than pysbd
 (`python -m digest.evaluation.splitters` prints the comparison). News prose is regular enough that
 a boundary rule plus a list of abbreviations covers what matters; the list is kept here, in code.
 """
