@@ -14,6 +14,7 @@ import click
 from digest import __version__, archive
 from digest.cli_archive import archive_command
 from digest.cli_common import config_option
+from digest.cli_eval import eval_command
 from digest.cli_search import search_command
 from digest.config import Config, load_config
 from digest.durations import parse_duration
@@ -63,6 +64,7 @@ def cli(verbose: bool) -> None:
 
 cli.add_command(archive_command)
 cli.add_command(search_command)
+cli.add_command(eval_command)
 
 
 @cli.command()

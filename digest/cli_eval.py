@@ -1,0 +1,15 @@
+"""`digest eval`: measure the topic filter and the summariser on labelled sets."""
+
+from __future__ import annotations
+
+import click
+
+from digest.evaluation.summaries import summaries_command
+
+
+@click.group("eval")
+def eval_command() -> None:
+    """Measure quality on labelled JSONL files (relevance, summaries)."""
+
+
+eval_command.add_command(summaries_command)

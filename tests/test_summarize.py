@@ -1,0 +1,159 @@
+"""The summariser: offline splitting, clean summaries, multi-document redundancy, quality."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pydantic
+import pytest
+
+from digest.evaluation.splitters import TRICKY_CASES
+from digest.summarize import (
+    OfflineTokenizer,
+    SummarySettings,
+    split_sentences,
+    summarize,
+    summarize_many,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "eval" / "summaries-dev.jsonl"
+
+ARTICLE = """TOKYO (Reuters) - Japan's government approved a record defense budget on Friday, \
+raising spending for the tenth straight year as tensions with North Korea and China grow.
+
+By Jane Doe
+
+The budget of 5.4 trillion yen, about $45 billion, includes new missile defense systems and \
+funds for the coast guard. Prime Minister Shinzo Abe said the increase was needed to protect \
+the country. He said.
+
+Critics in the opposition said the rise would strain public finances and fuel an arms race in \
+the region. The budget must still pass parliament, where Abe's coalition holds a majority. \
+The budget must still pass parliament, where Abe's coalition holds a majority.
+
+Read more: Japan's defense debate explained. Click here to subscribe to our newsletter.
+CNN's John Smith contributed to this report."""
+
+
+@pytest.mark.parametrize(("text", "expected"), TRICKY_CASES)
+def test_split_sentences_tricky_cases(text: str, expected: tuple[str, ...]) -> None:
+    assert tuple(split_sentences(text)) == expected
+
+
+def test_tokenizer_has_sumy_interface() -> None:
+    tokenizer = OfflineTokenizer("english")
+    assert tokenizer.language == "english"
+    assert tokenizer.to_sentences("Dr. No met Mr. Big. Then he left.") == (
+        "Dr. No met Mr. Big.",
+        "Then he left.",
+    )
+    assert tokenizer.to_words("Kim Jong Un's U.S. trip, 2-1 win, well-known.") == (
+        "Kim",
+        "Jong",
+        "Un's",
+        "U",
+        "S",
+        "trip",
+        "win",
+        "well-known",
+    )
+
+
+def test_split_sentences_keeps_paragraphs_apart() -> None:
+    assert split_sentences("Breaking news\nThe storm hit at dawn.\n\nIt moved north.") == [
+        "Breaking news",
+        "The storm hit at dawn.",
+        "It moved north.",
+    ]
+
+
+@pytest.mark.parametrize("algorithm", ["pacsum", "lead", "lexrank", "textrank", "lsa", "kl"])
+def test_summary_is_clean(algorithm: str) -> None:
+    settings = SummarySettings(algorithm=algorithm, sentences=4, max_words=0)  # type: ignore[arg-type]
+    summary = summarize(ARTICLE, settings)
+    assert summary
+    assert len(summary) == len(set(summary)), "duplicated sentence"
+    text = " ".join(summary)
+    for furniture in (
+        "(Reuters)",
+        "TOKYO",
+        "By Jane Doe",
+        "Read more",
+        "Click here",
+        "contributed",
+    ):
+        assert furniture not in text
+    for sentence in summary:
+        assert sentence[0].isupper() and sentence.endswith((".", "!", "?", '"'))
+        assert len(sentence.split()) >= settings.min_sentence_words
+    assert "He said." not in summary
+    positions = [ARTICLE.index(s) for s in summary]
+    assert positions == sorted(positions), "not in document order"
+
+
+def test_summary_respects_counts_and_budget() -> None:
+    summary = summarize(ARTICLE, SummarySettings(sentences=2, max_words=30))
+    assert 1 <= len(summary) <= 2
+    assert summarize("", SummarySettings()) == ()
+    assert summarize("Short one.", SummarySettings()) == ()
+
+
+def test_summarize_many_drops_near_duplicate() -> None:
+    shared = "The earthquake of magnitude 7.1 struck off the coast of Fukushima on Saturday night"
+    lead = f"{shared}, officials said. Power was cut to 800,000 homes across the region."
+    other = (
+        f"{shared}, according to the meteorological agency. "
+        "A tsunami advisory was lifted after three hours without major waves."
+    )
+    summary = summarize_many([lead, other], SummarySettings(max_words=0))
+    assert sum("magnitude 7.1" in s for s in summary) == 1
+    assert summary[0].endswith("officials said."), "the lead's version comes first"
+    assert any("tsunami" in s for s in summary), "the other outlet's new fact is used"
+
+
+def test_settings_reject_unknown_and_invalid() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        SummarySettings(sentence=3)  # type: ignore[call-arg]
+    with pytest.raises(pydantic.ValidationError):
+        SummarySettings(sentences=0)
+    with pytest.raises(pydantic.ValidationError):
+        SummarySettings(algorithm="bart")  # type: ignore[arg-type]
+
+
+def test_runs_without_nltk_data(tmp_path: Path) -> None:
+    code = (
+        "import nltk\n"
+        "from digest.summarize import SummarySettings, summarize\n"
+        "text = 'The mayor resigned on Monday after a long inquiry. ' * 3 + "
+        "'Officials said a new election will be held in June this year.'\n"
+        "for algorithm in ('pacsum', 'lexrank', 'lsa', 'edmundson'):\n"
+        "    assert summarize(text, SummarySettings(algorithm=algorithm)), algorithm\n"
+        "try:\n"
+        "    nltk.data.find('tokenizers/punkt_tab')\n"
+        "except LookupError:\n"
+        "    print('no punkt')\n"
+    )
+    env = {**os.environ, "NLTK_DATA": str(tmp_path), "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no punkt" in result.stdout
+
+
+@pytest.mark.slow
+def test_beats_lead3_on_dev_pairs() -> None:
+    if not DEV.exists():
+        pytest.skip(f"dev set not found at {DEV} (shared evaluation data is not part of the repo)")
+    from digest.evaluation.summaries import evaluate_summaries
+
+    report = evaluate_summaries(DEV, SummarySettings(), limit=150)
+    ours, lead = report.system, report.lead3
+    assert ours.rouge1 > lead.rouge1
+    assert ours.rouge2 > lead.rouge2
+    assert ours.rougeLsum > lead.rougeLsum
+    assert ours.ms_per_article < 50
