@@ -62,6 +62,16 @@ NORTH_KOREA: tuple[str, ...] = (
     "Workers' Party",
     "Korean People's Army",
     "Supreme People's Assembly",
+    # places in the North that stand for it in reports
+    "Mangyongdae",
+    "Kaesong",
+    "Wonsan",
+    "Sinuiju",
+    "Yongbyon",
+    "Punggye-ri",
+    "Sohae",
+    "Tonghae",
+    "Musudan-ri",
 )
 
 # Words KCNA and the Pyongyang press use and others hardly do; they also count as naming the North.
