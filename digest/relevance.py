@@ -247,8 +247,8 @@ class _Matcher:
         self._known: dict[str, tuple[int, str] | None] = {}
 
     def _which(self, phrase: str) -> tuple[int, str] | None:
-        if (hit := self._known.get(phrase, False)) is not False:
-            return hit
+        if phrase in self._known:
+            return self._known[phrase]
         found = next(
             ((kind, term) for kind, term, regex, _ in self._terms if regex.fullmatch(phrase)),
             None,
