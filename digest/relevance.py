@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -191,6 +192,11 @@ class TopicSettings(BaseModel):
         description="Phrases that are no evidence at all: side terms inside them are ignored"
         " ('Sea of Japan', 'anti-Japanese')." + _TERMS_HELP,
     )
+    background: Terms = Field(
+        default=defaults.BACKGROUND,
+        description="Words that open a background clause in a headline ('amid', 'ahead of'):"
+        " sides named only on different sides of one count half as a headline pair." + _TERMS_HELP,
+    )
     weights: TopicWeights = Field(
         default=TopicWeights(), description="Points per kind of evidence."
     )
@@ -203,7 +209,19 @@ class TopicSettings(BaseModel):
 
 # --- matching -----------------------------------------------------------------------------------
 
-_EXCLUDE, _KEY, _SIDE0, _SIDE1, _VOICE0, _VOICE1, _OTHER, _AFTER, _BEFORE, _RELATION = range(10)
+(
+    _EXCLUDE,
+    _KEY,
+    _SIDE0,
+    _SIDE1,
+    _VOICE0,
+    _VOICE1,
+    _OTHER,
+    _AFTER,
+    _BEFORE,
+    _RELATION,
+    _BACKGROUND,
+) = range(11)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*")
 _DATELINE = re.compile(
@@ -298,6 +316,7 @@ def _matcher(topic: TopicSettings) -> _Matcher:
             (_BEFORE, before),
             (_AFTER, tuple(t for t in topic.attribution if t not in before)),
             (_RELATION, topic.relation_terms),
+            (_BACKGROUND, topic.background),
         ]
     )
 
@@ -340,7 +359,7 @@ def _analyse(topic: TopicSettings, text: str, *, dateline: bool) -> _Evidence:
     found = matcher.find(text, skip_to)
     evidence = _Evidence(sentences, False, False, {})
     for i, (start, _, kind, term) in enumerate(found):
-        if kind in (_EXCLUDE, _OTHER, _AFTER, _BEFORE):
+        if kind in (_EXCLUDE, _OTHER, _AFTER, _BEFORE, _BACKGROUND):
             continue
         sentence = sentences[bisect_right(starts, start) - 1]
         evidence.matched[term] = None
@@ -384,20 +403,37 @@ def _mention_weight(
 # --- scoring ------------------------------------------------------------------------------------
 
 
-def _points(topic: TopicSettings, title: _Evidence, text: _Evidence) -> dict[str, float]:
+def _headline_pair(topic: TopicSettings, title: str, whole: float) -> float:
+    """The headline's pair, halved when the sides meet only across a background clause."""
+    cuts = [start for start, _, kind, _ in _matcher(topic).find(title) if kind == _BACKGROUND]
+    if not cuts or not whole:
+        return whole
+    bounds = [0, *cuts, len(title)]
+    clauses = [title[a:b] for a, b in pairwise(bounds)]
+    best = max(
+        (s.pair for c in clauses for s in _analyse(topic, c, dateline=False).sentences),
+        default=0.0,
+    )
+    return best + (whole - best) / 2 if whole > best else whole
+
+
+def _points(
+    topic: TopicSettings, title: str, head_ev: _Evidence, text: _Evidence
+) -> dict[str, float]:
     """Points per kind of evidence (see `TopicWeights`)."""
     w = topic.weights
+    title_ev = head_ev
     head = _Sentence()
-    for s in title.sentences:
+    for s in title_ev.sentences:
         head.a += s.a
         head.b += s.b
         head.key += s.key
         head.relation += s.relation
     body = text.sentences
     head_a, head_b = min(1.0, head.a + head.key), min(1.0, head.b + head.key)
-    voice = (title.voice1 or text.voice1) * head_a + (title.voice0 or text.voice0) * head_b
+    voice = (title_ev.voice1 or text.voice1) * head_a + (title_ev.voice0 or text.voice0) * head_b
     return {
-        "headline_pair": w.headline_pair * head.pair,
+        "headline_pair": w.headline_pair * _headline_pair(topic, title, head.pair),
         "lead_pair": w.lead_pair * max((s.pair for s in body[:2]), default=0.0),
         "pair_sentence": w.pair_sentence * min(w.cap, sum(s.pair for s in body)),
         "relation_sentence": w.relation_sentence
@@ -415,7 +451,7 @@ def score_item(topic: TopicSettings, title: str, text: str) -> Relevance:
     """
     head = _analyse(topic, title, dateline=False)
     body = _analyse(topic, text, dateline=True)
-    points = sum(_points(topic, head, body).values())
+    points = sum(_points(topic, title, head, body).values())
     matched = tuple(dict.fromkeys([*head.matched, *body.matched]))
     score = points / (points + topic.threshold)
     return Relevance(score=round(score, 4), on_topic=points >= topic.threshold, matched=matched)

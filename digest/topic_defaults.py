@@ -273,3 +273,6 @@ EXCLUDE: tuple[str, ...] = (
     "Japan's NHK",
     "Japanese Foreign Ministry's website",
 )
+
+# Words opening a background clause in a headline ("N Korea fires ICBM before rivals meet in Tokyo")
+BACKGROUND: tuple[str, ...] = ("amid", "ahead of", "before", "after", "despite", "while")

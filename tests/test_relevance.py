@@ -188,7 +188,7 @@ def test_unknown_key_rejected_and_settings_frozen() -> None:
     with pytest.raises(ValidationError, match="treshold"):
         TopicSettings.model_validate({"treshold": 3})
     with pytest.raises(ValidationError):
-        TOPIC.threshold = 1.0  # type: ignore[misc]
+        TOPIC.threshold = 1.0
 
 
 def test_defaults_round_trip_through_a_dict() -> None:
