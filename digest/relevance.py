@@ -224,9 +224,12 @@ class TopicSettings(BaseModel):
 ) = range(11)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*")
+# "TOKYO (Reuters) - ", "SEOUL/TOKYO ", "ISE-SHIMA, Japan ": a place the story was filed from
+_CAPS = r"[A-Z][A-Z.'’\-]{%d,}(?:[ /]+[A-Z][A-Z.'’\-]{1,})*(?:,\s*[A-Z][a-z]+)?"
 _DATELINE = re.compile(
-    r"\A\s*(?:[A-Z][A-Z.'’\-]{3,}(?:[ /]+[A-Z][A-Z.'’\-]{2,})*(?:,\s*[A-Z][a-z]+)?"
-    r"\s*(?:\([^)\n]{1,40}\))?\s*[-—–:]?|[A-Z][A-Za-z.'’\-]*\s*\([^)\n]{1,40}\)\s*[-—–:])\s"
+    rf"\A\s*(?:{_CAPS % 1}\s*(?:\([^)\n]{{1,40}}\)\s*[-—–:]?|[-—–:])"  # marked by (agency) or dash
+    rf"|{_CAPS % 4}"  # bare: one word of five capitals or more
+    r"|[A-Z][A-Za-z.'’\-]*\s*\([^)\n]{1,40}\)\s*[-—–:])\s"
 )
 _LIST_GAP = re.compile(r"\s*(?:,|/|&|-|–|—|and|or)?\s*(?:,\s*)?(?:and\s+|or\s+)?(?:the\s+)?", re.I)
 _SOURCE_GAP = 40  # a reporting word at most this many characters after a side names a source

@@ -10,6 +10,7 @@ import types
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from pydantic import ValidationError
 
@@ -76,6 +77,11 @@ def test_headline_with_snippet() -> None:
     assert not on("North Korea test-fires ICBM", passing)
 
 
+def test_agency_name_opening_a_text_is_not_a_dateline() -> None:
+    text = "KCNA said Japan must apologise for its past crimes against the Korean nation."
+    assert score_item(TOPIC, "", text).matched[:2] == ("KCNA", "japan*")
+
+
 def test_dateline_alone_is_not_japan() -> None:
     text = (
         "TOKYO (Reuters) - North Korea said on Sunday it had tested a new multiple rocket "
@@ -92,6 +98,16 @@ def test_japan_as_one_name_in_a_list_is_passing() -> None:
         "North's state media showed Kim Jong Un inspecting the device."
     )
     assert not on("North Korea conducts sixth nuclear test", text)
+
+
+def test_japan_in_a_list_of_allies_in_the_headline() -> None:
+    assert not on("US, Japan and South Korea condemn North Korea's nuclear test")
+    assert on("Japan condemns North Korea's nuclear test")
+
+
+def test_sides_across_a_background_clause() -> None:
+    assert not on("North Korea fires ICBM before rivals meet in Tokyo")
+    assert on("North Korea fires ICBM over Tokyo")
 
 
 def test_japan_as_news_source_is_passing() -> None:
@@ -191,8 +207,9 @@ def test_unknown_key_rejected_and_settings_frozen() -> None:
         TOPIC.threshold = 1.0
 
 
-def test_defaults_round_trip_through_a_dict() -> None:
-    assert TopicSettings.model_validate(TOPIC.model_dump()) == TOPIC
+def test_defaults_round_trip_through_yaml() -> None:
+    dumped = yaml.safe_dump({"topic": TOPIC.model_dump(mode="json")}, allow_unicode=True)
+    assert TopicSettings.model_validate(yaml.safe_load(dumped)["topic"]) == TOPIC
 
 
 # --- on-topic part of a mixed page ----------------------------------------------------------------
@@ -314,8 +331,9 @@ def test_quality_on_dev_set() -> None:
     if not DEV.is_file():
         pytest.skip(f"labelled dev set not found at {DEV}")
     report = evaluate_relevance(DEV, TOPIC)
-    # reached: all P 0.924 R 0.890 F1 0.907; clear P 1.000 R 1.000 F1 1.000
-    assert report.all.precision >= 0.91
+    # reached: all P 0.948 R 0.890 F1 0.918; clear P 1.000 R 1.000 F1 1.000
+    assert report.all.precision >= 0.93
     assert report.all.recall >= 0.87
-    assert report.all.f1 >= 0.90
-    assert report.clear.f1 >= 0.98
+    assert report.all.f1 >= 0.91
+    assert report.clear.precision >= 0.98
+    assert report.clear.recall >= 0.98
