@@ -15,78 +15,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from digest import topic_defaults as defaults
 from digest.models import Relevance
+from digest.terms import TermMatcher, term_regex
 
 __all__ = ["Side", "TopicSettings", "TopicWeights", "on_topic_text", "score_item"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    """A user-written term taken apart: its regex pieces, its case rule, its word-start rule."""
-
-    pieces: tuple[str, ...]  # one piece per character, then the end-of-word piece
-    ignore_case: bool
-    word_start: bool  # must not start inside a word
-
-
-_END_WORD, _END_ANY = r"(?!\w)", r"\w*"
-
-
-def _parse_term(term: str) -> _Term:
-    core = term.strip()
-    wildcard = core.endswith("*")
-    if wildcard:
-        core = core[:-1]
-    if not core or "*" in core:
-        raise ValueError(f"bad term {term!r}: '*' is allowed only once, at the end of a term")
-    if not any(ch.isalnum() for ch in core):
-        raise ValueError(f"bad term {term!r}: it needs at least one letter or digit")
-    pieces: list[str] = []
-    for i, ch in enumerate(core):
-        if ch == " ":
-            pieces.append(r"\s*" if i and core[i - 1] == "." else r"[\s\-‐–]+")
-        elif ch in "-‐–":
-            pieces.append(r"[\s\-‐–]?")
-        elif ch in "'’":
-            pieces.append("['’]")
-        else:
-            pieces.append(re.escape(ch))
-    pieces.append(_END_ANY if wildcard else (_END_WORD if core[-1].isalnum() else ""))
-    return _Term(tuple(pieces), core == core.lower(), core[0].isalnum())
-
-
-def term_regex(term: str) -> str:
-    """The regular expression for one user-written term (see `TopicSettings` for the rules)."""
-    parsed = _parse_term(term)
-    body = (r"(?<!\w)" if parsed.word_start else "") + "".join(parsed.pieces)
-    return f"(?i:{body})" if parsed.ignore_case else f"(?:{body})"
-
-
-def _trie_regex(terms: list[_Term]) -> str:
-    """One alternation for many terms, sharing prefixes so the regex engine stays fast."""
-    root: dict[str, Any] = {}
-    for term in terms:
-        node = root
-        for piece in filter(None, term.pieces):
-            node = node.setdefault(piece, {})
-        node[""] = {}  # a term ends here
-
-    def emit(node: dict[str, Any]) -> str:
-        # longer continuations first, so the longest term wins at each position
-        ends = (_END_WORD, _END_ANY)
-        order = sorted((p for p in node if p), key=lambda p: p in ends)
-        alternatives = [piece + emit(node[piece]) for piece in order]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root) or r"(?!)"
 
 
 def _check_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -238,76 +175,11 @@ _PUNCT = re.compile(r"[.!?;:\n]")
 _TAIL = re.compile(r"[^.!?;:\n]{0,25}(?:[.!?;:\n]|\Z)")
 
 
-class _Matcher:
-    """All of a topic's terms, compiled once: finds them in a text and says which term each is."""
-
-    def __init__(self, groups: list[tuple[int, tuple[str, ...]]]) -> None:
-        # (kind, term, its own regex) in priority order: the first kind that claims a phrase wins
-        self._terms: list[tuple[int, str, re.Pattern[str], _Term]] = []
-        for kind, terms in groups:
-            for term in dict.fromkeys(terms):
-                self._terms.append((kind, term, re.compile(term_regex(term)), _parse_term(term)))
-        parsed = [t[3] for t in self._terms]
-        # (regex, runs on lower-cased text?, regex for the original text when lowering changes it)
-        self._regexes: list[tuple[re.Pattern[str], bool, re.Pattern[str]]] = []
-        for ignore_case in (True, False):
-            for word_start in (True, False):
-                group = [
-                    t for t in parsed if (t.ignore_case, t.word_start) == (ignore_case, word_start)
-                ]
-                if not group:
-                    continue
-                # a look at the first character lets the engine skip most positions quickly
-                firsts = {t.pieces[0] for t in group}
-                lead = ""
-                if word_start and all(len(f) == 1 and f.isalnum() for f in firsts):
-                    lead = "(?=[" + "".join(sorted(firsts)) + "])"
-                pattern = (r"\b" if word_start else "") + lead + _trie_regex(group)
-                flags = re.IGNORECASE if ignore_case else 0
-                self._regexes.append((re.compile(pattern), ignore_case, re.compile(pattern, flags)))
-        self._known: dict[str, tuple[int, str] | None] = {}
-
-    def _which(self, phrase: str) -> tuple[int, str] | None:
-        if phrase in self._known:
-            return self._known[phrase]
-        found = next(
-            ((kind, term) for kind, term, regex, _ in self._terms if regex.fullmatch(phrase)),
-            None,
-        )
-        if len(self._known) > 100_000:  # wildcards make many forms; keep the cache bounded
-            self._known.clear()
-        self._known[phrase] = found
-        return found
-
-    def find(self, text: str, pos: int = 0) -> list[tuple[int, int, int, str]]:
-        """(start, end, kind, term) of each term found, left to right, overlaps resolved."""
-        hits: list[tuple[int, int, int, str]] = []
-        lower = text.lower()
-        for fast, on_lower, exact in self._regexes:
-            if not on_lower:
-                matches = fast.finditer(text, pos)
-            elif len(lower) == len(text):  # lower-casing kept every offset: the fast way
-                matches = fast.finditer(lower, pos)
-            else:
-                matches = exact.finditer(text, pos)
-            for m in matches:
-                start, end = m.span()
-                which = self._which(text[start:end])
-                if which is not None and start < end:
-                    hits.append((start, end, which[0], which[1]))
-        hits.sort(key=lambda h: (h[0], -h[1], h[2]))
-        kept: list[tuple[int, int, int, str]] = []
-        for hit in hits:
-            if not kept or hit[0] >= kept[-1][1]:
-                kept.append(hit)
-        return kept
-
-
 @lru_cache(maxsize=64)
-def _matcher(topic: TopicSettings) -> _Matcher:
+def _matcher(topic: TopicSettings) -> TermMatcher:
     side0, side1 = topic.sides
     before = tuple(t for t in topic.attribution if _is_before(t))
-    return _Matcher(
+    return TermMatcher(
         [
             (_EXCLUDE, topic.exclude),
             (_KEY, topic.key_terms),
@@ -421,20 +293,20 @@ def _headline_pair(topic: TopicSettings, title: str, whole: float) -> float:
 
 
 def _points(
-    topic: TopicSettings, title: str, head_ev: _Evidence, text: _Evidence
+    topic: TopicSettings, title: str, head_ev: _Evidence, body_ev: _Evidence
 ) -> dict[str, float]:
     """Points per kind of evidence (see `TopicWeights`)."""
     w = topic.weights
-    title_ev = head_ev
     head = _Sentence()
-    for s in title_ev.sentences:
+    for s in head_ev.sentences:
         head.a += s.a
         head.b += s.b
         head.key += s.key
-        head.relation += s.relation
-    body = text.sentences
+    body = body_ev.sentences
     head_a, head_b = min(1.0, head.a + head.key), min(1.0, head.b + head.key)
-    voice = (title_ev.voice1 or text.voice1) * head_a + (title_ev.voice0 or text.voice0) * head_b
+    voice = (head_ev.voice1 or body_ev.voice1) * head_a + (
+        head_ev.voice0 or body_ev.voice0
+    ) * head_b
     return {
         "headline_pair": w.headline_pair * _headline_pair(topic, title, head.pair),
         "lead_pair": w.lead_pair * max((s.pair for s in body[:2]), default=0.0),
