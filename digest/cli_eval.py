@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from digest.evaluation.relevance import relevance_command
 from digest.evaluation.summaries import summaries_command
 
 
@@ -12,4 +13,5 @@ def eval_command() -> None:
     """Measure quality on labelled JSONL files (relevance, summaries)."""
 
 
+eval_command.add_command(relevance_command)
 eval_command.add_command(summaries_command)
