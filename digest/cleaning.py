@@ -28,6 +28,7 @@ _FURNITURE = re.compile(
 )
 _ENDS_WELL = re.compile(r"""[.!?]["'”’)\]]*$""")
 _STARTS_WELL = re.compile(r"""^["'“‘(\[]?[A-Z0-9]""")
+_BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 # Openers that refer back to an earlier sentence: a summary should not start with them.
@@ -67,6 +68,8 @@ def is_fragment(sentence: str, min_words: int) -> bool:
         or not _ENDS_WELL.search(sentence)
         or not _STARTS_WELL.match(sentence)
         or sentence.count('"') % 2 == 1
+        or sentence.count("“") != sentence.count("”")  # part of a quote that spans sentences
+        or _BARE_QUOTE.match(sentence) is not None  # a quotation with no one saying it
     )
 
 

@@ -106,7 +106,7 @@ def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str
         return ()
     similarity = similarity_matrix(sentences, _stem(), _stop_words())
     ranking = _rank(sentences, doc_ids, positions, similarity, settings)
-    chosen = _select(sentences, ranking, similarity, settings)
+    chosen = _select(sentences, ranking, similarity, doc_ids, settings)
     chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
     return tuple(str(sentences[i]) for i in chosen)
 
@@ -215,23 +215,50 @@ def _stock(name: str) -> Any:
 
 
 def _select(
-    sentences: list[Sentence], ranking: list[int], similarity: np.ndarray, settings: SummarySettings
+    sentences: list[Sentence],
+    ranking: list[int],
+    similarity: np.ndarray,
+    doc_ids: np.ndarray,
+    settings: SummarySettings,
 ) -> list[int]:
-    """Walk the ranking and keep clean, non-redundant sentences within the budgets."""
+    """Walk the ranking and keep clean, non-redundant sentences within the budgets.
+
+    A sentence that leans on the one before it ("But ...", "He said ...") comes only with that
+    sentence: both are taken together when they fit, else neither.
+    """
     texts = [str(s) for s in sentences]
     chosen: list[int] = []
     words = 0
+
+    def fits(group: list[int]) -> bool:
+        if len(chosen) + len(group) > settings.sentences:
+            return False
+        for i in group:
+            text = texts[i]
+            if not cleaning.is_pickable(
+                text, settings.min_sentence_words, settings.max_sentence_words
+            ):
+                return False
+            if any(similarity[i, j] >= settings.redundancy for j in chosen):
+                return False
+        count = sum(cleaning.word_count(texts[i]) for i in group)
+        return not (chosen and settings.max_words and words + count / 2 > settings.max_words)
+
     for i in ranking:
         if len(chosen) == settings.sentences:
             break
-        text = texts[i]
-        if not cleaning.is_pickable(text, settings.min_sentence_words, settings.max_sentence_words):
+        if i in chosen:
             continue
-        if any(similarity[i, j] >= settings.redundancy for j in chosen):
-            continue
-        count = cleaning.word_count(text)
-        if chosen and settings.max_words and words + count / 2 > settings.max_words:
-            continue
-        chosen.append(i)
-        words += count
+        group = [i]
+        if cleaning.is_dangling(texts[i]):
+            leans_on = i - 1
+            if leans_on < 0 or doc_ids[leans_on] != doc_ids[i]:
+                continue
+            if leans_on not in chosen:
+                if cleaning.is_dangling(texts[leans_on]):
+                    continue
+                group = [leans_on, i]
+        if fits(group):
+            chosen.extend(group)
+            words += sum(cleaning.word_count(texts[j]) for j in group)
     return chosen

@@ -151,7 +151,7 @@ def test_beats_lead3_on_dev_pairs() -> None:
         pytest.skip(f"dev set not found at {DEV} (shared evaluation data is not part of the repo)")
     from digest.evaluation.summaries import evaluate_summaries
 
-    report = evaluate_summaries(DEV, SummarySettings(), limit=150)
+    report = evaluate_summaries(DEV, SummarySettings())  # all pairs: small subsets are noisy
     ours, lead = report.system, report.lead3
     assert ours.rouge1 > lead.rouge1
     assert ours.rouge2 > lead.rouge2
