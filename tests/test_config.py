@@ -99,3 +99,14 @@ def test_unknown_digest_is_named(write_config: WriteConfig) -> None:
     config = load_config(write_config(GOOD_SOURCE))
     with pytest.raises(ConfigError, match="no digest named 'daily'"):
         config.digest("daily")
+
+
+def test_the_shipped_feeds_yaml_spells_out_the_defaults() -> None:
+    from digest.relevance import TopicSettings
+    from digest.stories import GroupingSettings
+    from digest.summarize import SummarySettings
+
+    config = load_config(Path(__file__).resolve().parent.parent / "feeds.yaml")
+    assert config.topic == TopicSettings()
+    assert config.summary == SummarySettings()
+    assert config.stories == GroupingSettings()
