@@ -18,7 +18,7 @@ import httpx
 from digest import archive, codec
 from digest.config import Config, DigestSettings
 from digest.errors import DigestError
-from digest.models import Edition, Item, ScoredItem, SourceReport, Story, Tally
+from digest.models import Edition, Item, ScoredItem, SourceReport, SourceState, Story, Tally
 from digest.relevance import on_topic_text, score_item
 from digest.render import make_environment
 from digest.sections import assign_section, week_in_brief
@@ -72,6 +72,7 @@ def poll_sources(
     """
     reports: dict[str, SourceReport] = {}
     items: list[Item] = []
+    states: list[SourceState] = []
     remote = [s for s in sources if isinstance(s, FeedSource) and s.remote]
     if offline:
         for feed in remote:
@@ -80,6 +81,7 @@ def poll_sources(
         poller = poller or Poller(remote[0].fetch)
         for polled in poller.poll(remote, store=store, now=now, progress=progress):
             reports[polled.report.name] = polled.report
+            states.append(polled.state)
             if polled.batch is not None:
                 items.extend(polled.batch.items)
     for source in sources:
@@ -100,6 +102,7 @@ def poll_sources(
         if progress is not None:
             progress(source.name)
     new = store.add_items(items, now)
+    store.save_source_states(states)  # after the items: see Poller.poll
     return PollResult(tuple(reports[s.name] for s in sources), len(items), new)
 
 

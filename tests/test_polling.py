@@ -39,6 +39,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def poll(url: str, store: Store, now: datetime = NOW, **options: Any) -> Any:
     [polled] = Poller(FETCH).poll([FeedSource("Feed", url, FETCH, **options)], store=store, now=now)
+    if polled.batch is not None:
+        store.add_items(polled.batch.items, now)
+    store.save_source_states([polled.state])  # as poll_sources does, after the items
     return polled
 
 
@@ -152,3 +155,26 @@ def test_a_teaser_feed_yields_a_summary_from_the_article_page(
     assert "Ulaanbaatar" in summary and "Mongolia" not in summary
     assert store.cached_pages([page])[page].startswith("Japanese and North Korean diplomats")
     assert server.hits["/article"] == 1
+
+
+def test_a_crash_before_items_are_stored_does_not_turn_into_a_304(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.edition import poll_sources
+
+    url = server.add("/f", Route(FEED, headers={"ETag": '"v1"'}))
+    store = Store.memory()
+    feeds = [FeedSource("Feed", url, FETCH)]
+
+    def crash(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("killed while storing")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "add_items", crash)
+        with httpx.Client() as client, pytest.raises(RuntimeError):
+            poll_sources(sources=feeds, store=store, client=client, now=NOW)
+    with httpx.Client() as client:
+        again = poll_sources(sources=feeds, store=store, client=client, now=NOW)
+    # The ETag was not kept, so the feed was fetched in full and its item stored this time.
+    assert again.items_new == 1 and store.count_items() == 1
+    assert "If-None-Match" not in server.requests[-1][1]

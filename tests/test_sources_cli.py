@@ -92,7 +92,8 @@ def test_sources_prints_health_as_a_table(
     store = Store.open(tmp_path / "archive" / "digest.sqlite3")
     fetch = FetchSettings(timeout=2)
     feeds = [FeedSource("Good feed", ok, fetch), FeedSource("Bad feed", bad, fetch)]
-    Poller(fetch).poll(feeds, store=store, now=datetime.now(UTC))
+    polled = Poller(fetch).poll(feeds, store=store, now=datetime.now(UTC))
+    store.save_source_states(p.state for p in polled)
     store.close()
     result = CliRunner().invoke(cli, ["sources", "--config", str(config)])
     assert result.exit_code == 0, result.output

@@ -77,7 +77,11 @@ class Poller:
         now: datetime,
         progress: Callable[[str], None] | None = None,
     ) -> list[Polled]:
-        """Poll `feeds`, save their states, and return one `Polled` per feed, in order."""
+        """Poll `feeds` and return one `Polled` per feed, in order, each with its new state.
+
+        The caller saves the states only after storing the items: a crash in between must lead
+        to fetching again, never to a 304 for items that were never stored.
+        """
         states = store.source_states()
         start = [_fresh(states.get(f.name), f) for f in feeds]
         executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
@@ -85,7 +89,6 @@ class Poller:
             polled = asyncio.run(self._poll_all(feeds, start, store, now, executor, progress))
         finally:
             executor.shutdown()
-        store.save_source_states(p.state for p in polled)
         return polled
 
     async def _poll_all(
