@@ -81,11 +81,15 @@ def relative(root: Path, path: Path) -> str:
 
 
 @contextmanager
-def locked(root: Path) -> Iterator[None]:
-    """Hold the archive's lock: one run or serve at a time may change the archive."""
+def locked(root: Path, *, name: str = ".lock", holder: str = "digest") -> Iterator[None]:
+    """Hold the archive's lock: one run or serve at a time may change the archive.
+
+    `name` picks the lock file (serve also holds `.serve.lock` for its lifetime); `holder` is
+    what a refused process is told is using the archive.
+    """
     try:
         root.mkdir(parents=True, exist_ok=True)
-        handle = (root / ".lock").open("a+")
+        handle = (root / name).open("a+")
     except OSError as exc:
         raise ArchiveError(f"cannot use the archive {root}: {exc.strerror or exc}") from None
     with handle:
@@ -99,7 +103,7 @@ def locked(root: Path) -> Iterator[None]:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"digest (pid {os.getpid()})")
+        handle.write(f"{holder} (pid {os.getpid()})")
         handle.flush()
         try:
             yield

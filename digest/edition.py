@@ -151,10 +151,13 @@ def run_edition(
     offline: bool = False,
     write: bool = True,
     progress: Progress | None = None,
+    scheduled: datetime | None = None,
+    recipients: Sequence[str] = (),
 ) -> RunResult:
     """Poll, select what is new for the digest, build the edition and archive it.
 
-    With `write=False` nothing is written to the archive and nothing is recorded.
+    With `write=False` nothing is written to the archive and nothing is recorded. The scheduler
+    passes the period's `scheduled` time and the `recipients` to record pending deliveries for.
     """
     digest = config.digest(digest_name)
     poll = poll_sources(
@@ -174,11 +177,20 @@ def run_edition(
     )
     if not write:
         return RunResult(edition, (), poll)
-    files = publish(config=config, store=store, edition=edition)
+    files = publish(
+        config=config, store=store, edition=edition, scheduled=scheduled, recipients=recipients
+    )
     return RunResult(edition, files, poll)
 
 
-def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ...]:
+def publish(
+    *,
+    config: Config,
+    store: Store,
+    edition: Edition,
+    scheduled: datetime | None = None,
+    recipients: Sequence[str] = (),
+) -> tuple[Path, ...]:
     """Write the edition's files, record it with its items, then rebuild the index."""
     root = config.archive
     env = make_environment(_user_templates(config))
@@ -197,9 +209,10 @@ def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ..
         text_path=archive.relative(root, text_path),
         stories=len(edition.stories),
         headlines=tuple(s.lead.item.title for s in edition.stories[:5]),
+        scheduled=scheduled,
     )
     items = [scored for story in edition.stories for scored in story.items]
-    store.record_edition(record, items)
+    store.record_edition(record, items, recipients)
     index = archive.write_index(root, env, store.editions())
     return (html_path, text_path, index)
 
