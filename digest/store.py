@@ -341,7 +341,7 @@ class Store:
     # --- deliveries -------------------------------------------------------------------------
 
     def deliveries(self, edition_id: int | None = None) -> list[Delivery]:
-        query, params = "SELECT * FROM deliveries", ()
+        query, params = "SELECT * FROM deliveries", tuple[int, ...]()
         if edition_id is not None:
             query, params = query + " WHERE edition_id = ?", (edition_id,)
         rows = self.db.execute(query + " ORDER BY edition_id, recipient", params)
