@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from digest.errors import ArchiveError
+from digest.errors import ArchiveError, ArchiveLocked
 from digest.store import EditionRecord
 
 DATABASE_NAME = "digest.sqlite3"
@@ -97,9 +97,9 @@ def locked(root: Path, *, name: str = ".lock", holder: str = "digest") -> Iterat
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise ArchiveError(
-                f"the archive {root} is in use by {holder}; try again when it has finished"
+            other = handle.read().strip() or "another process"
+            raise ArchiveLocked(
+                f"the archive {root} is in use by {other}; try again when it has finished"
             ) from None
         handle.seek(0)
         handle.truncate()

@@ -189,3 +189,6 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+
+
+import digest.cli_serve  # noqa: E402, F401  (registers `serve` and `send` on the group)

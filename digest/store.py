@@ -321,13 +321,17 @@ class Store:
         ).fetchone()
         return _edition(row) if row else None
 
-    def start_publication(self, digest: str, scheduled: datetime, now: datetime) -> None:
-        """Mark a period's edition as begun, so one cut short is made at the next chance."""
+    def start_publication(self, digest: str, scheduled: datetime, now: datetime) -> bool:
+        """Mark a period's edition as begun, so one cut short is made at the next chance.
+
+        False when it had been begun before (and, since it is being made again, cut short).
+        """
         with self.transaction() as db:
-            db.execute(
+            cursor = db.execute(
                 "INSERT OR IGNORE INTO publications (digest, scheduled, started) VALUES (?, ?, ?)",
                 (digest, _iso(scheduled), _iso(now)),
             )
+            return cursor.rowcount == 1
 
     def unfinished_publications(self) -> list[tuple[str, datetime]]:
         """(digest, scheduled) of periods begun but with no edition recorded."""
