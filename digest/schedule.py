@@ -24,6 +24,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -121,11 +122,14 @@ def deliver_job() -> str:
 
 def _publish(rt: Runtime, digest_name: str, scheduled: datetime) -> str:
     digest = rt.config.digest(digest_name)
-    with _archive_lock(rt), _store(rt) as store:
+    with _store(rt) as store:
         done = store.scheduled_edition(digest.name, scheduled)
         if done is not None:
             return f"the edition for this period exists already ({done.stem})"
-        if not store.start_publication(digest.name, scheduled, rt.clock()):
+        # Marked before waiting for the lock: a stop while waiting must not lose the period.
+        first_try = store.start_publication(digest.name, scheduled, rt.clock())
+    with _archive_lock(rt), _store(rt) as store:
+        if not first_try:
             _remove_unrecorded(rt.config, store, digest.file_slug)  # a run that was cut short
         with make_client(rt.config.fetch) as client:
             result = run_edition(
@@ -220,11 +224,23 @@ def _trigger(config: Config, digest: DigestSettings) -> CronTrigger:
     return CronTrigger.from_crontab(digest.publish, timezone=config.zone)
 
 
+class _Scheduler(BackgroundScheduler):  # type: ignore[misc]
+    """APScheduler 3 runs one more pass over due jobs after shutdown; with its executor closed
+    the pass fails to start them yet still moves their next run time on, so an edition missed
+    while serve was down would be lost by a stop before it was made. Skip that pass."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        wait: float | None = super()._process_jobs()
+        return wait
+
+
 def make_scheduler(config: Config) -> BackgroundScheduler:
     """One worker, so jobs run one at a time; publishing jobs persisted in the archive."""
     config.archive.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{config.archive / archive.DATABASE_NAME}"
-    return BackgroundScheduler(
+    return _Scheduler(
         jobstores={
             "default": SQLAlchemyJobStore(url=url, tablename=JOB_TABLE),
             "memory": MemoryJobStore(),
@@ -332,7 +348,10 @@ def _report_interrupted(rt: Runtime) -> None:
 
 
 def _log_event(scheduler: BackgroundScheduler, event: JobEvent) -> None:
-    job = scheduler.get_job(event.job_id)
+    # shutdown() holds the job stores' lock while it waits for the running job, so looking the
+    # job up then would deadlock; the state is set to stopped before that lock is taken.
+    stopped = scheduler.state == STATE_STOPPED
+    job = None if stopped else scheduler.get_job(event.job_id)
     name = job.name if job is not None else event.job_id
     after = f"next run {_when(job.next_run_time if job is not None else None)}"
     if event.code == EVENT_JOB_MISSED:
