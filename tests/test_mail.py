@@ -179,3 +179,38 @@ def _message(config: Config):  # type: ignore[no-untyped-def]
 
     record = published(config, Store.memory())
     return edition_message(config, record, ("x@example.org",), now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail: {host: h, sender: d@x.org, security: ssl}\n", "mail.security: Input should be"),
+        ("mail: {host: h, sender: d@x.org, username: u}\n", "give both 'username' and"),
+        ("mail: {host: h, sender: d@x.org, password: secret}\n", "mail.password: unknown key"),
+        ("mail: {host: h, sender: nobody}\n", "mail.sender: expected an address"),
+        (
+            "mail: {host: h, sender: d@x.org, password_env: 'my password'}\n",
+            "mail.password_env: String should match pattern",
+        ),
+        (
+            "digests:\n  - {name: W, recipients: [ann@x.org]}\n",
+            "there is no 'mail:' section",
+        ),
+        (
+            "mail: {host: h, sender: d@x.org}\n"
+            "digests:\n  - {name: W, recipients: ['Ann <a@x>']}\n",
+            "digests[0].recipients: expected a bare address",
+        ),
+    ],
+)
+def test_bad_mail_settings_are_refused_in_one_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    from digest.config import load_config
+    from digest.errors import ConfigError
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text(text + "sources:\n  - {name: F, url: 'https://example.org/feed'}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert expected in str(caught.value) and "\n" not in str(caught.value)
