@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from editions import NOW, make_config, published
+from mail_editions import NOW, make_config, published
 from smtp import PASSWORD, USER, MailServer, client_context, make_certificate
 
 from digest.config import Config

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from editions import make_config
+from mail_editions import make_config
 from smtp import MailServer, free_port
 
 from digest import archive, schedule
