@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from digest.errors import ArchiveError
+from digest.errors import ArchiveError, ArchiveLocked
 
 DATABASE_NAME = "digest.sqlite3"
 
@@ -99,11 +99,15 @@ def relative(root: Path, path: Path) -> str:
 
 
 @contextmanager
-def locked(root: Path) -> Iterator[None]:
-    """Hold the archive's lock: one run or serve at a time may change the archive."""
+def locked(root: Path, *, name: str = ".lock", holder: str = "digest") -> Iterator[None]:
+    """Hold the archive's lock: one run or serve at a time may change the archive.
+
+    `name` picks the lock file (serve also holds `.serve.lock` for its lifetime); `holder` is
+    what a refused process is told is using the archive.
+    """
     try:
         root.mkdir(parents=True, exist_ok=True)
-        handle = (root / ".lock").open("a+")
+        handle = (root / name).open("a+")
     except OSError as exc:
         raise ArchiveError(f"cannot use the archive {root}: {exc.strerror or exc}") from None
     with handle:
@@ -111,13 +115,13 @@ def locked(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise ArchiveError(
-                f"the archive {root} is in use by {holder}; try again when it has finished"
+            other = handle.read().strip() or "another process"
+            raise ArchiveLocked(
+                f"the archive {root} is in use by {other}; try again when it has finished"
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"digest (pid {os.getpid()})")
+        handle.write(f"{holder} (pid {os.getpid()})")
         handle.flush()
         try:
             yield

@@ -190,4 +190,5 @@ def main() -> None:
         sys.exit(exc.exit_code)
 
 
+import digest.cli_serve  # noqa: E402  (registers `serve` and `send` on the group)
 import digest.cli_sources  # noqa: E402, F401  (registers `digest sources`)

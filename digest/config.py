@@ -26,6 +26,7 @@ from pydantic import (
 
 from digest.durations import parse_duration
 from digest.errors import ConfigError
+from digest.mail import MailSettings
 from digest.relevance import TopicSettings
 from digest.sections import DEFAULT_SECTIONS, SectionSettings
 from digest.stories import GroupingSettings
@@ -123,7 +124,17 @@ class DigestSettings(_Strict):
     topic: TopicSettings | None = Field(default=None, description="defaults to the top-level topic")
     publish: str = Field(default="0 7 * * mon", description="cron schedule of editions")
     lookback: Duration | None = Field(default=None, description="first edition's window")
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = Field(default=(), description="addresses mailed each edition")
+
+    @field_validator("recipients")
+    @classmethod
+    def _check_recipients(cls, recipients: tuple[str, ...]) -> tuple[str, ...]:
+        for address in recipients:
+            if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address):
+                raise ValueError(
+                    f"expected a bare address such as ann@example.org, got {address!r}"
+                )
+        return recipients
 
     @field_validator("slug")
     @classmethod
@@ -158,6 +169,10 @@ class Config(_Strict):
     timezone: str = Field(default="Asia/Tokyo", description="zone of edition dates and schedules")
     lookback: Duration = Field(default=timedelta(days=7), description="first edition's window")
     poll_every: Duration = Field(default=timedelta(hours=2), description="how often serve polls")
+    catch_up: Duration = Field(
+        default=timedelta(days=1), description="how late serve still makes a missed edition"
+    )
+    mail: MailSettings | None = Field(default=None, description="SMTP settings for recipients")
     topic: TopicSettings = Field(default_factory=TopicSettings)
     summary: SummarySettings = Field(default_factory=SummarySettings)
     stories: GroupingSettings = Field(default_factory=GroupingSettings)
@@ -186,6 +201,8 @@ class Config(_Strict):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"{kind}: names must be unique; repeated: {', '.join(dupes)}")
+        if self.mail is None and any(d.recipients for d in self.digests):
+            raise ValueError("digests have recipients but there is no 'mail:' section to send with")
         return self
 
     @property

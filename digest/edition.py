@@ -173,10 +173,13 @@ def run_edition(
     write: bool = True,
     progress: Progress | None = None,
     poller: Poller | None = None,
+    scheduled: datetime | None = None,
+    recipients: Sequence[str] = (),
 ) -> RunResult:
     """Poll, select what is new for the digest, build the edition and archive it.
 
-    With `write=False` nothing is written to the archive and nothing is recorded.
+    With `write=False` nothing is written to the archive and nothing is recorded. The scheduler
+    passes the period's `scheduled` time and the `recipients` to record pending deliveries for.
     """
     digest = config.digest(digest_name)
     poll = poll_sources(
@@ -213,12 +216,22 @@ def run_edition(
     )
     if not write:
         return RunResult(edition, (), poll)
-    files = publish(config=config, store=store, edition=edition)
+    files = publish(
+        config=config, store=store, edition=edition, scheduled=scheduled, recipients=recipients
+    )
     return RunResult(edition, files, poll)
 
 
-def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ...]:
-    """Record the edition with its items and content, then write it and refresh the archive.
+def publish(
+    *,
+    config: Config,
+    store: Store,
+    edition: Edition,
+    scheduled: datetime | None = None,
+    recipients: Sequence[str] = (),
+) -> tuple[Path, ...]:
+    """Record the edition with its items, content and deliveries, then write it and refresh
+    the archive.
 
     The new page is rendered from the stored content, exactly as `rebuild` would render it; the
     previous edition's page (now with a "next" link), the index, feed and search index follow.
@@ -237,10 +250,11 @@ def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ..
         text_path=archive.relative(root, text_path),
         stories=len(edition.stories),
         headlines=tuple(s.lead.item.title for s in edition.stories[:5]),
+        scheduled=scheduled,
     )
     items = [scored for story in edition.stories for scored in story.items]
     content = codec.dumps(edition, archive_root=root.resolve().as_posix())
-    store.record_edition(record, items, content)
+    store.record_edition(record, items, content, recipients)
     rebuild(config=config, store=store)
     return (html_path, text_path, root / "index.html")
 

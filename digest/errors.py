@@ -21,3 +21,7 @@ class SourceError(DigestError):
 
 class ArchiveError(DigestError):
     """The archive could not be written or is locked by another run."""
+
+
+class ArchiveLocked(ArchiveError):
+    """Another digest process holds the archive's lock."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 from digest.models import Item, Origin, ScoredItem, SourceState
@@ -118,6 +119,30 @@ MIGRATIONS: tuple[str, ...] = (
         fetched_at TEXT NOT NULL
     );
     """,
+    # 4: scheduled editions (one per digest and period), publication markers, mail deliveries.
+    """
+    ALTER TABLE editions ADD COLUMN scheduled TEXT;
+    CREATE UNIQUE INDEX editions_scheduled ON editions(digest, scheduled)
+        WHERE scheduled IS NOT NULL;
+    CREATE TABLE publications (
+        digest TEXT NOT NULL,
+        scheduled TEXT NOT NULL,
+        started TEXT NOT NULL,
+        PRIMARY KEY (digest, scheduled)
+    );
+    CREATE TABLE deliveries (
+        edition_id INTEGER NOT NULL REFERENCES editions(id),
+        recipient TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        error TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL,
+        PRIMARY KEY (edition_id, recipient)
+    );
+    CREATE INDEX deliveries_due ON deliveries(status, next_attempt);
+    """,
 )
 
 
@@ -133,6 +158,32 @@ class EditionRecord:
     text_path: str
     stories: int
     headlines: tuple[str, ...]
+    scheduled: datetime | None = None  # the schedule's time this edition answers; None if by hand
+
+    @property
+    def stem(self) -> str:
+        """The name people see in the archive, e.g. 2026-11-23-japan-north-korea."""
+        return Path(self.html_path).stem
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # to send at next_attempt
+    SENDING = "sending"  # handed to the server; the outcome is not recorded yet
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (e.g. 550 no such user): not retried
+    UNKNOWN = "unknown"  # the process died while sending: not resent automatically
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One edition for one recipient."""
+
+    edition_id: int
+    recipient: str
+    status: DeliveryStatus
+    attempts: int
+    next_attempt: datetime
+    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,12 +327,19 @@ class Store:
         record: EditionRecord,
         items: Sequence[ScoredItem],
         content: str | None = None,
+        recipients: Sequence[str] = (),
     ) -> int:
-        """Record an edition, the items it took and its `content` (JSON), in one transaction."""
+        """Record an edition, the items it took, its `content` (JSON) and a pending delivery per
+        recipient, at once.
+
+        One transaction: a crash leaves either all of it or none, so a recorded edition is never
+        missing its items or its deliveries.
+        """
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO editions (digest, slug, date, since, until, html_path, text_path,"
-                " stories, headlines, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stories, headlines, content, scheduled)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.digest,
                     record.slug,
@@ -293,9 +351,15 @@ class Store:
                     record.stories,
                     json.dumps(list(record.headlines), ensure_ascii=False),
                     content,
+                    _iso(record.scheduled) if record.scheduled else None,
                 ),
             )
             edition_id = int(cursor.lastrowid or 0)
+            db.executemany(
+                "INSERT OR IGNORE INTO deliveries (edition_id, recipient, status, next_attempt,"
+                " updated) VALUES (?, ?, 'pending', ?, ?)",
+                [(edition_id, r, _iso(record.until), _iso(record.until)) for r in recipients],
+            )
             db.executemany(
                 "INSERT INTO edition_items (digest, item_id, edition_id, score, matched)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -444,6 +508,101 @@ class Store:
                 [(url, text, _iso(now)) for url, text in pages.items()],
             )
 
+    def edition(self, edition_id: int) -> EditionRecord | None:
+        row = self.db.execute("SELECT * FROM editions WHERE id = ?", (edition_id,)).fetchone()
+        return _edition(row) if row else None
+
+    def edition_by_stem(self, stem: str) -> EditionRecord | None:
+        """The edition whose files are named `stem` (.html/.txt), as listed in the archive."""
+        for record in self.editions():
+            if record.stem == stem:
+                return record
+        return None
+
+    # --- scheduled publications -------------------------------------------------------------
+
+    def scheduled_edition(self, digest: str, scheduled: datetime) -> EditionRecord | None:
+        """The edition already made for this digest's period, if any (publication is idempotent)."""
+        row = self.db.execute(
+            "SELECT * FROM editions WHERE digest = ? AND scheduled = ?", (digest, _iso(scheduled))
+        ).fetchone()
+        return _edition(row) if row else None
+
+    def start_publication(self, digest: str, scheduled: datetime, now: datetime) -> bool:
+        """Mark a period's edition as begun, so one cut short is made at the next chance.
+
+        False when it had been begun before (and, since it is being made again, cut short).
+        """
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO publications (digest, scheduled, started) VALUES (?, ?, ?)",
+                (digest, _iso(scheduled), _iso(now)),
+            )
+            return cursor.rowcount == 1
+
+    def unfinished_publications(self) -> list[tuple[str, datetime]]:
+        """(digest, scheduled) of periods begun but with no edition recorded."""
+        rows = self.db.execute(
+            "SELECT p.digest, p.scheduled FROM publications p LEFT JOIN editions e"
+            " ON e.digest = p.digest AND e.scheduled = p.scheduled"
+            " WHERE e.id IS NULL ORDER BY p.scheduled"
+        )
+        return [(row["digest"], datetime.fromisoformat(row["scheduled"])) for row in rows]
+
+    # --- deliveries -------------------------------------------------------------------------
+
+    def deliveries(self, edition_id: int | None = None) -> list[Delivery]:
+        query, params = "SELECT * FROM deliveries", tuple[int, ...]()
+        if edition_id is not None:
+            query, params = query + " WHERE edition_id = ?", (edition_id,)
+        rows = self.db.execute(query + " ORDER BY edition_id, recipient", params)
+        return [_delivery(row) for row in rows]
+
+    def due_deliveries(self, now: datetime) -> list[Delivery]:
+        rows = self.db.execute(
+            "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt <= ?"
+            " ORDER BY edition_id, recipient",
+            (_iso(now),),
+        )
+        return [_delivery(row) for row in rows]
+
+    def set_delivery(
+        self,
+        delivery: Delivery,
+        status: DeliveryStatus,
+        now: datetime,
+        *,
+        error: str = "",
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Record one step of a delivery; `retry_at` counts an attempt and sets the next one."""
+        attempts = delivery.attempts + (1 if retry_at is not None else 0)
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET status = ?, attempts = ?, next_attempt = ?, error = ?,"
+                " updated = ? WHERE edition_id = ? AND recipient = ?",
+                (
+                    status.value,
+                    attempts,
+                    _iso(retry_at or delivery.next_attempt),
+                    error,
+                    _iso(now),
+                    delivery.edition_id,
+                    delivery.recipient,
+                ),
+            )
+
+    def interrupted_deliveries(self, now: datetime) -> list[Delivery]:
+        """Mark deliveries left 'sending' by a process that died as 'unknown'; return them."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT * FROM deliveries WHERE status = 'sending'").fetchall()
+            db.execute(
+                "UPDATE deliveries SET status = 'unknown', updated = ?,"
+                " error = 'interrupted while sending' WHERE status = 'sending'",
+                (_iso(now),),
+            )
+        return [_delivery(row) for row in rows]
+
 
 def _state(row: sqlite3.Row) -> SourceState:
     return SourceState(
@@ -496,4 +655,16 @@ def _edition(row: sqlite3.Row) -> EditionRecord:
         text_path=row["text_path"],
         stories=row["stories"],
         headlines=tuple(json.loads(row["headlines"])),
+        scheduled=_parse(row["scheduled"]),
+    )
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(
+        edition_id=row["edition_id"],
+        recipient=row["recipient"],
+        status=DeliveryStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt=datetime.fromisoformat(row["next_attempt"]),
+        error=row["error"],
     )

@@ -1,0 +1,117 @@
+"""`digest serve` and `digest send`: running unattended, and mailing a past edition by hand."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from digest import archive
+from digest.cli import cli
+from digest.cli_common import config_option
+from digest.config import Config, load_config
+from digest.delivery import send_edition, write_eml
+from digest.errors import ConfigError, DigestError
+from digest.mail import Connect, MailError, connector
+from digest.schedule import serve as run_scheduler
+from digest.schedule import utc_now
+from digest.store import Store
+
+log = logging.getLogger("digest")
+
+
+@cli.command()
+@config_option
+def serve(config_path: Path) -> None:
+    """Run unattended: poll every poll_every, publish each digest on its schedule, mail it.
+
+    Stops cleanly on SIGTERM or Ctrl-C once the running job reaches a safe point; a second
+    signal stops at once (writes are atomic and records transactional either way).
+    """
+    config = load_config(config_path)
+    connect = _connect(config, config_path)
+    _log_with_times()
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s", signal.Signals(signum).name)
+        stopping.set()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, signal.SIG_DFL)  # a second signal stops at once
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, stop)
+    log.info("serving %s (archive %s)", config_path, config.archive)
+    run_scheduler(config, connect=connect, stopping=stopping)
+
+
+@cli.command()
+@config_option
+@click.argument("edition")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Send to this address only.")
+@click.option(
+    "--eml",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the message to this .eml file instead of sending it.",
+)
+def send(config_path: Path, edition: str, to: tuple[str, ...], eml: Path | None) -> None:
+    """Send a past EDITION again (its file name, e.g. 2026-11-23-japan-north-korea, or path).
+
+    Without --to it goes to the digest's recipients, whether or not they had it before.
+    """
+    config = load_config(config_path)
+    database = config.archive / archive.DATABASE_NAME
+    if not database.exists():
+        raise DigestError(f"no editions yet in {config.archive}")
+    store = Store.open(database)
+    try:
+        stem = Path(edition).name.removesuffix(".html").removesuffix(".txt")
+        record = store.edition_by_stem(stem)
+        if record is None:
+            raise DigestError(f"no edition named {stem} in {config.archive} (see its index.html)")
+        digests = {d.name: d for d in config.all_digests()}
+        recipients = to or (digests[record.digest].recipients if record.digest in digests else ())
+        now = utc_now()
+        if eml is not None:
+            write_eml(config, record, recipients, eml, now=now)
+            click.echo(f"wrote {eml}")
+            return
+        connect = _connect(config, config_path)
+        if connect is None:
+            raise ConfigError(f"{config_path}: no 'mail:' settings to send with")
+        if not recipients:
+            raise DigestError(f"{record.digest} has no recipients; give --to ADDRESS")
+        for recipient in recipients:
+            send_edition(
+                config=config,
+                store=store,
+                record=record,
+                recipients=(recipient,),
+                connect=connect,
+                now=now,
+            )
+            click.echo(f"sent {record.stem} to {recipient}")
+    finally:
+        store.close()
+
+
+def _connect(config: Config, config_path: Path) -> Connect | None:
+    if config.mail is None:
+        return None
+    try:
+        return connector(config.mail)
+    except MailError as exc:  # the password's variable is unset: a setup fault
+        raise ConfigError(f"{config_path}: {exc}") from None
+
+
+def _log_with_times() -> None:
+    """serve runs for days: log its job lines at INFO, with times."""
+    logging.getLogger("digest").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.executors").setLevel(logging.CRITICAL)  # we log job errors
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

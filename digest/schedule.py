@@ -1,0 +1,373 @@
+"""`digest serve`: APScheduler jobs that poll the sources, publish each digest on its cron
+schedule and deliver the mail, calling the same functions as `digest run`.
+
+Publishing jobs live in a persistent job store (a table in the archive's SQLite file), so the
+next run time survives restarts: a time missed while serve was down is still due when it starts
+again, and coalescing makes it one edition. Each edition also records the period it answers, so
+a period is never published twice even if the job fires again (belt and braces).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from digest import archive
+from digest.config import Config, DigestSettings
+from digest.delivery import deliver_due
+from digest.edition import poll_sources, run_edition
+from digest.errors import ArchiveLocked, DigestError
+from digest.mail import Connect
+from digest.sources import build_sources
+from digest.sources.http import make_client
+from digest.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+POLL_ID, DELIVER_ID = "poll", "deliver"
+JOB_TABLE = "scheduler_jobs"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Stopped(Exception):
+    """Raised at a safe point inside a job when serve has been asked to stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """What the jobs work with. Persistent jobs can only name module-level functions and hold
+    picklable arguments, so serve sets this once and the jobs read it."""
+
+    config: Config
+    connect: Connect | None
+    clock: Clock
+    stopping: threading.Event
+    lock_wait: float = 600.0  # seconds a job waits for a `digest run` to finish
+
+
+_runtime: Runtime | None = None
+
+
+def _current() -> Runtime:
+    if _runtime is None:
+        raise DigestError("a scheduled job ran outside `digest serve`")
+    return _runtime
+
+
+# --- the jobs -------------------------------------------------------------------------------
+
+
+def poll_job() -> str:
+    """Poll every source; make any edition a crash or failure left unfinished; deliver."""
+    rt = _current()
+    log.info("poll: started")
+    with _archive_lock(rt), _store(rt) as store, make_client(rt.config.fetch) as client:
+        now = rt.clock()
+        result = poll_sources(
+            sources=build_sources(rt.config),
+            store=store,
+            client=client,
+            now=now,
+            progress=partial(_checkpoint, rt),
+        )
+        names = {d.name for d in rt.config.all_digests()}
+        redo = [
+            (name, scheduled)
+            for name, scheduled in store.unfinished_publications()
+            if name in names and now - scheduled <= rt.config.catch_up
+        ]
+    failed = sum(not r.ok for r in result.reports)
+    lines = [
+        f"{len(result.reports) - failed} sources read, {failed} failed, {result.items_new} new"
+    ]
+    lines += [_publish(rt, name, scheduled) for name, scheduled in redo]
+    lines.append(_deliver(rt))
+    return "; ".join(line for line in lines if line)
+
+
+def publish_job(digest_name: str) -> str:
+    """Make the digest's edition for the period that has just begun, then mail it."""
+    rt = _current()
+    now = rt.clock()
+    digest = rt.config.digest(digest_name)
+    scheduled = period_of(_trigger(rt.config, digest), now, rt.config.catch_up) or now
+    log.info("publish %s: started for %s", digest.name, f"{scheduled:%Y-%m-%d %H:%M %Z}")
+    return "; ".join(line for line in (_publish(rt, digest.name, scheduled), _deliver(rt)) if line)
+
+
+def deliver_job() -> str:
+    """Retry the deliveries whose backoff is over."""
+    return _deliver(_current())
+
+
+def _publish(rt: Runtime, digest_name: str, scheduled: datetime) -> str:
+    digest = rt.config.digest(digest_name)
+    with _store(rt) as store:
+        done = store.scheduled_edition(digest.name, scheduled)
+        if done is not None:
+            return f"the edition for this period exists already ({done.stem})"
+        # Marked before waiting for the lock: a stop while waiting must not lose the period.
+        first_try = store.start_publication(digest.name, scheduled, rt.clock())
+    with _archive_lock(rt), _store(rt) as store:
+        if not first_try:
+            _remove_unrecorded(rt.config, store, digest.file_slug)  # a run that was cut short
+        with make_client(rt.config.fetch) as client:
+            result = run_edition(
+                config=rt.config,
+                sources=build_sources(rt.config),
+                store=store,
+                client=client,
+                now=rt.clock(),
+                digest_name=digest.name,
+                progress=partial(_checkpoint, rt),
+                scheduled=scheduled,
+                recipients=digest.recipients if rt.config.mail else (),
+            )
+    edition = result.edition
+    tally = edition.tally.line() if edition.tally else ""
+    return f"wrote {result.files[0].stem}, {len(edition.stories)} stories ({tally})"
+
+
+def _deliver(rt: Runtime) -> str:
+    if rt.connect is None:
+        return ""
+    with _store(rt) as store:
+        report = deliver_due(
+            config=rt.config,
+            store=store,
+            connect=rt.connect,
+            now=rt.clock(),
+            stopping=rt.stopping.is_set,
+        )
+    return report.line() if report != type(report)() else ""
+
+
+def _checkpoint(rt: Runtime, _source: str) -> None:
+    """Called between sources: the place where a stop request ends a job early."""
+    if rt.stopping.is_set():
+        raise Stopped("stopped before the job finished; it will be done at the next start")
+
+
+@contextmanager
+def _archive_lock(rt: Runtime) -> Iterator[None]:
+    """The archive lock for one job; waits (up to `lock_wait`) while a `digest run` holds it."""
+    deadline = time.monotonic() + rt.lock_wait
+    stack = ExitStack()
+    while True:
+        try:
+            stack.enter_context(archive.locked(rt.config.archive, holder="digest serve"))
+            break
+        except ArchiveLocked as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.info("waiting: %s", exc)
+            if rt.stopping.wait(1.0):
+                raise Stopped("stopped while waiting for the archive") from None
+    with stack:
+        yield
+
+
+@contextmanager
+def _store(rt: Runtime) -> Iterator[Store]:
+    store = Store.open(rt.config.archive / archive.DATABASE_NAME)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _remove_unrecorded(config: Config, store: Store, slug: str) -> None:
+    """Remove edition files a killed run wrote but never recorded, so the redo takes their name."""
+    recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
+    pattern = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}-{re.escape(slug)}(-\d+)?\.(html|txt)")
+    for path in config.archive.glob("[0-9][0-9][0-9][0-9]/*"):
+        name = archive.relative(config.archive, path)
+        if pattern.fullmatch(path.name) and name not in recorded:
+            log.warning("removing %s: written by a run that was cut short", name)
+            path.unlink(missing_ok=True)
+
+
+# --- the scheduler --------------------------------------------------------------------------
+
+
+def period_of(trigger: CronTrigger, now: datetime, horizon: timedelta) -> datetime | None:
+    """The latest scheduled time at or before `now` (looking back `horizon`): the period's key."""
+    latest = None
+    fire = trigger.get_next_fire_time(None, now - horizon)
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest
+
+
+def _trigger(config: Config, digest: DigestSettings) -> CronTrigger:
+    return CronTrigger.from_crontab(digest.publish, timezone=config.zone)
+
+
+class _Scheduler(BackgroundScheduler):  # type: ignore[misc]
+    """APScheduler 3 runs one more pass over due jobs after shutdown; with its executor closed
+    the pass fails to start them yet still moves their next run time on, so an edition missed
+    while serve was down would be lost by a stop before it was made. Skip that pass."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        wait: float | None = super()._process_jobs()
+        return wait
+
+
+def make_scheduler(config: Config) -> BackgroundScheduler:
+    """One worker, so jobs run one at a time; publishing jobs persisted in the archive."""
+    config.archive.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{config.archive / archive.DATABASE_NAME}"
+    return _Scheduler(
+        jobstores={
+            "default": SQLAlchemyJobStore(url=url, tablename=JOB_TABLE),
+            "memory": MemoryJobStore(),
+        },
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        job_defaults={
+            "coalesce": True,  # several missed times make one run
+            "max_instances": 1,
+            "misfire_grace_time": int(config.catch_up.total_seconds()),
+        },
+        timezone=config.zone,
+    )
+
+
+def install_jobs(scheduler: BackgroundScheduler, config: Config, *, now: datetime) -> None:
+    """Add or update the jobs for the config. An unchanged publishing job is left as stored, so
+    the next run time it had when serve last stopped (perhaps now past) still counts."""
+    grace = int(config.catch_up.total_seconds())
+    wanted = {f"publish:{d.file_slug}": d for d in config.all_digests()}
+    for job in scheduler.get_jobs(jobstore="default"):
+        if job.id not in wanted:
+            log.info("%s: removed (no longer in the config)", job.name)
+            job.remove()
+    for job_id, digest in wanted.items():
+        trigger = _trigger(config, digest)
+        job = scheduler.get_job(job_id, jobstore="default")
+        if job is not None and repr(job.trigger) == repr(trigger) and job.args == (digest.name,):
+            if job.misfire_grace_time != grace:
+                job.modify(misfire_grace_time=grace)
+            continue
+        scheduler.add_job(
+            publish_job,
+            trigger,
+            args=[digest.name],
+            id=job_id,
+            name=f"publish {digest.name}",
+            jobstore="default",
+            replace_existing=True,
+            next_run_time=trigger.get_next_fire_time(None, now),
+        )
+    every = IntervalTrigger(seconds=config.poll_every.total_seconds(), timezone=config.zone)
+    scheduler.add_job(
+        poll_job, every, id=POLL_ID, name="poll", jobstore="memory", next_run_time=now
+    )
+    if config.mail is not None:
+        retry = IntervalTrigger(seconds=config.mail.retry_every.total_seconds())
+        scheduler.add_job(deliver_job, retry, id=DELIVER_ID, name="deliver", jobstore="memory")
+
+
+def serve(
+    config: Config,
+    *,
+    connect: Connect | None,
+    stopping: threading.Event,
+    clock: Clock = utc_now,
+    lock_wait: float = 600.0,
+) -> None:
+    """Run the scheduler until `stopping` is set; then let the running job finish and return.
+
+    Holds `.serve.lock` for its lifetime (one serve per archive) and the archive lock only while
+    a job changes the archive, so `digest run` works between jobs.
+    """
+    global _runtime
+    serving = ExitStack()
+    try:
+        serving.enter_context(
+            archive.locked(config.archive, name=".serve.lock", holder="digest serve")
+        )
+    except ArchiveLocked as exc:
+        raise ArchiveLocked(f"digest serve is already running: {exc}") from None
+    with serving:
+        _runtime = Runtime(config, connect, clock, stopping, lock_wait)
+        _report_interrupted(_runtime)
+        scheduler = make_scheduler(config)
+        scheduler.add_listener(
+            partial(_log_event, scheduler), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+        )
+        scheduler.start(paused=True)
+        try:
+            install_jobs(scheduler, config, now=clock())
+            for job in scheduler.get_jobs():
+                log.info("%s: next run %s", job.name, _when(job.next_run_time))
+            scheduler.resume()
+            stopping.wait()
+            log.info("stopping: letting the running job reach a safe point")
+        finally:
+            scheduler.shutdown(wait=True)
+            _runtime = None
+        log.info("stopped")
+
+
+def _report_interrupted(rt: Runtime) -> None:
+    with _store(rt) as store:
+        for delivery in store.interrupted_deliveries(rt.clock()):
+            record = store.edition(delivery.edition_id)
+            stem = record.stem if record else str(delivery.edition_id)
+            log.warning(
+                "%s to %s: serve stopped while sending, so it may or may not have arrived; "
+                "not resent automatically (to resend: digest send %s --to %s)",
+                stem,
+                delivery.recipient,
+                stem,
+                delivery.recipient,
+            )
+
+
+def _log_event(scheduler: BackgroundScheduler, event: JobEvent) -> None:
+    # shutdown() holds the job stores' lock while it waits for the running job, so looking the
+    # job up then would deadlock; the state is set to stopped before that lock is taken.
+    stopped = scheduler.state == STATE_STOPPED
+    job = None if stopped else scheduler.get_job(event.job_id)
+    name = job.name if job is not None else event.job_id
+    after = f"next run {_when(job.next_run_time if job is not None else None)}"
+    if event.code == EVENT_JOB_MISSED:
+        log.warning("%s: missed its time by more than catch_up; %s", name, after)
+    elif getattr(event, "exception", None) is not None:
+        exc = event.exception
+        if isinstance(exc, DigestError | Stopped):
+            log.error("%s: failed: %s; %s", name, exc, after)
+        else:
+            log.error("%s: failed: %s; %s\n%s", name, exc, after, event.traceback)
+    else:
+        result = getattr(event, "retval", "")
+        log.log(
+            logging.INFO if result else logging.DEBUG, "%s: %s; %s", name, result or "done", after
+        )
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S %Z}" if moment is not None else "none"

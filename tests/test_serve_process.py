@@ -1,0 +1,106 @@
+"""`digest serve` as a real process: SIGKILL mid-edition, restart, no duplicate edition or mail;
+SIGTERM stops it cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from conftest import ROOT, LoopbackServer, Route
+from feeds import ABDUCTION_TALKS, rfc822, rss
+from smtp import MailServer
+from test_schedule import seed_jobs, wait_for
+
+from digest.config import load_config
+
+
+def start_serve(config: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this worktree, not an installed copy
+    return subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "--config", str(config)],
+        cwd=config.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_sigkill_mid_edition_then_restart_gives_one_edition_and_one_mail_each(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    feed = rss(
+        [
+            {
+                "title": "Japan and North Korea hold abduction talks",
+                "link": "http://news.invalid/a",
+                "date": rfc822(1),
+                "body": ABDUCTION_TALKS,
+            }
+        ]
+    )
+    slow = server.add("/feed", Route(feed, delay=5))
+    due = datetime.now(UTC) - timedelta(minutes=2)
+    with MailServer() as mail:
+        path = tmp_path / "feeds.yaml"
+        path.write_text(
+            "timezone: UTC\ncatch_up: 1h\npoll_every: 1h\nfetch: {timeout: 10}\n"
+            f"mail: {{host: 127.0.0.1, port: {mail.port}, security: none,"
+            " sender: digest@example.org, retry_every: 1s}\n"
+            f"digests:\n  - {{name: Daily, slug: daily, publish: '{due.minute} {due.hour} * * *',"
+            " recipients: [ann@example.org, bo@example.org]}\n"
+            f"sources:\n  - {{name: Wire, url: '{slow}'}}\n"
+        )
+        config = load_config(path)
+        seed_jobs(config, now=due - timedelta(minutes=1))  # serve was off at the time
+
+        first = start_serve(path)
+        try:
+            wait_for(lambda: server.hits.get("/feed"))  # the catch-up edition is polling
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.communicate(timeout=5)
+        assert list(config.archive.glob("*/*.html")) == []
+
+        server.routes["/feed"] = Route(feed)
+        second = start_serve(path)
+        try:
+            wait_for(lambda: len(mail.inbox.received) >= 2)
+            time.sleep(1.5)  # time for any duplicate to show
+        finally:
+            second.send_signal(signal.SIGTERM)
+            output, _ = second.communicate(timeout=10)
+        assert second.returncode == 0, output
+        assert "received SIGTERM" in output and output.rstrip().endswith("stopped"), output
+        assert "Traceback" not in output, output
+
+    pages = sorted(p.name for p in config.archive.glob("*/*"))
+    assert len(pages) == 2 and pages[0].endswith("-daily.html"), pages  # .html and .txt only
+    assert sorted(mail.inbox.recipients()) == ["ann@example.org", "bo@example.org"]
+    message = mail.inbox.messages()[0]
+    text, html = (part.get_content() for part in message.iter_parts())
+    assert "abduction talks" in text and "abduction talks" in html
+
+
+def test_a_second_serve_is_refused(tmp_path: Path) -> None:
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"sources:\n  - {{name: Saved, path: '{saved}'}}\n")
+    first = start_serve(path)
+    try:
+        wait_for(lambda: (tmp_path / "archive" / ".serve.lock").exists())
+        time.sleep(0.5)
+        second = start_serve(path)
+        output, _ = second.communicate(timeout=20)
+        assert second.returncode == 1
+        assert "digest serve is already running" in output and "pid" in output
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=10)
+    assert first.returncode == 0
