@@ -82,6 +82,12 @@ class TopicWeights(BaseModel):
         default=0.25,
         description="How much a side mention counts when it is one name in a list with others.",
     )
+    targeted: float = Field(
+        default=1.0,
+        description="How much a listed side counts when the list is the target of the action"
+        " ('alerts in South Korea and Japan', 'missiles to Japan, South Korea', 'Japan and South"
+        " Korea on alert'): the side is then no mere participant.",
+    )
     attributed: float = Field(
         default=0.5,
         description="How much a side mention counts when that side is only a news source.",
@@ -169,6 +175,20 @@ _DATELINE = re.compile(
     r"|[A-Z][A-Za-z.'’\-]*\s*\([^)\n]{1,40}\)\s*[-—–:])\s"
 )
 _LIST_GAP = re.compile(r"\s*(?:,|/|&|-|–|—|and|or)?\s*(?:,\s*)?(?:and\s+|or\s+)?(?:the\s+)?", re.I)
+# a list right after a relation term (and a preposition) is its target: "alerts in S Korea, Japan",
+# "denounces the U.S. and Japan"
+_TARGET_BEFORE = re.compile(
+    r"\s+(?:(?:[\w'’]+\s+){0,2}?(?:in|to|toward|towards|over|into|near|against|at|on)\s+)?"
+    r"(?:the\s+)?",
+    re.I,
+)
+# ... or a list followed by a state of readiness: "as Japan and South Korea (are) on standby"
+_TARGET_AFTER = re.compile(
+    r"\s+(?:(?:are|were|is|was|remain|stay)\s+)?(?:put\s+)?on\s+(?:high\s+|full\s+)?"
+    r"(?:alert|standby|guard)",
+    re.I,
+)
+_LISTABLE = (_SIDE0, _SIDE1, _OTHER)
 _SOURCE_GAP = 40  # a reporting word at most this many characters after a side names a source
 _PUNCT = re.compile(r"[.!?;:\n]")
 # a reporting word ends its sentence ("..., Japan said on Friday."): the side is only the source
@@ -261,18 +281,37 @@ def _mention_weight(
     if i > 0:
         _, p_end, p_kind, _ = found[i - 1]
         if p_kind == _OTHER and _LIST_GAP.fullmatch(text, p_end, start):
-            return weights.listed
+            return _listed(text, found, i, weights)
         near = p_kind == _BEFORE and start - p_end <= _SOURCE_GAP
         if near and not _PUNCT.search(text, p_end, start):
             return weights.attributed
     if i + 1 < len(found):
         n_start, _, n_kind, _ = found[i + 1]
         if n_kind == _OTHER and _LIST_GAP.fullmatch(text, end, n_start):
-            return weights.listed
+            return _listed(text, found, i, weights)
         near = n_kind == _AFTER and n_start - end <= _SOURCE_GAP
         if near and _TAIL.match(text, found[i + 1][1]) and not _PUNCT.search(text, end, n_start):
             return weights.attributed
     return 1.0
+
+
+def _listed(
+    text: str, found: list[tuple[int, int, int, str]], i: int, weights: TopicWeights
+) -> float:
+    """A side in a list counts little, unless the list is the target of the action."""
+    first = last = i
+    while first > 0 and found[first - 1][2] in _LISTABLE:
+        if not _LIST_GAP.fullmatch(text, found[first - 1][1], found[first][0]):
+            break
+        first -= 1
+    while last + 1 < len(found) and found[last + 1][2] in _LISTABLE:
+        if not _LIST_GAP.fullmatch(text, found[last][1], found[last + 1][0]):
+            break
+        last += 1
+    before = first > 0 and found[first - 1][2] == _RELATION
+    if before and _TARGET_BEFORE.fullmatch(text, found[first - 1][1], found[first][0]):
+        return weights.targeted
+    return weights.targeted if _TARGET_AFTER.match(text, found[last][1]) else weights.listed
 
 
 # --- scoring ------------------------------------------------------------------------------------

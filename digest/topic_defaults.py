@@ -72,6 +72,10 @@ NORTH_KOREA: tuple[str, ...] = (
     "Sohae",
     "Tonghae",
     "Musudan-ri",
+    # in Japan's news a missile alert or evacuation is about the North's missiles, named or not
+    "missile alert*",
+    "missile evacuation*",
+    "J-Alert",
 )
 
 # Words KCNA and the Pyongyang press use and others hardly do; they also count as naming the North.
@@ -170,6 +174,7 @@ RELATION_TERMS: tuple[str, ...] = (
     "flew over",
     "evacuat*",
     "alert*",
+    "siren*",
     "shelter*",
     "intercept*",
     "shoot down",
@@ -179,6 +184,10 @@ RELATION_TERMS: tuple[str, ...] = (
     "protest*",
     "condemn*",
     "denounc*",
+    "accus*",
+    "criticis*",
+    "criticiz*",
+    "censur*",
     "slam*",
     "blast*",
     "warn*",

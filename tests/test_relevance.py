@@ -105,6 +105,25 @@ def test_japan_in_a_list_of_allies_in_the_headline() -> None:
     assert on("Japan condemns North Korea's nuclear test")
 
 
+def test_japan_in_a_list_as_the_target_of_the_north() -> None:
+    # the list is the object of the North's action, not a line-up of participants
+    assert on("Pyongyang test-fires missile, sirens sound in South Korea and Japan")
+    assert on("North Korea threatens missile strikes on Japan, South Korea")
+    assert on("KCNA denounces the U.S. and Japan over joint naval drills")
+    text = "Pyongyang plans a rocket launch next week, with South Korea and Japan on high alert."
+    assert not on("North Korea to launch rocket next week")  # the headline alone: one side
+    assert on("North Korea to launch rocket next week", text + " " + text.replace("next", "this"))
+    # participants, not targets, still count for little
+    assert not on("Leaders of the US, Japan and South Korea meet in Washington on North Korea")
+    assert not on("Plans by South Korea, the United States and Japan to share missile data")
+
+
+def test_a_missile_alert_in_japan_implies_the_north() -> None:
+    assert on("Tokyo stages missile evacuation drill at a train station")
+    assert on("J-Alert warns residents of Hokkaido to take shelter")
+    assert not on("Tokyo stages earthquake evacuation drill at a train station")
+
+
 def test_sides_across_a_background_clause() -> None:
     assert not on("North Korea fires ICBM before rivals meet in Tokyo")
     assert on("North Korea fires ICBM over Tokyo")
@@ -331,9 +350,9 @@ def test_quality_on_dev_set() -> None:
     if not DEV.is_file():
         pytest.skip(f"labelled dev set not found at {DEV}")
     report = evaluate_relevance(DEV, TOPIC)
-    # reached: all P 0.948 R 0.890 F1 0.918; clear P 1.000 R 1.000 F1 1.000
+    # reached: all P 0.951 R 0.939 F1 0.945; clear P 1.000 R 1.000 F1 1.000
     assert report.all.precision >= 0.93
-    assert report.all.recall >= 0.87
-    assert report.all.f1 >= 0.91
+    assert report.all.recall >= 0.92
+    assert report.all.f1 >= 0.93
     assert report.clear.precision >= 0.98
     assert report.clear.recall >= 0.98
