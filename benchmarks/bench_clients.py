@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import feedserver  # noqa: E402
-import httpx  # noqa: E402
+import feedserver
+import httpx
 
 
 def httpx_async(urls: list[str], headers: list[dict[str, str]], connections: int) -> int:
