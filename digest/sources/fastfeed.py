@@ -259,8 +259,9 @@ def _entry(item: Any, base: str) -> Entry:
             values["author"] = _author(child)
         elif name in _HARMLESS or name not in _HANDLERS:
             for inner in child.iterdescendants():
-                if _name(inner) in _KNOWN or (_name(inner) in _HANDLERS and inner.tag != child.tag):
-                    raise _Unusual  # feedparser reads nested elements into the entry
+                inner_name = _name(inner)
+                if inner_name in _HANDLERS and inner_name not in _HARMLESS:
+                    raise _Unusual  # feedparser may read it into the entry
         else:
             raise _Unusual
     if not link_from_element and guid_link and "link" not in values:
