@@ -16,7 +16,6 @@ import asyncio
 import hashlib
 import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -100,12 +99,8 @@ class Poller:
         states = store.source_states()
         start = [_fresh(states.get(f.name), f) for f in feeds]
         executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
-        # Feeds never read before will be parsed for sure: start the pool while they download.
-        eager = any(not s.content_hash and not s.retired for s in start)
         try:
-            polled = asyncio.run(
-                self._poll_all(feeds, start, store, now, executor, progress, eager=eager)
-            )
+            polled = asyncio.run(self._poll_all(feeds, start, store, now, executor, progress))
         finally:
             executor.shutdown()
         store.save_source_states(p.state for p in polled)
@@ -117,15 +112,9 @@ class Poller:
         states: Sequence[SourceState],
         store: Store,
         now: datetime,
-        executor: _LazyExecutor,
+        executor: Executor,
         progress: Callable[[str], None] | None,
-        *,
-        eager: bool = False,
     ) -> list[Polled]:
-        if eager:
-            # Starting worker processes blocks for most of a second (forkserver, imports): do it
-            # on a thread, and let parses wait for it, not the event loop.
-            executor.ready = asyncio.ensure_future(asyncio.to_thread(executor.start))
         limits = httpx.Limits(
             max_connections=self.fetch.connections,
             max_keepalive_connections=self.fetch.connections,
@@ -165,12 +154,9 @@ class Poller:
                     progress(feed.name)
                 return result
 
-            polled = list(
+            return list(
                 await asyncio.gather(*(one(f, s) for f, s in zip(feeds, states, strict=True)))
             )
-            if executor.ready is not None:
-                await executor.ready  # so that shutting the pool down finds it
-            return polled
 
     async def _poll_one(
         self,
@@ -216,8 +202,6 @@ class Poller:
         if status == 304 or digest == state.content_hash:
             return _succeeded(state, url, 0, elapsed, now, None)
         loop = asyncio.get_running_loop()
-        if isinstance(executor, _LazyExecutor) and executor.ready is not None:
-            await executor.ready
         try:
             batch = await loop.run_in_executor(executor, _parse, body, name, now, response_headers)
         except SourceError as exc:
@@ -263,26 +247,16 @@ class _LazyExecutor(Executor):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool: Executor | None = None
-        self.lock = threading.Lock()
-        self.ready: asyncio.Future[None] | None = None  # set while `start` runs on a thread
-
-    def _pool(self) -> Executor:
-        with self.lock:
-            if self.pool is None:
-                if self.workers > 1:
-                    context = multiprocessing.get_context("forkserver")
-                    context.set_forkserver_preload(["digest.sources.feeds"])
-                    self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
-                else:
-                    self.pool = ThreadPoolExecutor(1)
-            return self.pool
-
-    def start(self) -> None:
-        """Start the workers now (they start on the first job otherwise)."""
-        self._pool().submit(int).result()
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return self._pool().submit(fn, *args, **kwargs)
+        if self.pool is None:
+            if self.workers > 1:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["digest.sources.feeds"])
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            else:
+                self.pool = ThreadPoolExecutor(1)
+        return self.pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.pool is not None:
