@@ -135,8 +135,12 @@ def normalize_whitespace(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     if not text.replace("\n", "").replace("\t", "").isprintable():  # the slow check only if needed
         text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+_SPACES = re.compile(r"[ \t]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 # Shift_JIS punctuation (’ “ ” —) saved with its lead byte lost leaves "Japanfs", "gquoteh".

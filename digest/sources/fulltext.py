@@ -7,6 +7,7 @@ event loop, and every page is cached by URL in the store, so it is fetched once.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -21,6 +22,7 @@ from digest.text import decode_bytes, html_page_to_text
 
 if TYPE_CHECKING:
     from digest.sources.feeds import FeedSource
+    from digest.sources.poller import Fetcher
     from digest.store import Store
 
 MAX_PAGE_BYTES = 3_000_000
@@ -49,7 +51,7 @@ async def add_full_text(
     batch: Batch,
     *,
     feed: FeedSource,
-    client: httpx.AsyncClient,
+    client: Fetcher,
     gate: Callable[[str], asyncio.Semaphore],
     store: Store,
     now: datetime,
@@ -67,7 +69,7 @@ async def add_full_text(
 
     async def one(link: str) -> tuple[str, str]:
         async with gate(link):
-            markup = await _get_page(client, link, feed.headers, feed.fetch.timeout)
+            markup = await client.run(_get_page, link, feed.headers, feed.fetch.timeout)
         if not markup:
             return link, ""
         _, text, _ = await loop.run_in_executor(executor, html_page_to_text, markup, link)
@@ -85,23 +87,21 @@ async def add_full_text(
     return replace(batch, items=items)
 
 
-async def _get_page(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout: float
-) -> str:
-    """The page's markup, or "" when it cannot be had (the teaser is kept then)."""
+def _get_page(client: httpx.Client, url: str, headers: dict[str, str], timeout: float) -> str:
+    """The page's markup, or "" when it cannot be had (the teaser is kept then). On a thread."""
+    deadline = time.monotonic() + timeout * 2
     try:
-        async with asyncio.timeout(timeout * 2):
-            async with client.stream("GET", url, headers=headers) as response:
-                kind = response.headers.get("content-type", "text/html")
-                if response.status_code != 200 or "html" not in kind:
+        with client.stream("GET", url, headers=headers) as response:
+            kind = response.headers.get("content-type", "text/html")
+            if response.status_code != 200 or "html" not in kind:
+                return ""
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_PAGE_BYTES or time.monotonic() > deadline:
                     return ""
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > MAX_PAGE_BYTES:
-                        return ""
-                    chunks.append(chunk)
-                return decode_bytes(b"".join(chunks), response.charset_encoding)
-    except (TimeoutError, httpx.HTTPError):
+                chunks.append(chunk)
+            return decode_bytes(b"".join(chunks), response.charset_encoding)
+    except httpx.HTTPError:
         return ""
