@@ -65,6 +65,8 @@ def parse_feed(data: bytes, *, source: str, now: datetime, headers: dict[str, st
         data, response_headers=wanted, sanitize_html=False, resolve_relative_uris=False
     )
     if not parsed.entries:
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            raise SourceError("a JSON Feed, which digest does not read (RSS and Atom only)")
         if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0]
             raise SourceError(f"not a readable feed ({reason})")
