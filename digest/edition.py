@@ -18,7 +18,16 @@ import httpx
 from digest import archive, codec
 from digest.config import Config, DigestSettings
 from digest.errors import DigestError
-from digest.models import Edition, Item, ScoredItem, SourceReport, Story, Tally
+from digest.limits import clip_item
+from digest.models import (
+    Edition,
+    Item,
+    ScoredItem,
+    SourceReport,
+    SourceState,
+    Story,
+    Tally,
+)
 from digest.relevance import on_topic_text, score_item
 from digest.render import make_environment
 from digest.sections import assign_section, week_in_brief
@@ -72,14 +81,16 @@ def poll_sources(
     """
     reports: dict[str, SourceReport] = {}
     items: list[Item] = []
+    states: list[SourceState] = []
     remote = [s for s in sources if isinstance(s, FeedSource) and s.remote]
     if offline:
         for feed in remote:
             reports[feed.name] = SourceReport(feed.name, False, error="not fetched (offline)")
     elif remote:
         poller = poller or Poller(remote[0].fetch)
-        for polled in poller.poll(remote, store=store, now=now, progress=progress):
+        for polled in poller.poll(remote, store=store, now=now, progress=progress, save=False):
             reports[polled.report.name] = polled.report
+            states.append(polled.state)
             if polled.batch is not None:
                 items.extend(polled.batch.items)
     for source in sources:
@@ -99,7 +110,10 @@ def poll_sources(
             reports[source.name] = SourceReport(source.name, True, len(batch.items), batch.warning)
         if progress is not None:
             progress(source.name)
+    items = [clip_item(item) for item in items]  # untrusted: no 10 MB titles into the store
     new = store.add_items(items, now)
+    # Only now the feeds' validators and hashes: a crash before this point re-reads them.
+    store.save_source_states(states)
     return PollResult(tuple(reports[s.name] for s in sources), len(items), new)
 
 

@@ -70,7 +70,7 @@ def parse_feed(data: bytes, *, source: str, now: datetime, headers: dict[str, st
         if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0]
             raise SourceError(f"not a readable feed ({reason})")
-        if not parsed.get("version") and not parsed.feed:
+        if not parsed.get("version") and (not parsed.feed or _html(data)):
             raise SourceError("not an RSS or Atom feed")
     entries = parsed.entries[:MAX_ENTRIES]
     warning = ""
@@ -86,6 +86,13 @@ def parse_feed(data: bytes, *, source: str, now: datetime, headers: dict[str, st
         if not entry.get("content") and len(item.text) < TEASER_CHARS
     )
     return Batch(items, warning, teasers)
+
+
+def _html(data: bytes) -> bool:
+    """An HTML page where a feed was expected (a login wall, an error page)."""
+    return (
+        data.lstrip(b"\xef\xbb\xbf \t\r\n")[:14].lower().startswith((b"<!doctype html", b"<html"))
+    )
 
 
 def _item(entry: Any, source: str, now: datetime) -> Item:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import multiprocessing
 import os
 import time
@@ -29,6 +30,8 @@ from digest.models import Batch, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
 from digest.store import Store
+
+log = logging.getLogger(__name__)
 
 PROCESS_POOL_FROM = 8  # parse in worker processes from this many feeds; threads below
 WAIT_IN_RUN_MAX = 10.0  # a Retry-After longer than this (seconds) ends the source's run
@@ -76,8 +79,14 @@ class Poller:
         store: Store,
         now: datetime,
         progress: Callable[[str], None] | None = None,
+        save: bool = True,
     ) -> list[Polled]:
-        """Poll `feeds`, save their states, and return one `Polled` per feed, in order."""
+        """Poll `feeds`, save their states, and return one `Polled` per feed, in order.
+
+        With `save=False` the caller saves the states, after the items: a state records the
+        feed's validators and body hash, so saving it before its items are stored would make a
+        crash in between lose those items for good (the next poll would see "unchanged").
+        """
         states = store.source_states()
         start = [_fresh(states.get(f.name), f) for f in feeds]
         executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
@@ -85,7 +94,8 @@ class Poller:
             polled = asyncio.run(self._poll_all(feeds, start, store, now, executor, progress))
         finally:
             executor.shutdown()
-        store.save_source_states(p.state for p in polled)
+        if save:
+            store.save_source_states(p.state for p in polled)
         return polled
 
     async def _poll_all(
@@ -118,16 +128,20 @@ class Poller:
             async def one(feed: FeedSource, state: SourceState) -> Polled:
                 result = await self._poll_one(client, gate, feed, state, now, executor)
                 if result.batch is not None and result.batch.items:
-                    batch = await add_full_text(
-                        result.batch,
-                        feed=feed,
-                        client=client,
-                        gate=gate,
-                        store=store,
-                        now=now,
-                        executor=executor,
-                    )
-                    result = replace(result, batch=batch)
+                    try:
+                        batch = await add_full_text(
+                            result.batch,
+                            feed=feed,
+                            client=client,
+                            gate=gate,
+                            store=store,
+                            now=now,
+                            executor=executor,
+                        )
+                    except Exception:  # the teasers are kept; the feed's items are not lost
+                        log.exception("full text for %s failed", feed.name)
+                    else:
+                        result = replace(result, batch=batch)
                 if progress is not None:
                     progress(feed.name)
                 return result
@@ -184,6 +198,10 @@ class Poller:
             batch = await loop.run_in_executor(executor, _parse, body, name, now, response_headers)
         except SourceError as exc:
             return _failed(replace(state, url=url), str(exc), now)
+        except Exception as exc:  # a parser bug (or a lost worker) fails this feed, not the run
+            detail = (str(exc).splitlines() or [""])[0][:200]
+            error = f"parser failed: {type(exc).__name__}: {detail}".rstrip(": ")
+            return _failed(replace(state, url=url), error, now)
         new = replace(
             state,
             etag=response_headers.get("etag", ""),
