@@ -6,6 +6,7 @@ in-memory database, a client aimed at a loopback server and a fixed date.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ import httpx
 
 from digest import archive, codec
 from digest.config import Config, DigestSettings
-from digest.errors import DigestError
+from digest.errors import ArchiveError, DigestError
 from digest.limits import clip_item
 from digest.models import (
     Edition,
@@ -251,14 +252,29 @@ def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ..
     )
     items = [scored for story in edition.stories for scored in story.items]
     content = codec.dumps(edition, archive_root=root.resolve().as_posix())
-    store.record_edition(record, items, content)
-    rebuild(config=config, store=store)
+    # The store is the truth and every file is rendered from it: recorded first, so a crash
+    # after this point leaves an edition the next run's rebuild writes out in full.
+    edition_id = store.record_edition(record, items, content)
+    try:
+        rebuild(config=config, store=store)
+    except ArchiveError:
+        # A full disk or a read-only folder: no half edition. Forget it (its items become new
+        # again for the next run), remove what of it was written, and put the rest back.
+        store.forget_edition(edition_id)
+        for path in (html_path, text_path):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(ArchiveError, OSError):
+            rebuild(config=config, store=store)
+        raise
     return (html_path, text_path, root / "index.html")
 
 
 def rebuild(*, config: Config, store: Store) -> tuple[Path, ...]:
     """Re-render every stored edition, the index, the feed and the search page; return what
     changed on disk (nothing, when neither the store nor the templates changed)."""
+    if config.archive.is_dir():
+        with contextlib.suppress(OSError):
+            archive.remove_temporary(config.archive)  # left by a run that was killed
     env = make_environment(_user_templates(config))
     files = build_site(env, store.editions(), store.edition_contents(), zone=config.zone)
     return archive.write_site(config.archive, files)

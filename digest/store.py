@@ -312,6 +312,13 @@ class Store:
             )
         return edition_id
 
+    def forget_edition(self, edition_id: int) -> None:
+        """Remove an edition and the record of the items it took (one that could not be
+        written): its items are new again for the next edition."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM edition_items WHERE edition_id = ?", (edition_id,))
+            db.execute("DELETE FROM editions WHERE id = ?", (edition_id,))
+
     def last_edition(self, digest: str) -> EditionRecord | None:
         row = self.db.execute(
             "SELECT * FROM editions WHERE digest = ? ORDER BY until DESC, id DESC LIMIT 1",
