@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -236,6 +237,7 @@ def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ..
     previous edition's page (now with a "next" link), the index, feed and search index follow.
     """
     root = config.archive
+    recover(root, store)  # files of an edition a killed run never recorded free their names
     recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
     html_path, text_path = archive.edition_paths(root, edition.date, edition.slug, recorded)
     record = EditionRecord(
@@ -252,29 +254,63 @@ def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ..
     )
     items = [scored for story in edition.stories for scored in story.items]
     content = codec.dumps(edition, archive_root=root.resolve().as_posix())
-    # The store is the truth and every file is rendered from it: recorded first, so a crash
-    # after this point leaves an edition the next run's rebuild writes out in full.
-    edition_id = store.record_edition(record, items, content)
+    # All or nothing: the new files are named in a journal, then the edition is recorded in a
+    # transaction left open while every file is written from it, and committed last. A full
+    # disk rolls it back (which needs no space) and removes what was written; a crash leaves
+    # the journal, and the next run removes the unrecorded files it names.
+    journal = root / PENDING
+    archive.write_atomic(journal, f"{record.html_path}\n{record.text_path}\n")
+    store.begin_edition(record, items, content)
     try:
-        rebuild(config=config, store=store)
-    except ArchiveError:
-        # A full disk or a read-only folder: no half edition. Forget it (its items become new
-        # again for the next run), remove what of it was written, and put the rest back.
-        store.forget_edition(edition_id)
+        rebuild(config=config, store=store, repair=False)
+        store.commit()
+    except (ArchiveError, sqlite3.Error) as exc:
+        store.rollback()
         for path in (html_path, text_path):
             path.unlink(missing_ok=True)
-        with contextlib.suppress(ArchiveError, OSError):
-            rebuild(config=config, store=store)
+        with contextlib.suppress(ArchiveError, OSError, sqlite3.Error):
+            rebuild(config=config, store=store, repair=False)  # the pages as they were
+        journal.unlink(missing_ok=True)
+        if isinstance(exc, ArchiveError):
+            raise
+        raise ArchiveError(f"cannot record the edition in the archive's database: {exc}") from None
+    except BaseException:
+        store.rollback()
         raise
+    journal.unlink(missing_ok=True)
     return (html_path, text_path, root / "index.html")
 
 
-def rebuild(*, config: Config, store: Store) -> tuple[Path, ...]:
+PENDING = ".pending-edition"  # the journal of an edition being published
+
+
+def recover(root: Path, store: Store) -> tuple[Path, ...]:
+    """Undo what a publish killed before its commit left: the files its journal names that no
+    recorded edition owns, and temporary files. Call only while holding the archive's lock."""
+    removed: list[Path] = []
+    if not root.is_dir():
+        return ()
+    journal = root / PENDING
+    if journal.is_file():
+        recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
+        for name in journal.read_text(encoding="utf-8").split():
+            path = root / name
+            if name not in recorded and path.is_file() and root.resolve() in path.resolve().parents:
+                path.unlink()
+                removed.append(path)
+        journal.unlink()
+    removed += archive.remove_temporary(root)
+    return tuple(removed)
+
+
+def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path, ...]:
     """Re-render every stored edition, the index, the feed and the search page; return what
-    changed on disk (nothing, when neither the store nor the templates changed)."""
-    if config.archive.is_dir():
+    changed on disk (nothing, when neither the store nor the templates changed).
+
+    With `repair`, first undo what a killed run left (see `recover`)."""
+    if repair:
         with contextlib.suppress(OSError):
-            archive.remove_temporary(config.archive)  # left by a run that was killed
+            recover(config.archive, store)
     env = make_environment(_user_templates(config))
     files = build_site(env, store.editions(), store.edition_contents(), zone=config.zone)
     return archive.write_site(config.archive, files)

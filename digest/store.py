@@ -6,6 +6,7 @@ items it took, so an item is never new twice for the same digest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -278,46 +279,73 @@ class Store:
         content: str | None = None,
     ) -> int:
         """Record an edition, the items it took and its `content` (JSON), in one transaction."""
-        with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO editions (digest, slug, date, since, until, html_path, text_path,"
-                " stories, headlines, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        with self.transaction():
+            return self._insert_edition(record, items, content)
+
+    def begin_edition(
+        self,
+        record: EditionRecord,
+        items: Sequence[ScoredItem],
+        content: str | None = None,
+    ) -> int:
+        """Record an edition in a transaction left open: this connection sees it at once, no
+        other does until `commit()`; `rollback()` (or a crash) leaves no trace of it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            return self._insert_edition(record, items, content)
+        except BaseException:
+            self.rollback()
+            raise
+
+    def commit(self) -> None:
+        """End the open transaction; on failure (a full disk) it is rolled back and re-raised."""
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back itself
+                self.db.execute("ROLLBACK")
+
+    def _insert_edition(
+        self, record: EditionRecord, items: Sequence[ScoredItem], content: str | None
+    ) -> int:
+        db = self.db
+        cursor = db.execute(
+            "INSERT INTO editions (digest, slug, date, since, until, html_path, text_path,"
+            " stories, headlines, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.digest,
+                record.slug,
+                record.date,
+                _iso(record.since),
+                _iso(record.until),
+                record.html_path,
+                record.text_path,
+                record.stories,
+                json.dumps(list(record.headlines), ensure_ascii=False),
+                content,
+            ),
+        )
+        edition_id = int(cursor.lastrowid or 0)
+        db.executemany(
+            "INSERT INTO edition_items (digest, item_id, edition_id, score, matched)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
                 (
                     record.digest,
-                    record.slug,
-                    record.date,
-                    _iso(record.since),
-                    _iso(record.until),
-                    record.html_path,
-                    record.text_path,
-                    record.stories,
-                    json.dumps(list(record.headlines), ensure_ascii=False),
-                    content,
-                ),
-            )
-            edition_id = int(cursor.lastrowid or 0)
-            db.executemany(
-                "INSERT INTO edition_items (digest, item_id, edition_id, score, matched)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        record.digest,
-                        s.item.id,
-                        edition_id,
-                        s.relevance.score,
-                        json.dumps(list(s.relevance.matched), ensure_ascii=False),
-                    )
-                    for s in items
-                ],
-            )
+                    s.item.id,
+                    edition_id,
+                    s.relevance.score,
+                    json.dumps(list(s.relevance.matched), ensure_ascii=False),
+                )
+                for s in items
+            ],
+        )
         return edition_id
-
-    def forget_edition(self, edition_id: int) -> None:
-        """Remove an edition and the record of the items it took (one that could not be
-        written): its items are new again for the next edition."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM edition_items WHERE edition_id = ?", (edition_id,))
-            db.execute("DELETE FROM editions WHERE id = ?", (edition_id,))
 
     def last_edition(self, digest: str) -> EditionRecord | None:
         row = self.db.execute(

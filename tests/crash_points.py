@@ -4,7 +4,9 @@ at POINT. The points are the moments a crash can hurt most:
 
 - `temporary`: a page's temporary file written and synced, not yet renamed over the page;
 - `site`: the second archive file written, the rest not;
-- `recorded`: the edition recorded in the store, none of its files written;
+- `recorded`: the edition recorded in the store (not committed), none of its files written;
+- `written`: every file of the edition written, the record not yet committed;
+- `committed`: the record committed, the journal of the edition's files not yet removed;
 - `items`: the polled items stored, the feeds' states not;
 - `states`: the feeds' states (validators, body hashes) stored.
 """
@@ -49,7 +51,13 @@ def main() -> None:
     elif point == "site":
         after(archive, "write_atomic", calls=2)
     elif point == "recorded":
-        after(store.Store, "record_edition")
+        after(store.Store, "begin_edition")
+    elif point == "written":
+        real_commit = store.Store.commit
+        store.Store.commit = lambda self: die()  # type: ignore[method-assign]
+        del real_commit
+    elif point == "committed":
+        after(store.Store, "commit")
     elif point == "items":
         after(store.Store, "add_items")
     elif point == "states":

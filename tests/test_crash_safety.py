@@ -24,7 +24,9 @@ def test_random_kills_lose_nothing_and_leave_a_whole_archive(tmp_path: Path) -> 
     assert any(r.killed for r in results)
 
 
-@pytest.mark.parametrize("point", ["temporary", "site", "recorded", "items", "states"])
+@pytest.mark.parametrize(
+    "point", ["temporary", "site", "recorded", "written", "committed", "items", "states"]
+)
 def test_death_at_the_worst_moments(tmp_path: Path, point: str) -> None:
     harness = Soak(tmp_path, seed=1)
     try:
