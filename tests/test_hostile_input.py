@@ -261,3 +261,18 @@ def test_file_feed_urls_respect_the_cap(tmp_path: Path) -> None:
     fetch = FetchSettings(max_bytes=1000)
     with pytest.raises(SourceError, match="exceeds the 1000-byte cap"):
         FeedSource("f", path.as_uri(), fetch).read(client=None, now=NOW)  # type: ignore[arg-type]
+
+
+def test_opml_import_of_an_endless_file_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("sources:\n  - {name: A, url: 'https://a.example/feed'}\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "digest", "sources", "import", "/dev/zero", "--config", config],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == "digest: error: /dev/zero: larger than 5000000 bytes"
