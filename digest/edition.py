@@ -231,7 +231,8 @@ def run_edition(
 
 
 def publish(*, config: Config, store: Store, edition: Edition) -> tuple[Path, ...]:
-    """Record the edition with its items and content, then write it and refresh the archive.
+    """Record the edition with its items and content and write it, refreshing the archive:
+    all of it or, on a full disk or a crash, none of it (see below).
 
     The new page is rendered from the stored content, exactly as `rebuild` would render it; the
     previous edition's page (now with a "next" link), the index, feed and search index follow.

@@ -48,7 +48,10 @@ class FolderSource:
             stat = path.stat()
             if stat.st_size > self.fetch.max_file_bytes:
                 raise SourceError(f"larger than {self.fetch.max_file_bytes} bytes")
-            data = path.read_bytes()
+            with path.open("rb") as handle:  # a file still growing is read up to the cap
+                data = handle.read(self.fetch.max_file_bytes + 1)
+            if len(data) > self.fetch.max_file_bytes:
+                raise SourceError(f"larger than {self.fetch.max_file_bytes} bytes")
         except OSError as exc:
             raise SourceError(exc.strerror or str(exc)) from None
         if _binary(data):
