@@ -276,3 +276,13 @@ def test_opml_import_of_an_endless_file_is_refused(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip() == "digest: error: /dev/zero: larger than 5000000 bytes"
+
+
+def test_the_single_feed_reader_has_a_total_deadline_too(hostile: HostileServer) -> None:
+    from digest.sources.http import make_client
+
+    fetch = FetchSettings(timeout=1)
+    started = time.monotonic()
+    with make_client(fetch) as client, pytest.raises(SourceError, match="timed out"):
+        FeedSource("t", hostile.url("/trickle"), fetch).read(client=client, now=NOW)
+    assert time.monotonic() - started < 2 * 1 + 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -25,6 +26,9 @@ def fetch_bytes(client: httpx.Client, url: str, max_bytes: int) -> tuple[bytes, 
     """GET `url` (or read a file: URL) up to `max_bytes`; raise SourceError with the reason."""
     if url.startswith("file:"):
         return read_file_url(url, max_bytes), {}
+    # httpx's timeout bounds each read, not the whole: a server sending a byte a second would
+    # never trip it. The body gets twice the timeout in all, as the poller's requests do.
+    deadline = time.monotonic() + 2 * (client.timeout.read or 20.0)
     try:
         with client.stream("GET", url) as response:
             if response.status_code >= 400:
@@ -35,6 +39,8 @@ def fetch_bytes(client: httpx.Client, url: str, max_bytes: int) -> tuple[bytes, 
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    raise SourceError("timed out")
                 size += len(chunk)
                 if size > max_bytes:
                     raise SourceError(f"response exceeds the {max_bytes}-byte cap")
