@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 from collections.abc import Container, Iterator, Mapping
 from contextlib import contextmanager
@@ -55,6 +56,25 @@ def write_atomic(path: Path, content: str) -> None:
         _fsync_folder(path.parent)
     except OSError as exc:
         raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+# What `write_atomic` names its temporary files: ".NAME.XXXXXXXX.tmp" (mkstemp's 8 characters).
+_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def remove_temporary(root: Path) -> tuple[Path, ...]:
+    """Delete temporary files a killed writer left in the archive (its top and year folders).
+
+    Call only while holding the archive's lock: then no other writer's file can be in flight.
+    """
+    removed = []
+    folders = [root, *(p for p in root.iterdir() if p.is_dir() and p.name.isdigit())]
+    for folder in folders:
+        for path in folder.iterdir():
+            if _TEMPORARY.match(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return tuple(removed)
 
 
 def _fsync_folder(folder: Path) -> None:

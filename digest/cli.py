@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -180,6 +181,13 @@ def main() -> None:
     except DigestError as exc:
         click.echo(f"digest: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except sqlite3.Error as exc:  # a full disk or a read-only archive, met by the database
+        click.echo(f"digest: error: the archive's database: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # the same, met elsewhere
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"digest: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
     except click.exceptions.Abort:
         click.echo("digest: interrupted", err=True)
         sys.exit(130)

@@ -17,7 +17,7 @@ from digest.cli_common import config_option
 from digest.config import load_config
 from digest.errors import ConfigError
 from digest.sources.health import health_table
-from digest.sources.opml import read_opml, write_opml, yaml_entries
+from digest.sources.opml import MAX_OPML_BYTES, read_opml, write_opml, yaml_entries
 from digest.store import Store
 
 
@@ -50,7 +50,12 @@ def sources(ctx: click.Context, config_path: Path) -> None:
 )
 def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
     """Add the feeds of an OPML file to the config (its comments kept) or to a new file."""
-    outlines = read_opml(opml_file.read_bytes(), where=str(opml_file))
+    try:
+        with opml_file.open("rb") as handle:  # never more than the cap (say, /dev/zero)
+            data = handle.read(MAX_OPML_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{opml_file}: cannot read ({exc.strerror or exc})") from None
+    outlines = read_opml(data, where=str(opml_file))
     if output is not None:
         if output.exists():
             raise ConfigError(f"{output}: already exists; choose a new file")

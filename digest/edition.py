@@ -6,8 +6,10 @@ in-memory database, a client aimed at a loopback server and a fixed date.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -17,8 +19,17 @@ import httpx
 
 from digest import archive, codec
 from digest.config import Config, DigestSettings
-from digest.errors import DigestError
-from digest.models import Edition, Item, ScoredItem, SourceReport, SourceState, Story, Tally
+from digest.errors import ArchiveError, DigestError
+from digest.limits import clip_item
+from digest.models import (
+    Edition,
+    Item,
+    ScoredItem,
+    SourceReport,
+    SourceState,
+    Story,
+    Tally,
+)
 from digest.relevance import on_topic_text, score_item
 from digest.render import make_environment
 from digest.sections import assign_section, week_in_brief
@@ -101,8 +112,10 @@ def poll_sources(
             reports[source.name] = SourceReport(source.name, True, len(batch.items), batch.warning)
         if progress is not None:
             progress(source.name)
+    items = [clip_item(item) for item in items]  # untrusted: no 10 MB titles into the store
     new = store.add_items(items, now)
-    store.save_source_states(states)  # after the items: see Poller.poll
+    # Only now the feeds' validators and hashes: a crash before this point re-reads them.
+    store.save_source_states(states)
     return PollResult(tuple(reports[s.name] for s in sources), len(items), new)
 
 
@@ -230,13 +243,14 @@ def publish(
     scheduled: datetime | None = None,
     recipients: Sequence[str] = (),
 ) -> tuple[Path, ...]:
-    """Record the edition with its items, content and deliveries, then write it and refresh
-    the archive.
+    """Record the edition with its items, content and deliveries and write it, refreshing the
+    archive: all of it or, on a full disk or a crash, none of it (see below).
 
     The new page is rendered from the stored content, exactly as `rebuild` would render it; the
     previous edition's page (now with a "next" link), the index, feed and search index follow.
     """
     root = config.archive
+    recover(root, store)  # files of an edition a killed run never recorded free their names
     recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
     html_path, text_path = archive.edition_paths(root, edition.date, edition.slug, recorded)
     record = EditionRecord(
@@ -254,14 +268,63 @@ def publish(
     )
     items = [scored for story in edition.stories for scored in story.items]
     content = codec.dumps(edition, archive_root=root.resolve().as_posix())
-    store.record_edition(record, items, content, recipients)
-    rebuild(config=config, store=store)
+    # All or nothing: the new files are named in a journal, then the edition is recorded in a
+    # transaction left open while every file is written from it, and committed last. A full
+    # disk rolls it back (which needs no space) and removes what was written; a crash leaves
+    # the journal, and the next run removes the unrecorded files it names.
+    journal = root / PENDING
+    archive.write_atomic(journal, f"{record.html_path}\n{record.text_path}\n")
+    store.begin_edition(record, items, content, recipients)
+    try:
+        rebuild(config=config, store=store, repair=False)
+        store.commit()
+    except (ArchiveError, sqlite3.Error) as exc:
+        store.rollback()
+        for path in (html_path, text_path):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(ArchiveError, OSError, sqlite3.Error):
+            rebuild(config=config, store=store, repair=False)  # the pages as they were
+        journal.unlink(missing_ok=True)
+        if isinstance(exc, ArchiveError):
+            raise
+        raise ArchiveError(f"cannot record the edition in the archive's database: {exc}") from None
+    except BaseException:
+        store.rollback()
+        raise
+    journal.unlink(missing_ok=True)
     return (html_path, text_path, root / "index.html")
 
 
-def rebuild(*, config: Config, store: Store) -> tuple[Path, ...]:
+PENDING = ".pending-edition"  # the journal of an edition being published
+
+
+def recover(root: Path, store: Store) -> tuple[Path, ...]:
+    """Undo what a publish killed before its commit left: the files its journal names that no
+    recorded edition owns, and temporary files. Call only while holding the archive's lock."""
+    removed: list[Path] = []
+    if not root.is_dir():
+        return ()
+    journal = root / PENDING
+    if journal.is_file():
+        recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
+        for name in journal.read_text(encoding="utf-8").split():
+            path = root / name
+            if name not in recorded and path.is_file() and root.resolve() in path.resolve().parents:
+                path.unlink()
+                removed.append(path)
+        journal.unlink()
+    removed += archive.remove_temporary(root)
+    return tuple(removed)
+
+
+def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path, ...]:
     """Re-render every stored edition, the index, the feed and the search page; return what
-    changed on disk (nothing, when neither the store nor the templates changed)."""
+    changed on disk (nothing, when neither the store nor the templates changed).
+
+    With `repair`, first undo what a killed run left (see `recover`)."""
+    if repair:
+        with contextlib.suppress(OSError):
+            recover(config.archive, store)
     env = make_environment(_user_templates(config))
     files = build_site(env, store.editions(), store.edition_contents(), zone=config.zone)
     return archive.write_site(config.archive, files)

@@ -8,6 +8,10 @@ class DigestError(Exception):
 
     exit_code = 1
 
+    def __str__(self) -> str:
+        # Messages quote untrusted text (config keys, feed errors): never more than one line.
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in super().__str__())
+
 
 class ConfigError(DigestError):
     """The configuration is invalid; nothing has been written."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import jinja2
+import markupsafe
 
 from digest.models import Edition, Story
 
@@ -82,10 +83,25 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_printable,
     )
     env.filters["safe_url"] = safe_url
     env.filters["wrap72"] = wrap72
     return env
+
+
+# C0 and C1 control characters but tab and newline: no HTML page or XML feed may carry them
+# (XML 1.0 forbids most), and an untrusted value could.
+_CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(13, 32), 127, *range(128, 160)])
+
+
+def _printable(value: object) -> object:
+    """Every value a template outputs, without control characters (markup-safe values too)."""
+    if isinstance(value, str):
+        cleaned = value.translate(_CONTROLS)
+        if cleaned != value:
+            return type(value)(cleaned) if isinstance(value, markupsafe.Markup) else cleaned
+    return value
 
 
 def safe_url(url: str) -> str:

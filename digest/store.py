@@ -6,6 +6,7 @@ items it took, so an item is never new twice for the same digest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -330,50 +331,85 @@ class Store:
         recipients: Sequence[str] = (),
     ) -> int:
         """Record an edition, the items it took, its `content` (JSON) and a pending delivery per
-        recipient, at once.
+        recipient, in one transaction: a recorded edition never lacks its items or deliveries."""
+        with self.transaction():
+            return self._insert_edition(record, items, content, recipients)
 
-        One transaction: a crash leaves either all of it or none, so a recorded edition is never
-        missing its items or its deliveries.
-        """
-        with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO editions (digest, slug, date, since, until, html_path, text_path,"
-                " stories, headlines, content, scheduled)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    def begin_edition(
+        self,
+        record: EditionRecord,
+        items: Sequence[ScoredItem],
+        content: str | None = None,
+        recipients: Sequence[str] = (),
+    ) -> int:
+        """Record an edition in a transaction left open: this connection sees it at once, no
+        other does until `commit()`; `rollback()` (or a crash) leaves no trace of it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            return self._insert_edition(record, items, content, recipients)
+        except BaseException:
+            self.rollback()
+            raise
+
+    def commit(self) -> None:
+        """End the open transaction; on failure (a full disk) it is rolled back and re-raised."""
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back itself
+                self.db.execute("ROLLBACK")
+
+    def _insert_edition(
+        self,
+        record: EditionRecord,
+        items: Sequence[ScoredItem],
+        content: str | None,
+        recipients: Sequence[str],
+    ) -> int:
+        db = self.db
+        cursor = db.execute(
+            "INSERT INTO editions (digest, slug, date, since, until, html_path, text_path,"
+            " stories, headlines, content, scheduled)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.digest,
+                record.slug,
+                record.date,
+                _iso(record.since),
+                _iso(record.until),
+                record.html_path,
+                record.text_path,
+                record.stories,
+                json.dumps(list(record.headlines), ensure_ascii=False),
+                content,
+                _iso(record.scheduled) if record.scheduled else None,
+            ),
+        )
+        edition_id = int(cursor.lastrowid or 0)
+        db.executemany(
+            "INSERT OR IGNORE INTO deliveries (edition_id, recipient, status, next_attempt,"
+            " updated) VALUES (?, ?, 'pending', ?, ?)",
+            [(edition_id, r, _iso(record.until), _iso(record.until)) for r in recipients],
+        )
+        db.executemany(
+            "INSERT INTO edition_items (digest, item_id, edition_id, score, matched)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
                 (
                     record.digest,
-                    record.slug,
-                    record.date,
-                    _iso(record.since),
-                    _iso(record.until),
-                    record.html_path,
-                    record.text_path,
-                    record.stories,
-                    json.dumps(list(record.headlines), ensure_ascii=False),
-                    content,
-                    _iso(record.scheduled) if record.scheduled else None,
-                ),
-            )
-            edition_id = int(cursor.lastrowid or 0)
-            db.executemany(
-                "INSERT OR IGNORE INTO deliveries (edition_id, recipient, status, next_attempt,"
-                " updated) VALUES (?, ?, 'pending', ?, ?)",
-                [(edition_id, r, _iso(record.until), _iso(record.until)) for r in recipients],
-            )
-            db.executemany(
-                "INSERT INTO edition_items (digest, item_id, edition_id, score, matched)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        record.digest,
-                        s.item.id,
-                        edition_id,
-                        s.relevance.score,
-                        json.dumps(list(s.relevance.matched), ensure_ascii=False),
-                    )
-                    for s in items
-                ],
-            )
+                    s.item.id,
+                    edition_id,
+                    s.relevance.score,
+                    json.dumps(list(s.relevance.matched), ensure_ascii=False),
+                )
+                for s in items
+            ],
+        )
         return edition_id
 
     def last_edition(self, digest: str) -> EditionRecord | None:

@@ -90,10 +90,12 @@ def _feedparser_entries(data: bytes, headers: dict[str, str]) -> tuple[list[Any]
         data, response_headers=wanted, sanitize_html=False, resolve_relative_uris=False
     )
     if not parsed.entries:
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            raise SourceError("a JSON Feed, which digest does not read (RSS and Atom only)")
         if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0]
             raise SourceError(f"not a readable feed ({reason})")
-        if not parsed.get("version") and not parsed.feed:
+        if not parsed.get("version") and (not parsed.feed or _html(data)):
             raise SourceError("not an RSS or Atom feed")
     entries = list(parsed.entries)
     warning = ""
@@ -102,6 +104,13 @@ def _feedparser_entries(data: bytes, headers: dict[str, str]) -> tuple[list[Any]
         kept = min(len(entries), MAX_ENTRIES)
         warning = f"malformed feed, {kept} entries recovered ({reason})"
     return entries, warning
+
+
+def _html(data: bytes) -> bool:
+    """An HTML page where a feed was expected (a login wall, an error page)."""
+    return (
+        data.lstrip(b"\xef\xbb\xbf \t\r\n")[:14].lower().startswith((b"<!doctype html", b"<html"))
+    )
 
 
 def _item(entry: Any, source: str, now: datetime) -> Item:

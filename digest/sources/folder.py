@@ -48,9 +48,14 @@ class FolderSource:
             stat = path.stat()
             if stat.st_size > self.fetch.max_file_bytes:
                 raise SourceError(f"larger than {self.fetch.max_file_bytes} bytes")
-            data = path.read_bytes()
+            with path.open("rb") as handle:  # a file still growing is read up to the cap
+                data = handle.read(self.fetch.max_file_bytes + 1)
+            if len(data) > self.fetch.max_file_bytes:
+                raise SourceError(f"larger than {self.fetch.max_file_bytes} bytes")
         except OSError as exc:
             raise SourceError(exc.strerror or str(exc)) from None
+        if _binary(data):
+            raise SourceError("a binary file, not text")
         saved = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
         text = decode_bytes(data)
         if path.suffix.lower() in (".html", ".htm"):
@@ -80,6 +85,20 @@ class FolderSource:
                 )
             )
         return items
+
+
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b")
+
+
+def _binary(data: bytes) -> bool:
+    """True for bytes that are no text in any encoding digest reads: control bytes make up
+    more than 5% of the start (random or compressed data has about 9%), or NULs more than 1%
+    (UTF-16 with a BOM excepted). A few stray NULs in a text file are only dropped."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    head = data[:65536]
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls > max(16, len(head) // 20) or head.count(0) > max(16, len(head) // 100)
 
 
 def _hidden(path: Path, root: Path) -> bool:

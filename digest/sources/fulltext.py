@@ -7,7 +7,6 @@ event loop, and every page is cached by URL in the store, so it is fetched once.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -18,6 +17,7 @@ from urllib.parse import urlparse
 import httpx
 
 from digest.models import Batch, Item
+from digest.sources.http import total_deadline
 from digest.text import decode_bytes, html_page_to_text
 
 if TYPE_CHECKING:
@@ -89,9 +89,8 @@ async def add_full_text(
 
 def _get_page(client: httpx.Client, url: str, headers: dict[str, str], timeout: float) -> str:
     """The page's markup, or "" when it cannot be had (the teaser is kept then). On a thread."""
-    deadline = time.monotonic() + timeout * 2
     try:
-        with client.stream("GET", url, headers=headers) as response:
+        with total_deadline(timeout * 2), client.stream("GET", url, headers=headers) as response:
             kind = response.headers.get("content-type", "text/html")
             if response.status_code != 200 or "html" not in kind:
                 return ""
@@ -99,7 +98,7 @@ def _get_page(client: httpx.Client, url: str, headers: dict[str, str], timeout: 
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
-                if size > MAX_PAGE_BYTES or time.monotonic() > deadline:
+                if size > MAX_PAGE_BYTES:
                     return ""
                 chunks.append(chunk)
             return decode_bytes(b"".join(chunks), response.charset_encoding)

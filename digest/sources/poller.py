@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import multiprocessing
 import os
 import time
@@ -32,7 +33,10 @@ from digest.errors import SourceError
 from digest.models import Batch, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
+from digest.sources.http import deadline_transport, total_deadline
 from digest.store import Store
+
+log = logging.getLogger(__name__)
 
 PROCESS_POOL_FROM = 8  # parse in worker processes from this many feeds; threads below
 WAIT_IN_RUN_MAX = 10.0  # a Retry-After longer than this (seconds) ends the source's run
@@ -128,8 +132,7 @@ class Poller:
                 timeout=httpx.Timeout(self.fetch.timeout),
                 follow_redirects=True,
                 max_redirects=5,
-                limits=limits,
-                transport=self.transport,
+                transport=self.transport or deadline_transport(limits),
                 headers={"Accept-Encoding": "gzip, deflate"},
             ) as sync_client,
             ThreadPoolExecutor(self.fetch.connections, thread_name_prefix="digest-get") as io,
@@ -143,16 +146,20 @@ class Poller:
             async def one(feed: FeedSource, state: SourceState) -> Polled:
                 result = await self._poll_one(client, gate, feed, state, now, executor)
                 if result.batch is not None and result.batch.items:
-                    batch = await add_full_text(
-                        result.batch,
-                        feed=feed,
-                        client=client,
-                        gate=gate,
-                        store=store,
-                        now=now,
-                        executor=executor,
-                    )
-                    result = replace(result, batch=batch)
+                    try:
+                        batch = await add_full_text(
+                            result.batch,
+                            feed=feed,
+                            client=client,
+                            gate=gate,
+                            store=store,
+                            now=now,
+                            executor=executor,
+                        )
+                    except Exception:  # the teasers are kept; the feed's items are not lost
+                        log.exception("full text for %s failed", feed.name)
+                    else:
+                        result = replace(result, batch=batch)
                 if progress is not None:
                     progress(feed.name)
                 return result
@@ -209,6 +216,10 @@ class Poller:
             batch = await loop.run_in_executor(executor, _parse, body, name, now, response_headers)
         except SourceError as exc:
             return _failed(replace(state, url=url), str(exc), now)
+        except Exception as exc:  # a parser bug (or a lost worker) fails this feed, not the run
+            detail = (str(exc).splitlines() or [""])[0][:200]
+            error = f"parser failed: {type(exc).__name__}: {detail}".rstrip(": ")
+            return _failed(replace(state, url=url), error, now)
         new = replace(
             state,
             etag=response_headers.get("etag", ""),
@@ -271,12 +282,15 @@ def _fetch(
 ) -> tuple[int, bytes, dict[str, str], str | None]:
     """One GET with a total deadline and a size cap; SourceError with the reason on failure.
 
-    Runs on a thread: httpx's timeout bounds each connect and read, the deadline the whole.
+    Runs on a thread: httpx's timeout bounds each connect and read, `total_deadline` the whole
+    (headers and body, however slowly they trickle).
     """
     cap = fetch.max_bytes
-    deadline = time.monotonic() + fetch.timeout * 2
     try:
-        with client.stream("GET", url, headers=headers) as response:
+        with (
+            total_deadline(fetch.timeout * 2),
+            client.stream("GET", url, headers=headers) as response,
+        ):
             got = {k.lower(): v for k, v in response.headers.items()}
             declared = got.get("content-length", "")
             if declared.isdigit() and int(declared) > cap:
@@ -288,8 +302,6 @@ def _fetch(
                     size += len(chunk)
                     if size > cap:
                         raise SourceError(f"response exceeds the {cap}-byte cap")
-                    if time.monotonic() > deadline:
-                        raise SourceError("timed out")
                     chunks.append(chunk)
             history = response.history
             permanent = bool(history) and all(r.status_code in (301, 308) for r in history)

@@ -1,0 +1,48 @@
+"""Crash safety of `digest run`: SIGKILL at random (seeded) moments, and death at the chosen
+worst moments; after each, a second run completes and the archive is whole, nothing is lost, no
+item is in two editions (see tests/crash_harness.py; benchmarks/soak_crash.py runs 50+ trials)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from crash_harness import ROOT, Soak, check_archive, soak
+
+pytestmark = pytest.mark.timeout(300)
+
+TRIALS = 10
+
+
+def test_random_kills_lose_nothing_and_leave_a_whole_archive(tmp_path: Path) -> None:
+    results = soak(tmp_path, trials=TRIALS, seed=20261123)
+    assert len(results) == TRIALS
+    assert [r for r in results if r.problems] == []
+    assert any(r.killed for r in results)
+
+
+@pytest.mark.parametrize(
+    "point", ["temporary", "site", "recorded", "written", "committed", "items", "states"]
+)
+def test_death_at_the_worst_moments(tmp_path: Path, point: str) -> None:
+    harness = Soak(tmp_path, seed=1)
+    try:
+        harness.calibrate()  # one whole edition first, so later pages have neighbours
+        for trial in (1, 2):
+            harness.feed_more(trial)
+            env = {**harness.env(), "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
+            crash = [sys.executable, str(ROOT / "tests" / "crash_points.py"), point]
+            died = subprocess.run(
+                [*crash, *harness.command()[3:]], env=env, capture_output=True, timeout=120
+            )
+            assert died.returncode == 137, died.stderr.decode()[-2000:]
+            again = subprocess.run(
+                harness.command(), env=harness.env(), capture_output=True, timeout=120
+            )
+            assert again.returncode == 0, again.stderr.decode()[-2000:]
+            assert check_archive(harness.archive, harness.offered, harness.saved) == []
+    finally:
+        harness.close()
