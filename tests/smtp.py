@@ -7,6 +7,7 @@ import email.policy
 import socket
 import ssl
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -47,6 +48,7 @@ class Inbox:
     received: list[tuple[str, tuple[str, ...], bytes]] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)  # address -> SMTP reply
     drop_on_data: bool = False
+    on_data: Callable[[], None] | None = None  # called with the message kept, before the OK
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -61,6 +63,8 @@ class Inbox:
             server.transport.close()
             return "421 closing"
         self.received.append((envelope.mail_from, tuple(envelope.rcpt_tos), envelope.content))
+        if self.on_data is not None:
+            self.on_data()
         return "250 Message accepted"
 
     def messages(self) -> list[EmailMessage]:
