@@ -136,6 +136,13 @@ class DigestSettings(_Strict):
                 )
         return recipients
 
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, name: str) -> str:
+        if re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", name):
+            raise ValueError(f"a control character (a line break?) in {name!r}")  # mail headers
+        return name
+
     @field_validator("slug")
     @classmethod
     def _check_slug(cls, slug: str | None) -> str | None:

@@ -56,6 +56,8 @@ class MailSettings(BaseModel):
     @field_validator("sender")
     @classmethod
     def _check_sender(cls, sender: str) -> str:
+        if header_text(sender) != sender:
+            raise ValueError(f"a control character (a line break?) in {sender!r}")
         if "@" not in parseaddr(sender)[1]:
             raise ValueError(f"expected an address such as digest@example.org, got {sender!r}")
         return sender
@@ -159,6 +161,7 @@ def build_message(
 ) -> EmailMessage:
     """A multipart/alternative message: the text edition, then the HTML with inlined CSS."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    digest = header_text(digest)  # no line break may start a header of its own
     message = EmailMessage()
     message["Subject"] = f"{digest} — {datetime.fromisoformat(edition_date):%-d %B %Y}"
     message["From"] = sender
@@ -177,6 +180,15 @@ def stable_message_id(stem: str, recipient: str, sender: str) -> str:
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     tag = hashlib.sha256(recipient.casefold().encode()).hexdigest()[:12]
     return f"<{stem}.{tag}@{domain}>"
+
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """`value` fit for one header line: every run of control characters becomes one space."""
+    return _HEADER_BREAKS.sub(" ", value)
 
 
 _ROOT_BLOCK = re.compile(r":root\s*\{([^}]*)\}")
