@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from digest import archive
 from digest.config import Config, DigestSettings
@@ -63,6 +66,9 @@ class Runtime:
     clock: Clock
     stopping: threading.Event
     lock_wait: float = 600.0  # seconds a job waits for a `digest run` to finish
+    # Periods whose publishing failed before it could be marked begun (a full disk): the next
+    # poll makes them, as it makes the marked ones.
+    owed: set[tuple[str, datetime]] = field(default_factory=set)
 
 
 _runtime: Runtime | None = None
@@ -93,9 +99,10 @@ def poll_job() -> str:
         names = {d.name for d in rt.config.all_digests()}
         redo = [
             (name, scheduled)
-            for name, scheduled in store.unfinished_publications()
+            for name, scheduled in sorted({*store.unfinished_publications(), *rt.owed})
             if name in names and now - scheduled <= rt.config.catch_up
         ]
+        rt.owed.clear()
     failed = sum(not r.ok for r in result.reports)
     lines = [
         f"{len(result.reports) - failed} sources read, {failed} failed, {result.items_new} new"
@@ -127,7 +134,11 @@ def _publish(rt: Runtime, digest_name: str, scheduled: datetime) -> str:
         if done is not None:
             return f"the edition for this period exists already ({done.stem})"
         # Marked before waiting for the lock: a stop while waiting must not lose the period.
-        first_try = store.start_publication(digest.name, scheduled, rt.clock())
+        try:
+            first_try = store.start_publication(digest.name, scheduled, rt.clock())
+        except sqlite3.Error:
+            rt.owed.add((digest.name, scheduled))  # cannot even mark it: a full disk
+            raise
     with _archive_lock(rt), _store(rt) as store:
         if not first_try:
             _remove_unrecorded(rt.config, store, digest.file_slug)  # a run that was cut short
@@ -224,15 +235,44 @@ def _trigger(config: Config, digest: DigestSettings) -> CronTrigger:
     return CronTrigger.from_crontab(digest.publish, timezone=config.zone)
 
 
+class _JobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    """The persistent job store. A next run time that cannot be saved (a full disk) would end
+    APScheduler's thread, and serve with it, silently; here it is noted instead, the job stays
+    due as stored, and the scheduler pauses before trying again (see `_Scheduler`)."""
+
+    unsaved: str = ""
+
+    def update_job(self, job: Job) -> None:
+        try:
+            super().update_job(job)
+        except SQLAlchemyError as exc:
+            self.unsaved = _error(exc)
+
+
 class _Scheduler(BackgroundScheduler):  # type: ignore[misc]
     """APScheduler 3 runs one more pass over due jobs after shutdown; with its executor closed
     the pass fails to start them yet still moves their next run time on, so an edition missed
-    while serve was down would be lost by a stop before it was made. Skip that pass."""
+    while serve was down would be lost by a stop before it was made. Skip that pass. And a pass
+    that cannot save a job's next run time is logged and tried again after a pause."""
 
     def _process_jobs(self) -> float | None:
         if self.state == STATE_STOPPED:
             return None
-        wait: float | None = super()._process_jobs()
+        retry = float(self.jobstore_retry_interval)
+        try:
+            wait: float | None = super()._process_jobs()
+        except Exception as exc:
+            log.error("the scheduler failed: %s; trying again in %.0f s", _error(exc), retry)
+            return retry
+        for store in self._jobstores.values():
+            if isinstance(store, _JobStore) and store.unsaved:
+                log.error(
+                    "the scheduler cannot save its next run times: %s; trying again in %.0f s",
+                    store.unsaved,
+                    retry,
+                )
+                store.unsaved = ""
+                return retry
         return wait
 
 
@@ -242,7 +282,7 @@ def make_scheduler(config: Config) -> BackgroundScheduler:
     url = f"sqlite:///{config.archive / archive.DATABASE_NAME}"
     return _Scheduler(
         jobstores={
-            "default": SQLAlchemyJobStore(url=url, tablename=JOB_TABLE),
+            "default": _JobStore(url=url, tablename=JOB_TABLE),
             "memory": MemoryJobStore(),
         },
         executors={"default": ThreadPoolExecutor(max_workers=1)},
@@ -358,8 +398,8 @@ def _log_event(scheduler: BackgroundScheduler, event: JobEvent) -> None:
         log.warning("%s: missed its time by more than catch_up; %s", name, after)
     elif getattr(event, "exception", None) is not None:
         exc = event.exception
-        if isinstance(exc, DigestError | Stopped):
-            log.error("%s: failed: %s; %s", name, exc, after)
+        if isinstance(exc, DigestError | Stopped | sqlite3.Error | OSError):
+            log.error("%s: failed: %s; %s", name, _error(exc), after)
         else:
             log.error("%s: failed: %s; %s\n%s", name, exc, after, event.traceback)
     else:
@@ -367,6 +407,19 @@ def _log_event(scheduler: BackgroundScheduler, event: JobEvent) -> None:
         log.log(
             logging.INFO if result else logging.DEBUG, "%s: %s; %s", name, result or "done", after
         )
+
+
+def _error(exc: BaseException) -> str:
+    """One line for an error met by a job: a full disk, a read-only archive, a digest error."""
+    if isinstance(exc, sqlite3.Error):
+        return f"the archive's database: {exc}"
+    original = getattr(exc, "orig", None)  # SQLAlchemy's wrapper of the job store's error
+    if isinstance(original, sqlite3.Error):
+        return f"the scheduler's job store: {original}"
+    if isinstance(exc, OSError) and not isinstance(exc, DigestError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _when(moment: datetime | None) -> str:

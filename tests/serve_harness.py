@@ -64,6 +64,7 @@ class ServeSoak:
     folder: Path
     seed: int
     period: int = 4
+    poll_every: str = "1h"
     rng: random.Random = field(init=False)
     offered: set[str] = field(default_factory=set)
     saved: set[str] = field(default_factory=set)
@@ -91,7 +92,8 @@ class ServeSoak:
         )
         self.config = self.folder / "feeds.yaml"
         self.config.write_text(
-            "timezone: UTC\ncatch_up: 2m\npoll_every: 1h\nfetch: {timeout: 5, retries: 0}\n"
+            f"timezone: UTC\ncatch_up: 2m\npoll_every: {self.poll_every}\n"
+            "fetch: {timeout: 5, retries: 0}\n"
             f"mail: {{host: 127.0.0.1, port: {self.mail.port}, security: none,"
             " sender: digest@example.org, timeout: 5, retry_every: 1s}\n"
             f"digests:\n{digests}"

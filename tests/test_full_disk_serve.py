@@ -1,0 +1,118 @@
+"""A full disk under `digest serve`: the archive (a 4 MB tmpfs, as in tests/test_full_disk.py) fills
+while serve runs; the publication that falls due logs one line, makes no edition (not even part
+of one) and sends no mail; once space is freed, that period is published, once, and mailed once
+to each recipient, without restarting serve. Skipped where mounting is not allowed."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from serve_harness import DIGESTS, ServeSoak, check_mail, check_periods, deliveries, received_by
+from test_full_disk import SIZE, fill, mount
+
+pytestmark = pytest.mark.timeout(240)
+
+PERIOD = 10  # seconds: room to free the disk within the failed period or the next
+
+
+@pytest.fixture
+def small_archive(tmp_path: Path) -> Iterator[ServeSoak]:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    mounted = mount("-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(archive))
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    harness = ServeSoak(tmp_path, seed=11, period=PERIOD, poll_every="3s")
+    try:
+        harness.calibrate()  # editions made and mailed while there is room
+        yield harness
+    finally:
+        harness.close()
+        subprocess.run(["umount", "-l", str(archive)], check=False)
+
+
+def editions(harness: ServeSoak) -> dict[tuple[str, str], int]:
+    db = sqlite3.connect(f"{(harness.archive / 'digest.sqlite3').as_uri()}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT digest, scheduled, COUNT(*) FROM editions GROUP BY 1, 2")
+        return {(digest, scheduled): count for digest, scheduled, count in rows}
+    finally:
+        db.close()
+
+
+def wait_for(condition: object, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; serve's log:\n{log.read_text()[-4000:]}")
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize("leave", [0, 131_072])
+def test_a_full_disk_at_publication_then_space_freed(small_archive: ServeSoak, leave: int) -> None:
+    harness = small_archive
+    harness.feed_more(1)
+    before, mailed = editions(harness), len(harness.mail.inbox.received)
+    process, log = harness.start()
+    try:
+        wait_for(lambda: re.search(r" poll: \d+ sources read", log.read_text()), 30, log)
+        filler = fill(harness.archive, leave)
+        failures = r"^(\S+ \S+) ERROR digest\.schedule: publish (\w+): failed: (.*)$"
+        wait_for(
+            lambda: (
+                {m[1] for m in re.findall(failures, log.read_text(), re.M)}
+                >= {name for name, _ in DIGESTS}
+            ),
+            3 * PERIOD,
+            log,
+        )
+        output = log.read_text()
+        assert "Traceback" not in output and "Exception in thread" not in output, output
+        errors = [line for line in output.splitlines() if " ERROR " in line]
+        assert all(
+            re.search("No space left on device|database or disk is full", line) for line in errors
+        ), errors
+        # Nothing made, nothing half made, nothing mailed while the disk is full.
+        assert editions(harness) == before
+        assert len(harness.mail.inbox.received) == mailed
+        assert check_periods(harness.archive) == []
+        failed = {(name, _period(stamp)) for stamp, name, _ in re.findall(failures, output, re.M)}
+        filler.unlink()
+        # The periods that failed are published once room is back (by the next poll, or the
+        # publishing job tried again), each mailed once; serve was not restarted.
+        wait_for(lambda: all(key in editions(harness) for key in failed), 4 * PERIOD, log)
+        wait_for(
+            lambda: not [d for d in deliveries(harness.archive) if d.status == "pending"],
+            4 * PERIOD,
+            log,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    output = log.read_text()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+    assert all(count == 1 for count in editions(harness).values())
+    assert check_periods(harness.archive) == []
+    assert check_mail(harness.archive, harness.mail.inbox.received, set()) == []
+    received = received_by(harness.mail.inbox.received)
+    stems = {d.stem for d in deliveries(harness.archive)}
+    assert len(received) == 3 * len(stems)
+    from crash_harness import check_archive
+
+    assert check_archive(harness.archive, harness.offered, harness.saved) == []
+
+
+def _period(stamp: str) -> str:
+    """The scheduled time a publishing job that failed at `stamp` (its log time) was for."""
+    moment = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=UTC)
+    start = int(moment.timestamp()) // PERIOD * PERIOD
+    return datetime.fromtimestamp(start, UTC).isoformat(timespec="seconds")
