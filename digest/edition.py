@@ -73,17 +73,23 @@ def poll_sources(
     reports: dict[str, SourceReport] = {}
     items: list[Item] = []
     states: list[SourceState] = []
+    seen = new = 0
     remote = [s for s in sources if isinstance(s, FeedSource) and s.remote]
+
+    def store_items(batch: list[Item]) -> None:  # called while the poll goes on
+        nonlocal seen, new
+        seen += len(batch)
+        new += store.add_items(batch, now)
+
     if offline:
         for feed in remote:
             reports[feed.name] = SourceReport(feed.name, False, error="not fetched (offline)")
     elif remote:
         poller = poller or Poller(remote[0].fetch)
-        for polled in poller.poll(remote, store=store, now=now, progress=progress):
+        polls = poller.poll(remote, store=store, now=now, progress=progress, sink=store_items)
+        for polled in polls:
             reports[polled.report.name] = polled.report
             states.append(polled.state)
-            if polled.batch is not None:
-                items.extend(polled.batch.items)
     for source in sources:
         if source.name in reports:
             continue
@@ -101,9 +107,9 @@ def poll_sources(
             reports[source.name] = SourceReport(source.name, True, len(batch.items), batch.warning)
         if progress is not None:
             progress(source.name)
-    new = store.add_items(items, now)
-    store.save_source_states(states)  # after the items: see Poller.poll
-    return PollResult(tuple(reports[s.name] for s in sources), len(items), new)
+    store_items(items)
+    store.save_source_states(states)  # after all the items: see Poller.poll
+    return PollResult(tuple(reports[s.name] for s in sources), seen, new)
 
 
 def build_edition(
