@@ -9,7 +9,13 @@ answers None (so the caller uses feedparser) for anything it does not reproduce 
 - malformed XML, a DOCTYPE (entities), an encoding other than UTF-8, or an HTTP charset that
   disagrees with the document;
 - an entry element this module does not know and feedparser would read into one of those fields
-  (itunes:summary, media:title, a nested title, `<source>`, XHTML or base64 content, ...).
+  (media:title, a nested title, `<source>`, base64 content, XHTML outside Atom, ...).
+
+It does reproduce Atom's XHTML text constructs (content, summary, title of type "xhtml": the
+markup serialised as feedparser serialises it, its wrapping div removed by the same rule),
+itunes:summary (a summary; a second summary becomes content, as feedparser makes it) and an
+item's `<image>` (text only, or url/title/link/width/height; feedparser keeps none of it in the
+entry's fields while the item has its own title).
 
 Where it answers, the values are built the way feedparser builds them (whitespace stripped, the
 same UTF-8/Latin-1 repair and cp1252 mapping, guid as link, xml:base resolution, the same date
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import xml.sax.saxutils
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +53,7 @@ _HANDLERS = frozenset(
 _TITLE = {"title"}
 _LINK = {"link"}
 _ID = {"guid", "id"}
-_SUMMARY = {"description", "summary"}
+_SUMMARY = {"description", "summary", "itunes_summary"}
 _CONTENT = {"content", "content_encoded"}
 _PUBLISHED = {"pubdate", "published", "issued", "dcterms_issued"}
 _UPDATED = {"updated", "modified", "dc_date", "dcterms_modified"}
@@ -89,6 +96,8 @@ _HARMLESS = {
     "creativecommons_license",
 }
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_XHTML = "application/xhtml+xml"
+_IMAGE_PARTS = {"url", "title", "link", "width", "height"}  # what an item's <image> may hold
 _ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _AMP = re.compile("&([A-Za-z0-9_]+);")
 _C1 = re.compile("[\x80-\x9f]")  # what feedparser's cp1252 table maps; translate() is slow
@@ -202,7 +211,11 @@ def _text(element: Any) -> str:
     """The element's text as feedparser's `pop` gives it; child elements are unusual."""
     if len(element):
         raise _Unusual
-    value = (element.text or "").strip()
+    return _repaired((element.text or "").strip())
+
+
+def _repaired(value: str) -> str:
+    """feedparser's last steps on a value: the double-UTF-8 repair and the cp1252 mapping."""
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("iso-8859-1").decode("utf-8")  # feedparser's repair of double UTF-8
     return value.translate(_cp1252) if _C1.search(value) else value
@@ -212,15 +225,17 @@ def _entry(item: Any, base: str) -> Entry:
     values: dict[str, Any] = {}
     link_from_element = False
     guid_link = ""
-    summary_seen = False
+    has_content = False  # feedparser's hasContent: a second summary is content until then
+    own_title = image_title = False
+    atom = item.tag.startswith("{")
     for child in item.iterchildren():
         name = _name(child)
         if not name:
             continue  # a comment or processing instruction
         here = _base(base, child)
         if name in _TITLE:
-            _plain_type(child)
-            values["title"] = _text(child)
+            values["title"] = _value(child, atom)
+            own_title = True
         elif name in _LINK:
             if child.get("href") is None:
                 if item.tag.startswith("{"):
@@ -243,20 +258,23 @@ def _entry(item: Any, base: str) -> Entry:
             if permalink == "true" and "link" not in values:
                 guid_link = guid_link or value
         elif name in _SUMMARY:
-            _plain_type(child)
-            if summary_seen:
-                raise _Unusual  # feedparser turns a second summary into content
-            summary_seen = True
-            values["summary"] = _text(child)
+            value = _value(child, atom)
+            if "summary" in values and not has_content:  # feedparser's _start_summary
+                values.setdefault("content", []).append({"value": value})
+                has_content = True
+            else:
+                values["summary"] = value
         elif name in _CONTENT:
-            _plain_type(child)
-            values.setdefault("content", []).append({"value": _text(child)})
+            values.setdefault("content", []).append({"value": _value(child, atom)})
+            has_content = True
         elif name in _PUBLISHED:
             values["published_parsed"] = _parse_date(_text(child))
         elif name in _UPDATED:
             values["updated_parsed"] = _parse_date(_text(child))
         elif name in _AUTHOR:
             values["author"] = _author(child)
+        elif name == "image" and not atom:
+            image_title = _image(child) or image_title
         elif name in _HARMLESS or name not in _HANDLERS:
             for inner in child.iterdescendants():
                 inner_name = _name(inner)
@@ -264,18 +282,98 @@ def _entry(item: Any, base: str) -> Entry:
                     raise _Unusual  # feedparser may read it into the entry
         else:
             raise _Unusual
+    if image_title and not own_title:
+        raise _Unusual  # the image's title would become the entry's
     if not link_from_element and guid_link and "link" not in values:
         values["link"] = guid_link
     return Entry(values)
 
 
-def _plain_type(element: Any) -> None:
-    """Text, HTML or escaped markup only: XHTML children and base64 bodies are unusual."""
+def _image(element: Any) -> bool:
+    """Check an item's <image> holds nothing feedparser reads into the entry; True if titled.
+
+    feedparser reads an image's title as the entry's only when the item has none of its own (it
+    keeps the shallower one), ignores a link inside an image, and keeps the rest in `image`.
+    """
+    if element.attrib:
+        raise _Unusual
+    titled = False
+    for part in element.iterchildren():
+        name = _name(part)
+        if not name:
+            continue
+        if name not in _IMAGE_PARTS or len(part) or part.attrib:
+            raise _Unusual
+        titled = titled or name == "title"
+    return titled
+
+
+def _value(element: Any, atom: bool) -> str:
+    """A text construct's value: text or escaped markup, or (Atom) XHTML serialised."""
     if element.get("mode") is not None:
         raise _Unusual
     kind = element.get("type")
-    if kind is not None and _content_type(kind) not in ("text/plain", "text/html"):
+    mapped = _content_type(kind) if kind is not None else "text/plain"
+    if atom and mapped == _XHTML:
+        return _xhtml(element)
+    if mapped not in ("text/plain", "text/html"):
         raise _Unusual
+    return _text(element)
+
+
+def _xhtml(element: Any) -> str:
+    """Inline XHTML as feedparser gives it: tags by local name, text escaped, one div unwrapped."""
+    escape = xml.sax.saxutils.escape
+    pieces: list[str] = []
+    if element.text:
+        pieces.append(escape(element.text))
+
+    def serialise(parent: Any) -> None:
+        for node in parent.iterchildren():
+            tag = node.tag
+            if not isinstance(tag, str):  # a comment or processing instruction
+                if node.tail:
+                    pieces.append(escape(node.tail))
+                continue
+            local = tag.rpartition("}")[2].lower()
+            if local in ("math", "svg"):
+                raise _Unusual  # feedparser adds xmlns attributes and tracks SVG depth
+            attrs = "".join(
+                ' {}="{}"'.format(
+                    str(key).rpartition("}")[2].lower(), escape(value, {'"': "&quot;"})
+                )
+                for key, value in node.attrib.items()
+            )
+            pieces.append(f"<{local}{attrs}>")
+            if node.text:
+                pieces.append(escape(node.text))
+            serialise(node)
+            pieces.append(f"</{local}>")
+            if node.tail:
+                pieces.append(escape(node.tail))
+
+    serialise(element)
+    # feedparser's pop(): drop blank pieces at the ends, then an enclosing div wrapping it all.
+    while len(pieces) > 1 and not pieces[-1].strip():
+        del pieces[-1]
+    while len(pieces) > 1 and not pieces[0].strip():
+        del pieces[0]
+    if (
+        pieces
+        and (pieces[0] == "<div>" or pieces[0].startswith("<div "))
+        and pieces[-1] == "</div>"
+    ):
+        depth = 0
+        for piece in pieces[:-1]:
+            if piece.startswith("</"):
+                depth -= 1
+                if depth == 0:
+                    break
+            elif piece.startswith("<") and not piece.endswith("/>"):
+                depth += 1
+        else:
+            pieces = pieces[1:-1]
+    return _repaired("".join(pieces).strip())
 
 
 def _content_type(kind: str) -> str:
