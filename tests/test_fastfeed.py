@@ -47,7 +47,7 @@ def test_both_paths_give_the_same_items_on_every_real_feed() -> None:
         assert fast.warning == slow.warning, path
     rows = [line.split("\t") for line in (REAL / "MANIFEST.tsv").read_text().splitlines()[1:]]
     plain = sum(1 for r in rows if r[7] in ("rss20", "atom10") and r[9] == "0")
-    assert fast_files >= 0.75 * plain, f"only {fast_files} of {plain} plain feeds on the fast path"
+    assert fast_files >= 0.8 * plain, f"only {fast_files} of {plain} plain feeds on the fast path"
 
 
 @pytest.mark.parametrize(
@@ -57,13 +57,33 @@ def test_both_paths_give_the_same_items_on_every_real_feed() -> None:
         b' xmlns="http://purl.org/rss/1.0/"><item><title>t</title></item></rdf:RDF>',
         b'{"version": "https://jsonfeed.org/version/1", "items": []}',
         b"<rss version='2.0'><channel><item><title>broken</item></channel></rss>",
-        b'<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel></channel></rss>',
+        # another encoding where feedparser would not simply decode it as declared
+        b'<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel></channel></rss>'
+        b"\x00",
+        b'<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><item>'
+        b"<title>\x98</title></item></channel></rss>",
         b'<!DOCTYPE rss [<!ENTITY x "y">]><rss version="2.0"><channel></channel></rss>',
         b"<rss version='2.0'><channel><item><source url='u'>s</source></item></channel></rss>",
     ],
 )
 def test_unusual_documents_go_to_feedparser(document: bytes) -> None:
     assert parse_fast(document, HEADERS) is None
+
+
+def test_another_declared_encoding_is_read_as_feedparser_reads_it_unless_http_says_otherwise() -> (
+    None
+):
+    document = (
+        '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><item>'
+        "<guid>a</guid><title>Caf\u00e9 \u00c3\u00a9t\u00e9 \x93quoted\x94</title>"
+        "<description>na\u00efve</description></item></channel></rss>"
+    ).encode("iso-8859-1")
+    assert parse_fast(document, HEADERS) is not None
+    fast = parse_feed(document, source="s", now=NOW, headers=HEADERS)
+    slow = parse_feed(document, source="s", now=NOW, headers=HEADERS, fast=False)
+    assert fast.items == slow.items and fast.items
+    for kind in ("text/xml", "application/xml; charset=utf-8", "text/html"):
+        assert parse_fast(document, {"content-type": kind}) is None, kind
 
 
 def test_a_huge_or_expanding_document_is_not_read_by_the_fast_path() -> None:

@@ -6,8 +6,9 @@ module reads only what digest keeps of an entry (id, title, link, body, dates, a
 answers None (so the caller uses feedparser) for anything it does not reproduce exactly:
 
 - not RSS 2.0 or Atom 1.0 (RDF/RSS 1.0, RSS 0.9x, Atom 0.3, JSON Feed, HTML);
-- malformed XML, a DOCTYPE (entities), an encoding other than UTF-8, or an HTTP charset that
-  disagrees with the document;
+- malformed XML, a DOCTYPE (entities), a BOM, an HTTP charset that disagrees with the document,
+  or bytes that are not valid in the declared encoding (a document declared in another encoding
+  and served as application/xml is decoded first, as feedparser decodes it);
 - an entry element this module does not know and feedparser would read into one of those fields
   (media:title, a nested title, `<source>`, base64 content, XHTML outside Atom, ...).
 
@@ -26,12 +27,14 @@ parser), so `tests/test_fastfeed.py` finds the same Items on every real feed in
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import re
 import xml.sax.saxutils
 from dataclasses import dataclass, field
 from typing import Any
 
 from feedparser.datetimes import _parse_date
+from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin as XMLParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
@@ -101,6 +104,9 @@ _IMAGE_PARTS = {"url", "title", "link", "width", "height"}  # what an item's <im
 _ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _AMP = re.compile("&([A-Za-z0-9_]+);")
 _C1 = re.compile("[\x80-\x9f]")  # what feedparser's cp1252 table maps; translate() is slow
+_XML_TYPES = ("application/xml", "application/xml-dtd", "application/xml-external-parsed-entity")
+# feedparser undoes double UTF-8 only in documents it read as UTF-8.
+_REPAIR: contextvars.ContextVar[bool] = contextvars.ContextVar("repair", default=True)
 
 
 class _Unusual(Exception):
@@ -119,8 +125,22 @@ class Entry:
 
 def parse_fast(data: bytes, headers: dict[str, str]) -> list[Entry] | None:
     """The entries of a plain RSS 2.0 / Atom 1.0 document, or None: use feedparser."""
-    if len(data) > MAX_BYTES or not _plain_utf8(data, headers):
+    if len(data) > MAX_BYTES:
         return None
+    repair = _plain_utf8(data, headers)
+    if not repair:
+        decoded = _declared(data, headers)
+        if decoded is None:
+            return None
+        data = decoded
+    token = _REPAIR.set(repair)
+    try:
+        return _parse(data)
+    finally:
+        _REPAIR.reset(token)
+
+
+def _parse(data: bytes) -> list[Entry] | None:
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -151,6 +171,43 @@ def parse_fast(data: bytes, headers: dict[str, str]) -> list[Entry] | None:
     except _Unusual:
         return None
     return None
+
+
+def _declared(data: bytes, headers: dict[str, str]) -> bytes | None:
+    """A document in another declared encoding, served as application/xml, as UTF-8 bytes.
+
+    feedparser then decodes with the declared encoding (RFC 3023), replaces the declaration and
+    parses the UTF-8; this does the same, or answers None where feedparser would go on guessing
+    (a BOM, an HTTP charset, bytes invalid in that encoding, a DOCTYPE).
+    """
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b"\x4c\x6f")):
+        return None
+    if b"<!DOCTYPE" in data[:1024].upper():
+        return None
+    kind = ""
+    for key, value in headers.items():
+        if key.lower() == "content-type":
+            kind = value.lower()
+    media, _, params = kind.partition(";")
+    media = media.strip()
+    if "charset" in params or not (
+        media in _XML_TYPES or (media.startswith("application/") and media.endswith("+xml"))
+    ):
+        return None
+    match = RE_XML_PI_ENCODING.match(data)
+    if match is None:
+        return None
+    encoding = match.group(1).decode("utf-8", "replace").lower()
+    if encoding == "gb2312":
+        encoding = "gb18030"  # as feedparser does
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if not RE_XML_DECLARATION.search(text):
+        return None
+    text = str(RE_XML_DECLARATION.sub("<?xml version='1.0' encoding='utf-8'?>", text))
+    return text.encode("utf-8")
 
 
 def _plain_utf8(data: bytes, headers: dict[str, str]) -> bool:
@@ -216,8 +273,11 @@ def _text(element: Any) -> str:
 
 def _repaired(value: str) -> str:
     """feedparser's last steps on a value: the double-UTF-8 repair and the cp1252 mapping."""
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        value = value.encode("iso-8859-1").decode("utf-8")  # feedparser's repair of double UTF-8
+    if _REPAIR.get():
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            value = value.encode("iso-8859-1").decode(
+                "utf-8"
+            )  # feedparser's repair of double UTF-8
     return value.translate(_cp1252) if _C1.search(value) else value
 
 
