@@ -142,6 +142,12 @@ XHTML = 'xmlns:h="http://www.w3.org/1999/xhtml"'
             "<h:div><h:P>Prefixed</h:P> and <h:B>bold</h:B> text, caf\u00e9</h:div>"
             "</content></entry>"
         ),
+        # SVG inside XHTML: feedparser runs no end handler inside it (here: its title)
+        atom(
+            '<entry><id>s</id><title>t</title><content type="xhtml"><div xmlns='
+            '"http://www.w3.org/1999/xhtml"><svg xmlns="http://www.w3.org/2000/svg"><title>pic'
+            "</title><path d='M0'/></svg><p>After the picture.</p></div></content></entry>"
+        ),
         # itunes:summary is a summary; the second summary becomes content until there is some
         rss(
             "<item><guid>d</guid><title>t</title><description>short</description>"
@@ -184,6 +190,12 @@ def test_widened_cases_read_as_feedparser_reads_them(document: bytes) -> None:
             "<item><guid>j</guid><title>t</title><image><description>d</description></image></item>"
         ),
         rss('<item><guid>k</guid><title type="xhtml">t</title></item>'),
+        # an element in XHTML that feedparser would also handle as a feed element
+        atom(
+            '<entry><id>l</id><title>t</title><content type="xhtml"><div xmlns='
+            '"http://www.w3.org/1999/xhtml"><p>x</p><link xmlns="" href="/y"/></div></content>'
+            "</entry>"
+        ),
     ],
 )
 def test_cases_still_left_to_feedparser(document: bytes) -> None:

@@ -382,13 +382,17 @@ def _value(element: Any, atom: bool) -> str:
 
 
 def _xhtml(element: Any) -> str:
-    """Inline XHTML as feedparser gives it: tags by local name, text escaped, one div unwrapped."""
+    """Inline XHTML as feedparser gives it: tags by local name, text escaped, one div unwrapped.
+
+    Attributes are kept as feedparser keeps them but for the xmlns it adds to svg and math: they
+    never reach the text, which is all digest keeps.
+    """
     escape = xml.sax.saxutils.escape
     pieces: list[str] = []
     if element.text:
         pieces.append(escape(element.text))
 
-    def serialise(parent: Any) -> None:
+    def serialise(parent: Any, in_svg: bool) -> None:
         for node in parent.iterchildren():
             tag = node.tag
             if not isinstance(tag, str):  # a comment or processing instruction
@@ -396,8 +400,8 @@ def _xhtml(element: Any) -> str:
                     pieces.append(escape(node.tail))
                 continue
             local = tag.rpartition("}")[2].lower()
-            if local in ("math", "svg"):
-                raise _Unusual  # feedparser adds xmlns attributes and tracks SVG depth
+            if not in_svg and _name(node) in _HANDLERS:
+                raise _Unusual  # feedparser runs its end handler (outside SVG), e.g. </title>
             attrs = "".join(
                 ' {}="{}"'.format(
                     str(key).rpartition("}")[2].lower(), escape(value, {'"': "&quot;"})
@@ -407,12 +411,12 @@ def _xhtml(element: Any) -> str:
             pieces.append(f"<{local}{attrs}>")
             if node.text:
                 pieces.append(escape(node.text))
-            serialise(node)
+            serialise(node, in_svg or local == "svg")
             pieces.append(f"</{local}>")
             if node.tail:
                 pieces.append(escape(node.tail))
 
-    serialise(element)
+    serialise(element, False)
     # feedparser's pop(): drop blank pieces at the ends, then an enclosing div wrapping it all.
     while len(pieces) > 1 and not pieces[-1].strip():
         del pieces[-1]
