@@ -170,6 +170,21 @@ XHTML = 'xmlns:h="http://www.w3.org/1999/xhtml"'
             "<item><guid>h</guid><image><title>the picture</title></image><title>own, later"
             "</title></item>"
         ),
+        # podcast chapters are kept apart from the entry's fields
+        rss(
+            "<item><guid>m</guid><title>t</title><psc:chapters version='1.2'>"
+            "<psc:chapter start='00:00:00' title='Intro'/><psc:chapter start='00:01:30.500' "
+            "title='Main'/></psc:chapters></item>",
+            'xmlns:psc="http://podlove.org/simple-chapters"',
+        ),
+        # a contributor is not the author
+        atom(
+            "<entry><id>n</id><title>t</title><contributor><name>Helper</name>"
+            "<email>h@example.com</email><uri>https://example.com/h</uri></contributor>"
+            "<author><name>Writer</name></author></entry>"
+            "<entry><id>o</id><title>t</title><contributor><name>Only a helper</name>"
+            "</contributor></entry>"
+        ),
     ],
 )
 def test_widened_cases_read_as_feedparser_reads_them(document: bytes) -> None:

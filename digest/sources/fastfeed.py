@@ -16,7 +16,7 @@ It does reproduce Atom's XHTML text constructs (content, summary, title of type 
 markup serialised as feedparser serialises it, its wrapping div removed by the same rule),
 itunes:summary (a summary; a second summary becomes content, as feedparser makes it) and an
 item's `<image>` (text only, or url/title/link/width/height; feedparser keeps none of it in the
-entry's fields while the item has its own title).
+entry's fields while the item has its own title), a contributor, podcast chapters.
 
 Where it answers, the values are built the way feedparser builds them (whitespace stripped, the
 same UTF-8/Latin-1 repair and cp1252 mapping, guid as link, xml:base resolution, the same date
@@ -97,6 +97,7 @@ _HARMLESS = {
     "license",
     "cc_license",
     "creativecommons_license",
+    "psc_chapters",
 }
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _XHTML = "application/xhtml+xml"
@@ -335,9 +336,13 @@ def _entry(item: Any, base: str) -> Entry:
             values["author"] = _author(child)
         elif name == "image" and not atom:
             image_title = _image(child) or image_title
+        elif name == "contributor":
+            _contributor(child)
         elif name in _HARMLESS or name not in _HANDLERS:
             for inner in child.iterdescendants():
                 inner_name = _name(inner)
+                if inner_name == "psc_chapter" and inner.get("start") is not None:
+                    continue  # a podcast chapter: kept apart (without a start, feedparser fails)
                 if inner_name in _HANDLERS and inner_name not in _HARMLESS:
                     raise _Unusual  # feedparser may read it into the entry
         else:
@@ -366,6 +371,14 @@ def _image(element: Any) -> bool:
             raise _Unusual
         titled = titled or name == "title"
     return titled
+
+
+def _contributor(element: Any) -> None:
+    """A contributor feedparser keeps in `contributors`: name, email, uri, nothing nested."""
+    for part in element.iterchildren():
+        name = _name(part)
+        if name and (name not in ("name", "email", "uri", "url", "homepage") or len(part)):
+            raise _Unusual
 
 
 def _value(element: Any, atom: bool) -> str:
