@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import re
 import xml.sax.saxutils
 from dataclasses import dataclass, field
@@ -239,9 +240,14 @@ def _plain_utf8(data: bytes, headers: dict[str, str]) -> bool:
 def _base(base: str, *elements: Any) -> str:
     """feedparser's base URI after entering `elements` (xml:base or a `base` attribute)."""
     for element in elements:
-        given = element.get(XML_BASE) or element.get("base") or base
-        base = (make_safe_absolute_uri(base, given) or base) if base else _urljoin(base, given)
+        base = _enter(base, element.get(XML_BASE) or element.get("base") or base)
     return base
+
+
+@functools.lru_cache(maxsize=256)
+def _enter(base: str, given: str) -> str:
+    """One step of `_base` (pure; cached: most elements repeat their parent's base)."""
+    return (make_safe_absolute_uri(base, given) or base) if base else str(_urljoin(base, given))
 
 
 def _name(element: Any) -> str:
