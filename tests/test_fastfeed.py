@@ -53,8 +53,15 @@ def test_both_paths_give_the_same_items_on_every_real_feed() -> None:
 @pytest.mark.parametrize(
     "document",
     [
+        # RSS 0.90 (RDF in Netscape's namespace)
         b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
-        b' xmlns="http://purl.org/rss/1.0/"><item><title>t</title></item></rdf:RDF>',
+        b' xmlns="http://my.netscape.com/rdf/simple/0.9/"><item><title>t</title></item></rdf:RDF>',
+        # RSS 1.0 with an item inside the channel, or CDF attributes on an item
+        b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        b' xmlns="http://purl.org/rss/1.0/"><channel><item><title>t</title></item></channel>'
+        b"<item><title>u</title></item></rdf:RDF>",
+        b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        b' xmlns="http://purl.org/rss/1.0/"><item href="http://x/"><title>t</title></item></rdf:RDF>',
         b'{"version": "https://jsonfeed.org/version/1", "items": []}',
         b"<rss version='2.0'><channel><item><title>broken</item></channel></rss>",
         # another encoding where feedparser would not simply decode it as declared
@@ -176,6 +183,18 @@ XHTML = 'xmlns:h="http://www.w3.org/1999/xhtml"'
             "<psc:chapter start='00:00:00' title='Intro'/><psc:chapter start='00:01:30.500' "
             "title='Main'/></psc:chapters></item>",
             'xmlns:psc="http://podlove.org/simple-chapters"',
+        ),
+        # RSS 1.0: the rdf:about is the id unless the item names one; dc:date and dc:creator
+        (
+            b'<?xml version="1.0" encoding="utf-8"?><rdf:RDF xmlns:rdf='
+            b'"http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
+            b'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="http://x/">'
+            b"<title>c</title></channel>"
+            b'<item rdf:about="http://x/1"><title>One</title><link>http://x/1</link>'
+            b"<description>&lt;p&gt;First&lt;/p&gt;</description><dc:date>2026-11-20T10:00:00Z"
+            b"</dc:date><dc:creator>Writer</dc:creator></item>"
+            b'<item rdf:about="http://x/2"><title>Two</title><guid isPermaLink="false">g2</guid>'
+            b"</item><item><title>Three</title><link>http://x/3</link></item></rdf:RDF>"
         ),
         # a contributor is not the author
         atom(

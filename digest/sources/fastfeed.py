@@ -5,7 +5,7 @@ of hundreds of feeds on two cores. lxml reads the same document in a fraction of
 module reads only what digest keeps of an entry (id, title, link, body, dates, author) and
 answers None (so the caller uses feedparser) for anything it does not reproduce exactly:
 
-- not RSS 2.0 or Atom 1.0 (RDF/RSS 1.0, RSS 0.9x, Atom 0.3, JSON Feed, HTML);
+- not RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 (RSS 0.9x, Atom 0.3, JSON Feed, HTML);
 - malformed XML, a DOCTYPE (entities), a BOM, an HTTP charset that disagrees with the document,
   or bytes that are not valid in the declared encoding (a document declared in another encoding
   and served as application/xml is decoded first, as feedparser decodes it);
@@ -42,6 +42,9 @@ from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
 ATOM = "http://www.w3.org/2005/Atom"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RSS10 = "http://purl.org/rss/1.0/"
+RDF_ABOUT = f"{{{RDF}}}about"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 MAX_BYTES = 20_000_000  # larger documents go to feedparser (and are capped before that anyway)
 
@@ -165,6 +168,8 @@ def _parse(data: bytes) -> list[Entry] | None:
                 return None
             base = _base("", root, channel)
             return [_entry(item, _base(base, item)) for item in channel.iterchildren("item")]
+        if root.tag == f"{{{RDF}}}RDF":
+            return _rdf(root)
         if root.tag == f"{{{ATOM}}}feed":
             base = _base("", root)
             return [
@@ -173,6 +178,24 @@ def _parse(data: bytes) -> list[Entry] | None:
     except _Unusual:
         return None
     return None
+
+
+def _rdf(root: Any) -> list[Entry] | None:
+    """RSS 1.0: items beside the channel, each one's id its rdf:about unless it names one."""
+    items = list(root.iterchildren(f"{{{RSS10}}}item"))
+    if not items or sum(1 for _ in root.iter(f"{{{RSS10}}}item")) != len(items):
+        return None  # RSS 0.90, no items, or items elsewhere (feedparser reads those too)
+    base = _base("", root)
+    entries = []
+    for item in items:
+        if set(item.attrib) - {RDF_ABOUT}:
+            return None  # feedparser reads CDF attributes (href, lastmod) into the entry
+        entry = _entry(item, _base(base, item))
+        about = item.get(RDF_ABOUT)
+        if about:
+            entry.values.setdefault("id", about)
+        entries.append(entry)
+    return entries
 
 
 def _declared(data: bytes, headers: dict[str, str]) -> bytes | None:
@@ -294,7 +317,7 @@ def _entry(item: Any, base: str) -> Entry:
     guid_link = ""
     has_content = False  # feedparser's hasContent: a second summary is content until then
     own_title = image_title = False
-    atom = item.tag.startswith("{")
+    atom = item.tag == f"{{{ATOM}}}entry"
     for child in item.iterchildren():
         name = _name(child)
         if not name:
@@ -305,7 +328,7 @@ def _entry(item: Any, base: str) -> Entry:
             own_title = True
         elif name in _LINK:
             if child.get("href") is None:
-                if item.tag.startswith("{"):
+                if atom:
                     raise _Unusual  # an Atom link without href
                 value = _AMP.sub(r"&\g<1>", _text(child).replace("&amp;", "&"))
                 values["link"] = _urljoin(here, value) if value else value
