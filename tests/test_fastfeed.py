@@ -196,6 +196,22 @@ XHTML = 'xmlns:h="http://www.w3.org/1999/xhtml"'
             b'<item rdf:about="http://x/2"><title>Two</title><guid isPermaLink="false">g2</guid>'
             b"</item><item><title>Three</title><link>http://x/3</link></item></rdf:RDF>"
         ),
+        # media:description: a summary at its depth, or content after a summary (feedparser's
+        # rules: the shallowest summary is kept; a second one is content until there is some)
+        rss(
+            "<item><guid>p</guid><title>t</title><description>The item's own summary."
+            "</description><media:content url='u'><media:description>A caption"
+            "</media:description></media:content></item>"
+            "<item><guid>q</guid><title>t</title><media:content url='v'><media:description>"
+            "Nested caption</media:description></media:content><media:description>Item-level"
+            "</media:description><description>Own, last</description></item>"
+            "<item><guid>s</guid><media:content url='u'><media:title>Picture</media:title>"
+            "</media:content><title>Own title</title></item>"
+            "<item><guid>r</guid><title>t</title><content:encoded>Body</content:encoded>"
+            "<media:content url='u'><media:description>Caption</media:description>"
+            "</media:content></item>",
+            f'xmlns:media="http://search.yahoo.com/mrss/" {CONTENT}',
+        ),
         # a contributor is not the author
         atom(
             "<entry><id>n</id><title>t</title><contributor><name>Helper</name>"
@@ -224,6 +240,11 @@ def test_widened_cases_read_as_feedparser_reads_them(document: bytes) -> None:
             "<item><guid>j</guid><title>t</title><image><description>d</description></image></item>"
         ),
         rss('<item><guid>k</guid><title type="xhtml">t</title></item>'),
+        rss(
+            "<item><guid>t</guid><media:content url='u'><media:title>Picture</media:title>"
+            "</media:content></item>",
+            'xmlns:media="http://search.yahoo.com/mrss/"',
+        ),
         # an element in XHTML that feedparser would also handle as a feed element
         atom(
             '<entry><id>l</id><title>t</title><content type="xhtml"><div xmlns='

@@ -316,8 +316,22 @@ def _entry(item: Any, base: str) -> Entry:
     link_from_element = False
     guid_link = ""
     has_content = False  # feedparser's hasContent: a second summary is content until then
+    summary_depth = 0  # how deep the kept summary was: feedparser keeps the shallowest, or last
     own_title = image_title = False
     atom = item.tag == f"{{{ATOM}}}entry"
+    item_depth = sum(1 for _ in item.iterancestors())
+
+    def summary(element: Any, depth: int) -> None:
+        """feedparser's _start_summary/_start_description and pop() for a summary at `depth`."""
+        nonlocal has_content, summary_depth
+        value = _value(element, atom)
+        if "summary" in values and not has_content:
+            values.setdefault("content", []).append({"value": value})
+            has_content = True
+        elif "summary" not in values or depth <= summary_depth:
+            values["summary"] = value
+            summary_depth = depth
+
     for child in item.iterchildren():
         name = _name(child)
         if not name:
@@ -347,13 +361,8 @@ def _entry(item: Any, base: str) -> Entry:
             values["id"] = value
             if permalink == "true" and "link" not in values:
                 guid_link = guid_link or value
-        elif name in _SUMMARY:
-            value = _value(child, atom)
-            if "summary" in values and not has_content:  # feedparser's _start_summary
-                values.setdefault("content", []).append({"value": value})
-                has_content = True
-            else:
-                values["summary"] = value
+        elif name in _SUMMARY or name == "media_description":
+            summary(child, 1)
         elif name in _CONTENT:
             values.setdefault("content", []).append({"value": _value(child, atom)})
             has_content = True
@@ -372,12 +381,18 @@ def _entry(item: Any, base: str) -> Entry:
                 inner_name = _name(inner)
                 if inner_name == "psc_chapter" and inner.get("start") is not None:
                     continue  # a podcast chapter: kept apart (without a start, feedparser fails)
+                if inner_name == "media_description" and name == "media_content":
+                    summary(inner, sum(1 for _ in inner.iterancestors()) - item_depth)
+                    continue
+                if inner_name == "media_title" and name == "media_content" and not len(inner):
+                    image_title = True  # deeper than the item's own title, which wins
+                    continue
                 if inner_name in _HANDLERS and inner_name not in _HARMLESS:
                     raise _Unusual  # feedparser may read it into the entry
         else:
             raise _Unusual
     if image_title and not own_title:
-        raise _Unusual  # the image's title would become the entry's
+        raise _Unusual  # an image's or a media item's title would become the entry's
     if not link_from_element and guid_link and "link" not in values:
         values["link"] = guid_link
     return Entry(values)
