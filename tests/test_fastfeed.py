@@ -25,7 +25,7 @@ def real_files() -> list[Path]:
 def test_both_paths_give_the_same_items_on_every_real_feed() -> None:
     """Ids, titles, links, dates, authors and text alike: the fast path changes nothing.
 
-    Files the fast path declines (RDF, JSON Feed, malformed, unusual elements) go to feedparser
+    Files the fast path declines (RSS 0.9x, JSON Feed, malformed, unusual elements) go to feedparser
     and are equal by construction; the test also makes sure most real feeds take the fast path.
     """
     fast_files = 0
