@@ -104,7 +104,7 @@ class FetchSettings(_Strict):
         default="digest/0.1 (+https://github.com/digest-news/digest; topic news digest)",
         min_length=1,
     )
-    connections: int = Field(default=20, ge=1, le=200, description="requests in flight at once")
+    connections: int = Field(default=40, ge=1, le=200, description="requests in flight at once")
     per_host: int = Field(default=4, ge=1, le=200, description="requests in flight per host")
     retries: int = Field(default=2, ge=0, le=5, description="retries of a 429/503 within a run")
     backoff: float = Field(default=1.0, ge=0, le=60, description="first retry's wait, seconds")

@@ -84,17 +84,24 @@ def poll_sources(
     reports: dict[str, SourceReport] = {}
     items: list[Item] = []
     states: list[SourceState] = []
+    seen = new = 0
     remote = [s for s in sources if isinstance(s, FeedSource) and s.remote]
+
+    def store_items(batch: list[Item]) -> None:  # called while the poll goes on
+        nonlocal seen, new
+        seen += len(batch)
+        # Untrusted: no 10 MB titles into the store.
+        new += store.add_items([clip_item(item) for item in batch], now)
+
     if offline:
         for feed in remote:
             reports[feed.name] = SourceReport(feed.name, False, error="not fetched (offline)")
     elif remote:
         poller = poller or Poller(remote[0].fetch)
-        for polled in poller.poll(remote, store=store, now=now, progress=progress):
+        polls = poller.poll(remote, store=store, now=now, progress=progress, sink=store_items)
+        for polled in polls:
             reports[polled.report.name] = polled.report
             states.append(polled.state)
-            if polled.batch is not None:
-                items.extend(polled.batch.items)
     for source in sources:
         if source.name in reports:
             continue
@@ -112,11 +119,10 @@ def poll_sources(
             reports[source.name] = SourceReport(source.name, True, len(batch.items), batch.warning)
         if progress is not None:
             progress(source.name)
-    items = [clip_item(item) for item in items]  # untrusted: no 10 MB titles into the store
-    new = store.add_items(items, now)
+    store_items(items)
     # Only now the feeds' validators and hashes: a crash before this point re-reads them.
     store.save_source_states(states)
-    return PollResult(tuple(reports[s.name] for s in sources), len(items), new)
+    return PollResult(tuple(reports[s.name] for s in sources), seen, new)
 
 
 def build_edition(
@@ -274,8 +280,9 @@ def publish(
     # the journal, and the next run removes the unrecorded files it names.
     journal = root / PENDING
     archive.write_atomic(journal, f"{record.html_path}\n{record.text_path}\n")
-    store.begin_edition(record, items, content, recipients)
     try:
+        # Inside the try: a full disk can refuse the record itself, and the journal must go too.
+        store.begin_edition(record, items, content, recipients)
         rebuild(config=config, store=store, repair=False)
         store.commit()
     except (ArchiveError, sqlite3.Error) as exc:

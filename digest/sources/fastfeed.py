@@ -5,11 +5,18 @@ of hundreds of feeds on two cores. lxml reads the same document in a fraction of
 module reads only what digest keeps of an entry (id, title, link, body, dates, author) and
 answers None (so the caller uses feedparser) for anything it does not reproduce exactly:
 
-- not RSS 2.0 or Atom 1.0 (RDF/RSS 1.0, RSS 0.9x, Atom 0.3, JSON Feed, HTML);
-- malformed XML, a DOCTYPE (entities), an encoding other than UTF-8, or an HTTP charset that
-  disagrees with the document;
+- not RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 (RSS 0.9x, Atom 0.3, JSON Feed, HTML);
+- malformed XML, a DOCTYPE (entities), a BOM, an HTTP charset that disagrees with the document,
+  or bytes that are not valid in the declared encoding (a document declared in another encoding
+  and served as application/xml is decoded first, as feedparser decodes it);
 - an entry element this module does not know and feedparser would read into one of those fields
-  (itunes:summary, media:title, a nested title, `<source>`, XHTML or base64 content, ...).
+  (media:title, a nested title, `<source>`, base64 content, XHTML outside Atom, ...).
+
+It does reproduce Atom's XHTML text constructs (content, summary, title of type "xhtml": the
+markup serialised as feedparser serialises it, its wrapping div removed by the same rule),
+itunes:summary (a summary; a second summary becomes content, as feedparser makes it) and an
+item's `<image>` (text only, or url/title/link/width/height; feedparser keeps none of it in the
+entry's fields while the item has its own title), a contributor, podcast chapters.
 
 Where it answers, the values are built the way feedparser builds them (whitespace stripped, the
 same UTF-8/Latin-1 repair and cp1252 mapping, guid as link, xml:base resolution, the same date
@@ -20,17 +27,24 @@ parser), so `tests/test_fastfeed.py` finds the same Items on every real feed in
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import re
+import xml.sax.saxutils
 from dataclasses import dataclass, field
 from typing import Any
 
 from feedparser.datetimes import _parse_date
+from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin as XMLParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
 ATOM = "http://www.w3.org/2005/Atom"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RSS10 = "http://purl.org/rss/1.0/"
+RDF_ABOUT = f"{{{RDF}}}about"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 MAX_BYTES = 20_000_000  # larger documents go to feedparser (and are capped before that anyway)
 
@@ -46,7 +60,7 @@ _HANDLERS = frozenset(
 _TITLE = {"title"}
 _LINK = {"link"}
 _ID = {"guid", "id"}
-_SUMMARY = {"description", "summary"}
+_SUMMARY = {"description", "summary", "itunes_summary"}
 _CONTENT = {"content", "content_encoded"}
 _PUBLISHED = {"pubdate", "published", "issued", "dcterms_issued"}
 _UPDATED = {"updated", "modified", "dc_date", "dcterms_modified"}
@@ -87,11 +101,17 @@ _HARMLESS = {
     "license",
     "cc_license",
     "creativecommons_license",
+    "psc_chapters",
 }
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_XHTML = "application/xhtml+xml"
+_IMAGE_PARTS = {"url", "title", "link", "width", "height"}  # what an item's <image> may hold
 _ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _AMP = re.compile("&([A-Za-z0-9_]+);")
 _C1 = re.compile("[\x80-\x9f]")  # what feedparser's cp1252 table maps; translate() is slow
+_XML_TYPES = ("application/xml", "application/xml-dtd", "application/xml-external-parsed-entity")
+# feedparser undoes double UTF-8 only in documents it read as UTF-8.
+_REPAIR: contextvars.ContextVar[bool] = contextvars.ContextVar("repair", default=True)
 
 
 class _Unusual(Exception):
@@ -110,8 +130,22 @@ class Entry:
 
 def parse_fast(data: bytes, headers: dict[str, str]) -> list[Entry] | None:
     """The entries of a plain RSS 2.0 / Atom 1.0 document, or None: use feedparser."""
-    if len(data) > MAX_BYTES or not _plain_utf8(data, headers):
+    if len(data) > MAX_BYTES:
         return None
+    repair = _plain_utf8(data, headers)
+    if not repair:
+        decoded = _declared(data, headers)
+        if decoded is None:
+            return None
+        data = decoded
+    token = _REPAIR.set(repair)
+    try:
+        return _parse(data)
+    finally:
+        _REPAIR.reset(token)
+
+
+def _parse(data: bytes) -> list[Entry] | None:
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -134,6 +168,8 @@ def parse_fast(data: bytes, headers: dict[str, str]) -> list[Entry] | None:
                 return None
             base = _base("", root, channel)
             return [_entry(item, _base(base, item)) for item in channel.iterchildren("item")]
+        if root.tag == f"{{{RDF}}}RDF":
+            return _rdf(root)
         if root.tag == f"{{{ATOM}}}feed":
             base = _base("", root)
             return [
@@ -142,6 +178,61 @@ def parse_fast(data: bytes, headers: dict[str, str]) -> list[Entry] | None:
     except _Unusual:
         return None
     return None
+
+
+def _rdf(root: Any) -> list[Entry] | None:
+    """RSS 1.0: items beside the channel, each one's id its rdf:about unless it names one."""
+    items = list(root.iterchildren(f"{{{RSS10}}}item"))
+    if not items or sum(1 for _ in root.iter(f"{{{RSS10}}}item")) != len(items):
+        return None  # RSS 0.90, no items, or items elsewhere (feedparser reads those too)
+    base = _base("", root)
+    entries = []
+    for item in items:
+        if set(item.attrib) - {RDF_ABOUT}:
+            return None  # feedparser reads CDF attributes (href, lastmod) into the entry
+        entry = _entry(item, _base(base, item))
+        about = item.get(RDF_ABOUT)
+        if about:
+            entry.values.setdefault("id", about)
+        entries.append(entry)
+    return entries
+
+
+def _declared(data: bytes, headers: dict[str, str]) -> bytes | None:
+    """A document in another declared encoding, served as application/xml, as UTF-8 bytes.
+
+    feedparser then decodes with the declared encoding (RFC 3023), replaces the declaration and
+    parses the UTF-8; this does the same, or answers None where feedparser would go on guessing
+    (a BOM, an HTTP charset, bytes invalid in that encoding, a DOCTYPE).
+    """
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b"\x4c\x6f")):
+        return None
+    if b"<!DOCTYPE" in data[:1024].upper():
+        return None
+    kind = ""
+    for key, value in headers.items():
+        if key.lower() == "content-type":
+            kind = value.lower()
+    media, _, params = kind.partition(";")
+    media = media.strip()
+    if "charset" in params or not (
+        media in _XML_TYPES or (media.startswith("application/") and media.endswith("+xml"))
+    ):
+        return None
+    match = RE_XML_PI_ENCODING.match(data)
+    if match is None:
+        return None
+    encoding = match.group(1).decode("utf-8", "replace").lower()
+    if encoding == "gb2312":
+        encoding = "gb18030"  # as feedparser does
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if not RE_XML_DECLARATION.search(text):
+        return None
+    text = str(RE_XML_DECLARATION.sub("<?xml version='1.0' encoding='utf-8'?>", text))
+    return text.encode("utf-8")
 
 
 def _plain_utf8(data: bytes, headers: dict[str, str]) -> bool:
@@ -172,9 +263,14 @@ def _plain_utf8(data: bytes, headers: dict[str, str]) -> bool:
 def _base(base: str, *elements: Any) -> str:
     """feedparser's base URI after entering `elements` (xml:base or a `base` attribute)."""
     for element in elements:
-        given = element.get(XML_BASE) or element.get("base") or base
-        base = (make_safe_absolute_uri(base, given) or base) if base else _urljoin(base, given)
+        base = _enter(base, element.get(XML_BASE) or element.get("base") or base)
     return base
+
+
+@functools.lru_cache(maxsize=256)
+def _enter(base: str, given: str) -> str:
+    """One step of `_base` (pure; cached: most elements repeat their parent's base)."""
+    return (make_safe_absolute_uri(base, given) or base) if base else str(_urljoin(base, given))
 
 
 def _name(element: Any) -> str:
@@ -202,9 +298,16 @@ def _text(element: Any) -> str:
     """The element's text as feedparser's `pop` gives it; child elements are unusual."""
     if len(element):
         raise _Unusual
-    value = (element.text or "").strip()
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        value = value.encode("iso-8859-1").decode("utf-8")  # feedparser's repair of double UTF-8
+    return _repaired((element.text or "").strip())
+
+
+def _repaired(value: str) -> str:
+    """feedparser's last steps on a value: the double-UTF-8 repair and the cp1252 mapping."""
+    if _REPAIR.get():
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            value = value.encode("iso-8859-1").decode(
+                "utf-8"
+            )  # feedparser's repair of double UTF-8
     return value.translate(_cp1252) if _C1.search(value) else value
 
 
@@ -212,18 +315,34 @@ def _entry(item: Any, base: str) -> Entry:
     values: dict[str, Any] = {}
     link_from_element = False
     guid_link = ""
-    summary_seen = False
+    has_content = False  # feedparser's hasContent: a second summary is content until then
+    summary_depth = 0  # how deep the kept summary was: feedparser keeps the shallowest, or last
+    own_title = image_title = False
+    atom = item.tag == f"{{{ATOM}}}entry"
+    item_depth = sum(1 for _ in item.iterancestors())
+
+    def summary(element: Any, depth: int) -> None:
+        """feedparser's _start_summary/_start_description and pop() for a summary at `depth`."""
+        nonlocal has_content, summary_depth
+        value = _value(element, atom)
+        if "summary" in values and not has_content:
+            values.setdefault("content", []).append({"value": value})
+            has_content = True
+        elif "summary" not in values or depth <= summary_depth:
+            values["summary"] = value
+            summary_depth = depth
+
     for child in item.iterchildren():
         name = _name(child)
         if not name:
             continue  # a comment or processing instruction
         here = _base(base, child)
         if name in _TITLE:
-            _plain_type(child)
-            values["title"] = _text(child)
+            values["title"] = _value(child, atom)
+            own_title = True
         elif name in _LINK:
             if child.get("href") is None:
-                if item.tag.startswith("{"):
+                if atom:
                     raise _Unusual  # an Atom link without href
                 value = _AMP.sub(r"&\g<1>", _text(child).replace("&amp;", "&"))
                 values["link"] = _urljoin(here, value) if value else value
@@ -242,40 +361,140 @@ def _entry(item: Any, base: str) -> Entry:
             values["id"] = value
             if permalink == "true" and "link" not in values:
                 guid_link = guid_link or value
-        elif name in _SUMMARY:
-            _plain_type(child)
-            if summary_seen:
-                raise _Unusual  # feedparser turns a second summary into content
-            summary_seen = True
-            values["summary"] = _text(child)
+        elif name in _SUMMARY or name == "media_description":
+            summary(child, 1)
         elif name in _CONTENT:
-            _plain_type(child)
-            values.setdefault("content", []).append({"value": _text(child)})
+            values.setdefault("content", []).append({"value": _value(child, atom)})
+            has_content = True
         elif name in _PUBLISHED:
             values["published_parsed"] = _parse_date(_text(child))
         elif name in _UPDATED:
             values["updated_parsed"] = _parse_date(_text(child))
         elif name in _AUTHOR:
             values["author"] = _author(child)
+        elif name == "image" and not atom:
+            image_title = _image(child) or image_title
+        elif name == "contributor":
+            _contributor(child)
         elif name in _HARMLESS or name not in _HANDLERS:
             for inner in child.iterdescendants():
                 inner_name = _name(inner)
+                if inner_name == "psc_chapter" and inner.get("start") is not None:
+                    continue  # a podcast chapter: kept apart (without a start, feedparser fails)
+                if inner_name == "media_description" and name == "media_content":
+                    summary(inner, sum(1 for _ in inner.iterancestors()) - item_depth)
+                    continue
+                if inner_name == "media_title" and name == "media_content" and not len(inner):
+                    image_title = True  # deeper than the item's own title, which wins
+                    continue
                 if inner_name in _HANDLERS and inner_name not in _HARMLESS:
                     raise _Unusual  # feedparser may read it into the entry
         else:
             raise _Unusual
+    if image_title and not own_title:
+        raise _Unusual  # an image's or a media item's title would become the entry's
     if not link_from_element and guid_link and "link" not in values:
         values["link"] = guid_link
     return Entry(values)
 
 
-def _plain_type(element: Any) -> None:
-    """Text, HTML or escaped markup only: XHTML children and base64 bodies are unusual."""
+def _image(element: Any) -> bool:
+    """Check an item's <image> holds nothing feedparser reads into the entry; True if titled.
+
+    feedparser reads an image's title as the entry's only when the item has none of its own (it
+    keeps the shallower one), ignores a link inside an image, and keeps the rest in `image`.
+    """
+    if element.attrib:
+        raise _Unusual
+    titled = False
+    for part in element.iterchildren():
+        name = _name(part)
+        if not name:
+            continue
+        if name not in _IMAGE_PARTS or len(part) or part.attrib:
+            raise _Unusual
+        titled = titled or name == "title"
+    return titled
+
+
+def _contributor(element: Any) -> None:
+    """A contributor feedparser keeps in `contributors`: name, email, uri, nothing nested."""
+    for part in element.iterchildren():
+        name = _name(part)
+        if name and (name not in ("name", "email", "uri", "url", "homepage") or len(part)):
+            raise _Unusual
+
+
+def _value(element: Any, atom: bool) -> str:
+    """A text construct's value: text or escaped markup, or (Atom) XHTML serialised."""
     if element.get("mode") is not None:
         raise _Unusual
     kind = element.get("type")
-    if kind is not None and _content_type(kind) not in ("text/plain", "text/html"):
+    mapped = _content_type(kind) if kind is not None else "text/plain"
+    if atom and mapped == _XHTML:
+        return _xhtml(element)
+    if mapped not in ("text/plain", "text/html"):
         raise _Unusual
+    return _text(element)
+
+
+def _xhtml(element: Any) -> str:
+    """Inline XHTML as feedparser gives it: tags by local name, text escaped, one div unwrapped.
+
+    Attributes are kept as feedparser keeps them but for the xmlns it adds to svg and math: they
+    never reach the text, which is all digest keeps.
+    """
+    escape = xml.sax.saxutils.escape
+    pieces: list[str] = []
+    if element.text:
+        pieces.append(escape(element.text))
+
+    def serialise(parent: Any, in_svg: bool) -> None:
+        for node in parent.iterchildren():
+            tag = node.tag
+            if not isinstance(tag, str):  # a comment or processing instruction
+                if node.tail:
+                    pieces.append(escape(node.tail))
+                continue
+            local = tag.rpartition("}")[2].lower()
+            if not in_svg and _name(node) in _HANDLERS:
+                raise _Unusual  # feedparser runs its end handler (outside SVG), e.g. </title>
+            attrs = "".join(
+                ' {}="{}"'.format(
+                    str(key).rpartition("}")[2].lower(), escape(value, {'"': "&quot;"})
+                )
+                for key, value in node.attrib.items()
+            )
+            pieces.append(f"<{local}{attrs}>")
+            if node.text:
+                pieces.append(escape(node.text))
+            serialise(node, in_svg or local == "svg")
+            pieces.append(f"</{local}>")
+            if node.tail:
+                pieces.append(escape(node.tail))
+
+    serialise(element, False)
+    # feedparser's pop(): drop blank pieces at the ends, then an enclosing div wrapping it all.
+    while len(pieces) > 1 and not pieces[-1].strip():
+        del pieces[-1]
+    while len(pieces) > 1 and not pieces[0].strip():
+        del pieces[0]
+    if (
+        pieces
+        and (pieces[0] == "<div>" or pieces[0].startswith("<div "))
+        and pieces[-1] == "</div>"
+    ):
+        depth = 0
+        for piece in pieces[:-1]:
+            if piece.startswith("</"):
+                depth -= 1
+                if depth == 0:
+                    break
+            elif piece.startswith("<") and not piece.endswith("/>"):
+                depth += 1
+        else:
+            pieces = pieces[1:-1]
+    return _repaired("".join(pieces).strip())
 
 
 def _content_type(kind: str) -> str:

@@ -7,7 +7,9 @@ server, that does as many GETs a second as aiohttp or a bare asyncio client and 
 as `httpx.AsyncClient` (`python benchmarks/bench_clients.py`). Feeds are parsed in a process pool
 when there are many, so both cores work; a 304 or an unchanged body never reaches it. Each
 feed's state (validators, body hash, waits, moved URL, health) is read from the store before and
-written back after, in one transaction.
+written back after, in one transaction. With a `sink`, finished feeds' items are handed over in
+batches on the loop's thread (the one that owns the SQLite connection) while other feeds are
+still in flight, so storing them overlaps the poll instead of following it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import httpx
 
 from digest.config import FetchSettings
 from digest.errors import SourceError
-from digest.models import Batch, SourceReport, SourceState
+from digest.models import Batch, Item, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
 from digest.sources.http import deadline_transport, total_deadline
@@ -43,6 +45,7 @@ WAIT_IN_RUN_MAX = 10.0  # a Retry-After longer than this (seconds) ends the sour
 RETRY_AFTER_MAX = timedelta(days=7)  # a server cannot park a source for longer
 BACKOFF_BETWEEN_RUNS = timedelta(minutes=10)  # doubled per consecutive 429/503, up to a day
 TIMES_KEPT = 20  # response times kept for the median
+SINK_BATCH = 500  # items handed to the sink at a time while the poll goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,17 +101,20 @@ class Poller:
         store: Store,
         now: datetime,
         progress: Callable[[str], None] | None = None,
+        sink: Callable[[list[Item]], None] | None = None,
     ) -> list[Polled]:
         """Poll `feeds` and return one `Polled` per feed, in order, each with its new state.
 
-        The caller saves the states only after storing the items: a crash in between must lead
-        to fetching again, never to a 304 for items that were never stored.
+        With `sink`, every new item is passed to it (in batches, on this thread, all of them
+        before this returns) as feeds finish. The caller saves the states only after storing the
+        items: a crash in between must lead to fetching again, never to a 304 for items that
+        were never stored.
         """
         states = store.source_states()
         start = [_fresh(states.get(f.name), f) for f in feeds]
         executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
         try:
-            polled = asyncio.run(self._poll_all(feeds, start, store, now, executor, progress))
+            polled = asyncio.run(self._poll_all(feeds, start, store, now, executor, progress, sink))
         finally:
             executor.shutdown()
         return polled
@@ -121,6 +127,7 @@ class Poller:
         now: datetime,
         executor: Executor,
         progress: Callable[[str], None] | None,
+        sink: Callable[[list[Item]], None] | None,
     ) -> list[Polled]:
         limits = httpx.Limits(
             max_connections=self.fetch.connections,
@@ -138,6 +145,7 @@ class Poller:
             ThreadPoolExecutor(self.fetch.connections, thread_name_prefix="digest-get") as io,
         ):
             client = Fetcher(sync_client, io)
+            pending: list[Item] = []
 
             def gate(url: str) -> asyncio.Semaphore:
                 host = urlparse(url).netloc.lower()
@@ -160,13 +168,21 @@ class Poller:
                         log.exception("full text for %s failed", feed.name)
                     else:
                         result = replace(result, batch=batch)
+                    if sink is not None and result.batch is not None:
+                        pending.extend(result.batch.items)
+                        if len(pending) >= SINK_BATCH:
+                            sink(pending[:])
+                            pending.clear()
                 if progress is not None:
                     progress(feed.name)
                 return result
 
-            return list(
+            polled = list(
                 await asyncio.gather(*(one(f, s) for f, s in zip(feeds, states, strict=True)))
             )
+            if sink is not None and pending:
+                sink(pending)
+            return polled
 
     async def _poll_one(
         self,
