@@ -1,0 +1,79 @@
+"""The connection, transactions and migrations every part of the store shares."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Self
+
+from digest.store.schema import MIGRATIONS
+
+
+class StoreBase:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    @classmethod
+    def open(cls, path: Path) -> Self:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        return cls(connection)
+
+    @classmethod
+    def memory(cls) -> Self:
+        return cls(sqlite3.connect(":memory:", isolation_level=None))
+
+    @classmethod
+    def snapshot(cls, path: Path) -> Self:
+        """An in-memory copy of the store at `path` (empty if absent), for dry runs."""
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        if path.exists():
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+        return cls(memory)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for number in range(version, len(MIGRATIONS)):
+            # One script, one transaction: a migration is applied whole or not at all.
+            self.db.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[number]};"
+                f" PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+
+    def commit(self) -> None:
+        """End the open transaction; on failure (a full disk) it is rolled back and re-raised."""
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back itself
+                self.db.execute("ROLLBACK")

@@ -1,0 +1,149 @@
+"""Editions, the items they took, and the scheduled periods they answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from digest.models import ScoredItem
+from digest.store.base import StoreBase
+from digest.store.records import EditionRecord, edition_row, iso
+
+
+class EditionStore(StoreBase):
+    # --- editions ---------------------------------------------------------------------------
+
+    def record_edition(
+        self,
+        record: EditionRecord,
+        items: Sequence[ScoredItem],
+        content: str | None = None,
+        recipients: Sequence[str] = (),
+    ) -> int:
+        """Record an edition, the items it took, its `content` (JSON) and a pending delivery per
+        recipient, in one transaction: a recorded edition never lacks its items or deliveries."""
+        with self.transaction():
+            return self._insert_edition(record, items, content, recipients)
+
+    def begin_edition(
+        self,
+        record: EditionRecord,
+        items: Sequence[ScoredItem],
+        content: str | None = None,
+        recipients: Sequence[str] = (),
+    ) -> int:
+        """Record an edition in a transaction left open: this connection sees it at once, no
+        other does until `commit()`; `rollback()` (or a crash) leaves no trace of it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            return self._insert_edition(record, items, content, recipients)
+        except BaseException:
+            self.rollback()
+            raise
+
+    def _insert_edition(
+        self,
+        record: EditionRecord,
+        items: Sequence[ScoredItem],
+        content: str | None,
+        recipients: Sequence[str],
+    ) -> int:
+        db = self.db
+        cursor = db.execute(
+            "INSERT INTO editions (digest, slug, date, since, until, html_path, text_path,"
+            " stories, headlines, content, scheduled)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.digest,
+                record.slug,
+                record.date,
+                iso(record.since),
+                iso(record.until),
+                record.html_path,
+                record.text_path,
+                record.stories,
+                json.dumps(list(record.headlines), ensure_ascii=False),
+                content,
+                iso(record.scheduled) if record.scheduled else None,
+            ),
+        )
+        edition_id = int(cursor.lastrowid or 0)
+        db.executemany(
+            "INSERT OR IGNORE INTO deliveries (edition_id, recipient, status, next_attempt,"
+            " updated) VALUES (?, ?, 'pending', ?, ?)",
+            [(edition_id, r, iso(record.until), iso(record.until)) for r in recipients],
+        )
+        db.executemany(
+            "INSERT INTO edition_items (digest, item_id, edition_id, score, matched)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    record.digest,
+                    s.item.id,
+                    edition_id,
+                    s.relevance.score,
+                    json.dumps(list(s.relevance.matched), ensure_ascii=False),
+                )
+                for s in items
+            ],
+        )
+        return edition_id
+
+    def last_edition(self, digest: str) -> EditionRecord | None:
+        row = self.db.execute(
+            "SELECT * FROM editions WHERE digest = ? ORDER BY until DESC, id DESC LIMIT 1",
+            (digest,),
+        ).fetchone()
+        return edition_row(row) if row else None
+
+    def editions(self) -> list[EditionRecord]:
+        """Every edition, newest first."""
+        rows = self.db.execute("SELECT * FROM editions ORDER BY until DESC, id DESC")
+        return [edition_row(row) for row in rows]
+
+    def edition_contents(self) -> dict[int, str]:
+        """The stored JSON of every edition that has it, by edition id."""
+        rows = self.db.execute("SELECT id, content FROM editions WHERE content IS NOT NULL")
+        return {int(row["id"]): str(row["content"]) for row in rows}
+
+    def edition(self, edition_id: int) -> EditionRecord | None:
+        row = self.db.execute("SELECT * FROM editions WHERE id = ?", (edition_id,)).fetchone()
+        return edition_row(row) if row else None
+
+    def edition_by_stem(self, stem: str) -> EditionRecord | None:
+        """The edition whose files are named `stem` (.html/.txt), as listed in the archive."""
+        for record in self.editions():
+            if record.stem == stem:
+                return record
+        return None
+
+    # --- scheduled publications -------------------------------------------------------------
+
+    def scheduled_edition(self, digest: str, scheduled: datetime) -> EditionRecord | None:
+        """The edition already made for this digest's period, if any (publication is idempotent)."""
+        row = self.db.execute(
+            "SELECT * FROM editions WHERE digest = ? AND scheduled = ?", (digest, iso(scheduled))
+        ).fetchone()
+        return edition_row(row) if row else None
+
+    def start_publication(self, digest: str, scheduled: datetime, now: datetime) -> bool:
+        """Mark a period's edition as begun, so one cut short is made at the next chance.
+
+        False when it had been begun before (and, since it is being made again, cut short).
+        """
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO publications (digest, scheduled, started) VALUES (?, ?, ?)",
+                (digest, iso(scheduled), iso(now)),
+            )
+            return cursor.rowcount == 1
+
+    def unfinished_publications(self) -> list[tuple[str, datetime]]:
+        """(digest, scheduled) of periods begun but with no edition recorded."""
+        rows = self.db.execute(
+            "SELECT p.digest, p.scheduled FROM publications p LEFT JOIN editions e"
+            " ON e.digest = p.digest AND e.scheduled = p.scheduled"
+            " WHERE e.id IS NULL ORDER BY p.scheduled"
+        )
+        return [(row["digest"], datetime.fromisoformat(row["scheduled"])) for row in rows]

@@ -1,0 +1,80 @@
+"""Items: stored once by id, and the windows that decide which are new."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from digest.models import Item
+from digest.store.editions import EditionStore
+from digest.store.records import iso, item_row
+
+
+class ItemStore(EditionStore):  # "new" is relative to the last edition
+    # --- items ------------------------------------------------------------------------------
+
+    def add_items(self, items: Iterable[Item], now: datetime) -> int:
+        """Store items not seen before (by id); return how many were new."""
+        rows = [
+            (
+                i.id,
+                i.source,
+                i.origin.value,
+                i.title,
+                i.link,
+                i.text,
+                i.author,
+                iso(i.published) if i.published else None,
+                iso(i.seen_at),
+                iso(now),
+            )
+            for i in items
+        ]
+        with self.transaction() as db:
+            # rowcount, not total_changes: the search triggers' own rows must not count.
+            cursor = db.executemany(
+                "INSERT OR IGNORE INTO items (id, source, origin, title, link, text, author,"
+                " published, seen_at, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            return max(cursor.rowcount, 0)
+
+    def candidates(
+        self, digest: str, *, now: datetime, lookback: timedelta, since: timedelta | None
+    ) -> list[Item]:
+        """Items this digest has not taken yet that belong to the period ending `now`.
+
+        With `since`, the window is the last `since`. Otherwise, after a previous edition, items
+        first seen since it; on a first edition, feed items published (saved articles saved)
+        within `lookback`.
+        """
+        previous = self.last_edition(digest)
+        taken = "id NOT IN (SELECT item_id FROM edition_items WHERE digest = ?)"
+        if since is None and previous is not None:
+            query = f"SELECT * FROM items WHERE {taken} AND first_seen > ? AND first_seen <= ?"
+            params: tuple[str, ...] = (digest, iso(previous.until), iso(now))
+        else:
+            start = iso(now - (since or lookback))
+            query = (
+                f"SELECT * FROM items WHERE {taken} AND first_seen <= ? AND ("
+                "(origin = 'saved' AND seen_at >= ?) OR "
+                "(origin = 'feed' AND COALESCE(published, first_seen) >= ?))"
+            )
+            params = (digest, iso(now), start, start)
+        return [
+            item_row(row) for row in self.db.execute(query + " ORDER BY first_seen, id", params)
+        ]
+
+    def count_items(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0])
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` already stored."""
+        wanted = list(ids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found

@@ -1,0 +1,131 @@
+"""The schema as a list of migrations."""
+
+from __future__ import annotations
+
+# Each entry migrates the schema from version N to N+1; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        title TEXT NOT NULL,
+        link TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        published TEXT,
+        seen_at TEXT NOT NULL,
+        first_seen TEXT NOT NULL
+    );
+    CREATE INDEX items_first_seen ON items(first_seen);
+    CREATE TABLE editions (
+        id INTEGER PRIMARY KEY,
+        digest TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        date TEXT NOT NULL,
+        since TEXT NOT NULL,
+        until TEXT NOT NULL,
+        html_path TEXT NOT NULL UNIQUE,
+        text_path TEXT NOT NULL UNIQUE,
+        stories INTEGER NOT NULL,
+        headlines TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE edition_items (
+        digest TEXT NOT NULL,
+        item_id TEXT NOT NULL REFERENCES items(id),
+        edition_id INTEGER NOT NULL REFERENCES editions(id),
+        score REAL NOT NULL,
+        matched TEXT NOT NULL,
+        PRIMARY KEY (digest, item_id)
+    );
+    """,
+    # 2: the edition as JSON, so `digest archive rebuild` can re-render it (NULL for editions made
+    # before); and full-text search over every item. The FTS table is contentless, keyed by
+    # search_rows.rowid (an explicit INTEGER PRIMARY KEY, so VACUUM cannot renumber it), and kept
+    # in step with `items` by triggers.
+    """
+    ALTER TABLE editions ADD COLUMN content TEXT;
+    CREATE TABLE search_rows (
+        rowid INTEGER PRIMARY KEY,
+        item_id TEXT NOT NULL UNIQUE REFERENCES items(id) ON DELETE CASCADE
+    );
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, text, source, content='', tokenize='porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO items_fts(items_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)');
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_rows (item_id) VALUES (new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE item_id = old.id;
+        DELETE FROM search_rows WHERE item_id = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE OF id, title, text, source ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE item_id = old.id;
+        DELETE FROM search_rows WHERE item_id = old.id;
+        INSERT INTO search_rows (item_id) VALUES (new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    INSERT INTO search_rows (item_id) SELECT id FROM items ORDER BY first_seen, id;
+    INSERT INTO items_fts (rowid, title, text, source)
+        SELECT search_rows.rowid, items.title, items.text, items.source
+        FROM search_rows JOIN items ON items.id = search_rows.item_id;
+    """,
+    # 3: per-source polling state and health; the article-page cache for teaser feeds.
+    """
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        config_url TEXT NOT NULL,
+        url TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL DEFAULT '',
+        retry_after TEXT,
+        retired TEXT NOT NULL DEFAULT '',
+        last_success TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        last_error_at TEXT,
+        failing_since TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        polls INTEGER NOT NULL DEFAULT 0,
+        items INTEGER NOT NULL DEFAULT 0,
+        times_ms TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    """,
+    # 4: scheduled editions (one per digest and period), publication markers, mail deliveries.
+    """
+    ALTER TABLE editions ADD COLUMN scheduled TEXT;
+    CREATE UNIQUE INDEX editions_scheduled ON editions(digest, scheduled)
+        WHERE scheduled IS NOT NULL;
+    CREATE TABLE publications (
+        digest TEXT NOT NULL,
+        scheduled TEXT NOT NULL,
+        started TEXT NOT NULL,
+        PRIMARY KEY (digest, scheduled)
+    );
+    CREATE TABLE deliveries (
+        edition_id INTEGER NOT NULL REFERENCES editions(id),
+        recipient TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        error TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL,
+        PRIMARY KEY (edition_id, recipient)
+    );
+    CREATE INDEX deliveries_due ON deliveries(status, next_attempt);
+    """,
+)
