@@ -285,18 +285,18 @@ def publish(
         store.begin_edition(record, items, content, recipients)
         rebuild(config=config, store=store, repair=False)
         store.commit()
-    except (ArchiveError, sqlite3.Error) as exc:
+    except BaseException as exc:
+        # Whatever stopped it (a full disk, a bug, Ctrl-C), undo it all here; only a process
+        # killed outright leaves the journal, for `recover` to act on.
         store.rollback()
         for path in (html_path, text_path):
             path.unlink(missing_ok=True)
         with contextlib.suppress(ArchiveError, OSError, sqlite3.Error):
             rebuild(config=config, store=store, repair=False)  # the pages as they were
         journal.unlink(missing_ok=True)
-        if isinstance(exc, ArchiveError):
-            raise
-        raise ArchiveError(f"cannot record the edition in the archive's database: {exc}") from None
-    except BaseException:
-        store.rollback()
+        if isinstance(exc, sqlite3.Error):
+            message = f"cannot record the edition in the archive's database: {exc}"
+            raise ArchiveError(message) from None
         raise
     journal.unlink(missing_ok=True)
     return (html_path, text_path, root / "index.html")

@@ -83,7 +83,10 @@ def test_a_full_disk_at_publication_then_space_freed(small_archive: ServeSoak, l
         # Nothing made, nothing half made, nothing mailed while the disk is full.
         assert editions(harness) == before
         assert len(harness.mail.inbox.received) == mailed
-        assert check_periods(harness.archive) == []
+        # While serve runs a publish may be in flight, its journal legitimately present: only
+        # the files and periods are checked here; the journal is checked after the stop below.
+        in_flight = "the journal of an unfinished edition is left after a clean stop"
+        assert [p for p in check_periods(harness.archive) if p != in_flight] == []
         failed = {(name, _period(stamp)) for stamp, name, _ in re.findall(failures, output, re.M)}
         filler.unlink()
         # The periods that failed are published once room is back (by the next poll, or the
