@@ -120,6 +120,19 @@ class Trial:
 
 
 @dataclass
+def save_clipping(folder: Path, trial: int) -> str:
+    """Save one on-topic article for `trial` into the clippings folder; its file name."""
+    name = f"trial-{trial}.txt"
+    (folder / name).write_text(
+        f"Abduction envoy visits Pyongyang ({trial})\n\n"
+        f"Japan's envoy on the abduction issue visited Pyongyang for the {trial}th time, "
+        "the Japanese Foreign Ministry said on Tuesday.\n\nNorth Korea agreed to talks "
+        "with Tokyo on the fate of the abductees, officials said.\n",
+        encoding="utf-8",
+    )
+    return name
+
+
 class Soak:
     folder: Path
     seed: int
@@ -154,15 +167,7 @@ class Soak:
 
     def feed_more(self, trial: int) -> None:
         self.offered |= self.server.add(trial, self.rng)
-        name = f"trial-{trial}.txt"
-        (self.clippings / name).write_text(
-            f"Abduction envoy visits Pyongyang ({trial})\n\n"
-            f"Japan's envoy on the abduction issue visited Pyongyang for the {trial}th time, "
-            "the Japanese Foreign Ministry said on Tuesday.\n\nNorth Korea agreed to talks "
-            "with Tokyo on the fate of the abductees, officials said.\n",
-            encoding="utf-8",
-        )
-        self.saved.add(name)
+        self.saved.add(save_clipping(self.clippings, trial))
 
     def calibrate(self) -> None:
         """One run to the end, timed: kills then land within a normal run's duration."""

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crash_harness import FEEDS, ROOT, FeedServer, check_archive, stored_ids
+from crash_harness import FEEDS, ROOT, FeedServer, check_archive, save_clipping, stored_ids
 from smtp import MailServer
 
 RECIPIENTS = ("ann@example.org", "bo@example.org", "cy@example.org")
@@ -158,15 +158,7 @@ class ServeSoak:
 
     def feed_more(self, trial: int) -> None:
         self.offered |= self.feeds.add(trial, self.rng)
-        name = f"trial-{trial}.txt"
-        (self.clippings / name).write_text(
-            f"Abduction envoy visits Pyongyang ({trial})\n\n"
-            f"Japan's envoy on the abduction issue visited Pyongyang for the {trial}th time, "
-            "the Japanese Foreign Ministry said on Tuesday.\n\nNorth Korea agreed to talks "
-            "with Tokyo on the fate of the abductees, officials said.\n",
-            encoding="utf-8",
-        )
-        self.saved.add(name)
+        self.saved.add(save_clipping(self.clippings, trial))
 
     def calibrate(self) -> None:
         self.feed_more(0)

@@ -18,30 +18,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from chromium import browser, sync_api
 from editions import HOSTILE_TITLE, make_three_editions
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-# Without the background-networking flags chromium's own connections are refused on a closed
-# network and it logs errors; the tests touch only file:// and 127.0.0.1.
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 NEWEST = "2027/2027-01-04-japan-north-korea.html"
@@ -55,12 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_three_editions(tmp_path_factory.mktemp("browse"))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
+__all__ = ["browser"]  # the shared fixture
 
 
 class Watched:

@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from chromium import browser, sync_api
 from conftest import LoopbackServer, Route
 from lxml import etree
 
@@ -25,17 +26,9 @@ from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-from test_browser import ARGS  # noqa: E402  (the same no-network flags)
-
 pytestmark = pytest.mark.timeout(120)
+
+__all__ = ["browser"]  # the shared fixture, used by the mail tests too
 
 PWN = "window.__pwned.push"
 # Each payload, if it ever ran, would call the sentinel (or open a dialog, or navigate).
@@ -127,14 +120,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         server.httpd.shutdown()
         server.httpd.server_close()
     yield config.archive
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 class Recorder:
