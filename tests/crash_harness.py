@@ -119,7 +119,6 @@ class Trial:
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass
 def save_clipping(folder: Path, trial: int) -> str:
     """Save one on-topic article for `trial` into the clippings folder; its file name."""
     name = f"trial-{trial}.txt"
@@ -133,6 +132,7 @@ def save_clipping(folder: Path, trial: int) -> str:
     return name
 
 
+@dataclass
 class Soak:
     folder: Path
     seed: int
