@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from lxml import etree
 
@@ -270,11 +271,17 @@ def check_archive(archive: Path, offered: set[str], saved: set[str]) -> list[str
     return problems
 
 
-def soak(
-    folder: Path, *, trials: int, seed: int, report: Callable[[Trial], None] | None = None
-) -> list[Trial]:
-    """Run `trials` kill-and-rerun trials in `folder`; every trial's outcome."""
-    harness = Soak(folder, seed)
+T = TypeVar("T", covariant=True)
+
+
+class Harness(Protocol[T]):
+    def calibrate(self) -> None: ...
+    def trial(self, number: int) -> T: ...
+    def close(self) -> None: ...
+
+
+def run_trials(harness: Harness[T], trials: int, report: Callable[[T], None] | None) -> list[T]:
+    """Calibrate, run `trials` numbered trials reporting each, and always close the harness."""
     try:
         harness.calibrate()
         results = []
@@ -286,3 +293,10 @@ def soak(
         return results
     finally:
         harness.close()
+
+
+def soak(
+    folder: Path, *, trials: int, seed: int, report: Callable[[Trial], None] | None = None
+) -> list[Trial]:
+    """Run `trials` kill-and-rerun trials in `folder`; every trial's outcome."""
+    return run_trials(Soak(folder, seed), trials, report)

@@ -37,7 +37,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crash_harness import FEEDS, ROOT, FeedServer, check_archive, save_clipping, stored_ids
+from crash_harness import (
+    FEEDS,
+    ROOT,
+    FeedServer,
+    check_archive,
+    run_trials,
+    save_clipping,
+    stored_ids,
+)
 from smtp import MailServer
 
 RECIPIENTS = ("ann@example.org", "bo@example.org", "cy@example.org")
@@ -328,15 +336,4 @@ def serve_soak(
     period: int = 4,
     report: Callable[[ServeTrial], None] | None = None,
 ) -> list[ServeTrial]:
-    harness = ServeSoak(folder, seed, period)
-    try:
-        harness.calibrate()
-        results = []
-        for number in range(1, trials + 1):
-            result = harness.trial(number)
-            results.append(result)
-            if report is not None:
-                report(result)
-        return results
-    finally:
-        harness.close()
+    return run_trials(ServeSoak(folder, seed, period), trials, report)

@@ -26,14 +26,19 @@ def mount(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
 
 
+def mount_small_tmpfs(folder: Path) -> None:
+    """Make `folder` a 4 MB tmpfs, or skip the test saying why it cannot be."""
+    folder.mkdir()
+    mounted = mount("-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(folder))
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+
+
 @pytest.fixture
 def small_archive(tmp_path: Path) -> Iterator[Soak]:
     """A Soak harness (loopback feeds, clippings, config) whose archive is a 4 MB tmpfs."""
     archive = tmp_path / "archive"
-    archive.mkdir()
-    mounted = mount("-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(archive))
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    mount_small_tmpfs(archive)
     harness = Soak(tmp_path, seed=3)
     try:
         harness.calibrate()  # one edition made while there is room

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from serve_harness import DIGESTS, ServeSoak, check_mail, check_periods, deliveries, received_by
-from test_full_disk import SIZE, fill, mount
+from test_full_disk import fill, mount_small_tmpfs
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -26,10 +26,7 @@ PERIOD = 10  # seconds: room to free the disk within the failed period or the ne
 @pytest.fixture
 def small_archive(tmp_path: Path) -> Iterator[ServeSoak]:
     archive = tmp_path / "archive"
-    archive.mkdir()
-    mounted = mount("-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(archive))
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    mount_small_tmpfs(archive)
     harness = ServeSoak(tmp_path, seed=11, period=PERIOD, poll_every="3s")
     try:
         harness.calibrate()  # editions made and mailed while there is room
