@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from digest.models import Item, Origin
-from digest.search import search
 from digest.store import SearchFilters, Store
+from digest.store.query import search
 
 # Word frequencies: each common word is in about 7 items of 10, each topical one in about 2 of
 # 10 (a digest's archive is all on one topic), the filler words are rare.

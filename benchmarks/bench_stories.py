@@ -22,8 +22,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from digest.editorial.stories import GroupingSettings, group_items
 from digest.models import Item, Origin, Relevance, ScoredItem
-from digest.stories import GroupingSettings, group_items
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 OUTLETS = [f"outlet-{i:02d}" for i in range(40)]

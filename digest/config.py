@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import quote_plus, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -24,96 +21,20 @@ from pydantic import (
     model_validator,
 )
 
-from digest.durations import parse_duration
+from digest.delivery.mail import MailSettings
+from digest.durations import Duration
+from digest.editorial.relevance import TopicSettings
+from digest.editorial.sections import DEFAULT_SECTIONS, SectionSettings
+from digest.editorial.stories import GroupingSettings
 from digest.errors import ConfigError
-from digest.mail import MailSettings
-from digest.relevance import TopicSettings
-from digest.sections import DEFAULT_SECTIONS, SectionSettings
-from digest.stories import GroupingSettings
-from digest.summarize import SummarySettings
+from digest.sources.settings import FetchSettings, SourceSettings
+from digest.summary.summarize import SummarySettings
 
 DEFAULT_CONFIG = Path("feeds.yaml")
 
 
-def _duration(value: Any) -> Any:
-    return parse_duration(value) if isinstance(value, str) else value
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SourceSettings(_Strict):
-    """One source: an RSS/Atom feed (`url`) or a folder of saved articles (`path`)."""
-
-    name: str = Field(min_length=1, description="the outlet's name, shown beside its items")
-    url: str | None = Field(default=None, description="http(s):// or file: URL of an RSS/Atom feed")
-    path: Path | None = Field(default=None, description="folder of saved .txt/.html/.md articles")
-    full_text: bool | None = Field(
-        default=None,
-        description="fetch each entry's page for its full text (default: when entries are teasers)",
-    )
-    search: str | None = Field(default=None, description="a news-search query instead of a url")
-    engine: Literal["google-news", "bing-news"] = Field(
-        default="google-news", description="the news search a `search` source asks"
-    )
-    user_agent: str | None = Field(default=None, description="User-Agent for this source only")
-    headers: dict[str, str] = Field(default_factory=dict, description="extra request headers")
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, url: str | None) -> str | None:
-        if url is None:
-            return None
-        parsed = urlparse(url)
-        if parsed.scheme in ("http", "https") and parsed.netloc:
-            return url
-        if parsed.scheme == "file" and parsed.path:
-            return url
-        raise ValueError(f"expected an http://, https:// or file: feed URL, got {url!r}")
-
-    @model_validator(mode="after")
-    def _one_location(self) -> SourceSettings:
-        if sum(x is not None for x in (self.url, self.path, self.search)) != 1:
-            raise ValueError(
-                "give exactly one of 'url' (a feed), 'path' (a folder) or 'search' (a query)"
-            )
-        return self
-
-    @property
-    def feed_url(self) -> str | None:
-        """The feed's URL: `url`, or the news-search RSS URL built from `search`."""
-        if self.search is None:
-            return self.url
-        query = quote_plus(self.search)
-        if self.engine == "bing-news":
-            return f"https://www.bing.com/news/search?q={query}&format=rss"
-        return f"https://news.google.com/rss/search?q={query}&hl=en-US&gl=US&ceid=US:en"
-
-
-class FetchSettings(_Strict):
-    """Limits for everything read over the network: feeds are untrusted."""
-
-    timeout: float = Field(default=20.0, gt=0, le=300, description="seconds per request")
-    max_bytes: int = Field(default=10_000_000, gt=0, description="largest response accepted")
-    max_file_bytes: int = Field(default=5_000_000, gt=0, description="largest saved file read")
-    user_agent: str = Field(
-        default="digest/0.1 (+https://github.com/digest-news/digest; topic news digest)",
-        min_length=1,
-    )
-    connections: int = Field(default=40, ge=1, le=200, description="requests in flight at once")
-    per_host: int = Field(default=4, ge=1, le=200, description="requests in flight per host")
-    retries: int = Field(default=2, ge=0, le=5, description="retries of a 429/503 within a run")
-    backoff: float = Field(default=1.0, ge=0, le=60, description="first retry's wait, seconds")
-    stale_after: Duration = Field(
-        default=timedelta(days=3), description="flag a source failing for longer than this"
-    )
-    max_pages: int = Field(
-        default=50, ge=0, description="article pages fetched per source and poll"
-    )
 
 
 class DigestSettings(_Strict):

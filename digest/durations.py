@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
@@ -27,3 +30,11 @@ def format_duration(value: timedelta) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{suffix}"
     return f"{seconds}s"
+
+
+def _duration(value: Any) -> Any:
+    return parse_duration(value) if isinstance(value, str) else value
+
+
+# A timedelta setting that also takes the written forms above.
+Duration = Annotated[timedelta, BeforeValidator(_duration)]

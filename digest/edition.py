@@ -17,10 +17,11 @@ from pathlib import Path
 
 import httpx
 
-from digest import archive, codec
 from digest.config import Config, DigestSettings
+from digest.editorial.relevance import on_topic_text, score_item
+from digest.editorial.sections import assign_section, week_in_brief
+from digest.editorial.stories import group_items
 from digest.errors import ArchiveError, DigestError
-from digest.limits import clip_item
 from digest.models import (
     Edition,
     Item,
@@ -30,17 +31,16 @@ from digest.models import (
     Story,
     Tally,
 )
-from digest.relevance import on_topic_text, score_item
-from digest.render import make_environment
-from digest.sections import assign_section, week_in_brief
-from digest.site import build_site
+from digest.publish import archive, codec
+from digest.publish.render import make_environment
+from digest.publish.site import build_site
 from digest.sources import Source
 from digest.sources.feeds import FeedSource
 from digest.sources.health import footer_reports, period_notices
+from digest.sources.limits import clip_item
 from digest.sources.poller import Poller
 from digest.store import EditionRecord, Store
-from digest.stories import group_items
-from digest.summarize import summarize_many
+from digest.summary.summarize import summarize_many
 
 log = logging.getLogger(__name__)
 

@@ -31,12 +31,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from digest import archive
 from digest.config import Config, DigestSettings
-from digest.delivery import deliver_due
+from digest.delivery.dispatch import deliver_due
+from digest.delivery.mail import Connect
 from digest.edition import poll_sources, run_edition
 from digest.errors import ArchiveLocked, DigestError
-from digest.mail import Connect
+from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import Store

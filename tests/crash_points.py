@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from digest import archive, store
+from digest import store
+from digest.publish import archive
 
 KILLED = 137
 
@@ -64,7 +65,7 @@ def main() -> None:
         after(store.Store, "save_source_states")
     else:
         raise SystemExit(f"unknown crash point {point!r}")
-    from digest.cli import main as digest_main
+    from digest.cli.app import main as digest_main
 
     sys.argv = ["digest", *args]
     digest_main()

@@ -6,9 +6,9 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from digest import archive
 from digest.config import load_config
 from digest.edition import run_edition
+from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import Store

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from digest.config import FetchSettings
 from digest.edition import poll_sources
-from digest.limits import clip_item
 from digest.sources.feeds import FeedSource
 from digest.sources.http import make_client
+from digest.sources.limits import clip_item
 from digest.store import Store
 
 

@@ -321,7 +321,7 @@ def kill_moment(output: str) -> str:
             state = "poll"
         elif re.search(r" publish [^:]+: started for", line):
             state = "publish"
-        elif " digest.delivery: " in line and state == "publish":
+        elif " digest.delivery.dispatch: " in line and state == "publish":
             state = "mail"
         elif re.search(r" (poll|publish [^:]+): .*; next run", line):
             state = "idle"

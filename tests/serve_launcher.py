@@ -18,8 +18,9 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 from crash_points import die
 
-from digest import delivery, schedule
+from digest import schedule
 from digest.config import Config, DigestSettings
+from digest.delivery import dispatch as delivery
 from digest.store import DeliveryStatus, Store
 
 
@@ -59,7 +60,7 @@ def main() -> None:
     short_periods(int(seconds))
     for point in points:
         die_at(point)
-    from digest.cli import main as digest_main
+    from digest.cli.app import main as digest_main
 
     sys.argv = ["digest", *args]
     digest_main()

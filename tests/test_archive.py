@@ -17,10 +17,10 @@ import feedparser
 import pytest
 from editions import HOSTILE_TITLE, make_three_editions
 
-from digest import archive
 from digest.models import Item, Origin
-from digest.search import SearchError, search, to_fts
+from digest.publish import archive
 from digest.store import MIGRATIONS, SearchFilters, Store
+from digest.store.query import SearchError, search, to_fts
 
 PAGES = (
     "2027/2027-01-04-japan-north-korea.html",

@@ -19,9 +19,9 @@ from chromium import browser, sync_api
 from conftest import LoopbackServer, Route
 from lxml import etree
 
-from digest import archive
 from digest.config import load_config
 from digest.edition import run_edition
+from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import Store

@@ -102,9 +102,9 @@ def test_unknown_digest_is_named(write_config: WriteConfig) -> None:
 
 
 def test_the_shipped_feeds_yaml_spells_out_the_defaults() -> None:
-    from digest.relevance import TopicSettings
-    from digest.stories import GroupingSettings
-    from digest.summarize import SummarySettings
+    from digest.editorial.relevance import TopicSettings
+    from digest.editorial.stories import GroupingSettings
+    from digest.summary.summarize import SummarySettings
 
     config = load_config(Path(__file__).resolve().parent.parent / "feeds.yaml")
     assert config.topic == TopicSettings()

@@ -31,9 +31,9 @@ from hostile import (
 
 from digest.config import FetchSettings
 from digest.errors import ConfigError, SourceError
-from digest.limits import MAX_TITLE_CHARS
 from digest.sources.feeds import MAX_ENTRIES, FeedSource
 from digest.sources.folder import FolderSource
+from digest.sources.limits import MAX_TITLE_CHARS
 from digest.sources.opml import read_opml
 from digest.sources.poller import Poller
 from digest.store import Store

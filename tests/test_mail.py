@@ -10,8 +10,8 @@ from mail_editions import NOW, make_config, published
 from smtp import PASSWORD, USER, MailServer, client_context, make_certificate
 
 from digest.config import Config
-from digest.delivery import deliver_due, retry_delay, write_eml
-from digest.mail import MailError, MailSettings, connector, send
+from digest.delivery.dispatch import deliver_due, retry_delay, write_eml
+from digest.delivery.mail import MailError, MailSettings, connector, send
 from digest.store import DeliveryStatus, Store
 
 ENV = {"DIGEST_SMTP_PASSWORD": PASSWORD}
@@ -175,7 +175,7 @@ def test_an_edition_written_as_eml(tmp_path: Path) -> None:
 
 
 def _message(config: Config):  # type: ignore[no-untyped-def]
-    from digest.delivery import edition_message
+    from digest.delivery.dispatch import edition_message
 
     record = published(config, Store.memory())
     return edition_message(config, record, ("x@example.org",), now=NOW)

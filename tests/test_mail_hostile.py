@@ -22,12 +22,12 @@ from conftest import LoopbackServer, Route
 from smtp import MailServer
 from test_browser_hostile import PWN, Recorder, browser, hostile_feed, recorder
 
-from digest import archive
 from digest.config import load_config
-from digest.delivery import deliver_due
+from digest.delivery.dispatch import deliver_due
+from digest.delivery.mail import build_message, connector
 from digest.edition import run_edition
 from digest.errors import ConfigError
-from digest.mail import build_message, connector
+from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import DeliveryStatus, Store

@@ -19,10 +19,10 @@ from lxml import etree
 from digest.config import Config, load_config
 from digest.errors import ConfigError
 from digest.models import Edition, Item, Origin, Relevance, ScoredItem, SourceReport, Story, Tally
-from digest.render import edition_page, make_environment, render_edition
-from digest.site import FeedEntry
-from digest.summarize import split_sentences
-from digest.text import html_fragment_to_text, normalize_whitespace
+from digest.publish.render import edition_page, make_environment, render_edition
+from digest.publish.site import FeedEntry
+from digest.sources.text import html_fragment_to_text, normalize_whitespace
+from digest.summary.summarize import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = settings(

@@ -14,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 from pydantic import ValidationError
 
+from digest.editorial.relevance import TopicSettings, on_topic_text, score_item
 from digest.errors import DigestError
 from digest.evaluation.relevance import (
     evaluate_relevance,
@@ -21,7 +22,6 @@ from digest.evaluation.relevance import (
     relevance_command,
     write_results,
 )
-from digest.relevance import TopicSettings, on_topic_text, score_item
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEV = SHARED / "eval" / "relevance-dev.jsonl"

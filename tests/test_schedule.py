@@ -15,10 +15,11 @@ import pytest
 from mail_editions import make_config
 from smtp import MailServer, free_port
 
-from digest import archive, schedule
+from digest import schedule
 from digest.config import Config
+from digest.delivery.mail import connector
 from digest.errors import ArchiveLocked
-from digest.mail import connector
+from digest.publish import archive
 from digest.store import DeliveryStatus, Store
 
 ARTICLE = (

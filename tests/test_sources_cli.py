@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import LoopbackServer, Route, WriteConfig
 from feeds import rfc822, rss
 
-from digest.cli import cli
+from digest.cli.app import cli
 from digest.config import FetchSettings, load_config
 from digest.errors import ConfigError
 from digest.sources.feeds import FeedSource

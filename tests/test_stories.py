@@ -10,8 +10,8 @@ from pathlib import Path
 import pydantic
 import pytest
 
+from digest.editorial.stories import GroupingSettings, group_items
 from digest.models import Item, Origin, Relevance, ScoredItem
-from digest.stories import GroupingSettings, group_items
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DEV = ROOT / ".." / "shared" / "eval" / "relevance-dev.jsonl"

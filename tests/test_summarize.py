@@ -11,7 +11,7 @@ import pydantic
 import pytest
 
 from digest.evaluation.splitters import TRICKY_CASES
-from digest.summarize import (
+from digest.summary.summarize import (
     OfflineTokenizer,
     SummarySettings,
     split_sentences,
@@ -127,7 +127,7 @@ def test_settings_reject_unknown_and_invalid() -> None:
 def test_runs_without_nltk_data(tmp_path: Path) -> None:
     code = (
         "import nltk\n"
-        "from digest.summarize import SummarySettings, summarize\n"
+        "from digest.summary.summarize import SummarySettings, summarize\n"
         "text = 'The mayor resigned on Monday after a long inquiry. ' * 3 + "
         "'Officials said a new election will be held in June this year.'\n"
         "for algorithm in ('pacsum', 'lexrank', 'lsa', 'edmundson'):\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, need
 
-from digest.text import (
+from digest.sources.text import (
     decode_bytes,
     find_date,
     html_fragment_to_text,

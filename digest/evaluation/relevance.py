@@ -14,8 +14,8 @@ from typing import Any, TextIO
 
 import click
 
+from digest.editorial.relevance import TopicSettings, score_item
 from digest.errors import DigestError
-from digest.relevance import TopicSettings, score_item
 
 __all__ = [
     "ItemResult",

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from digest.sentences import split_text
+from digest.summary.sentences import split_text
 
 Splitter = Callable[[str], list[str]]
 Case = tuple[str, tuple[str, ...]]

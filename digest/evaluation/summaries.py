@@ -17,7 +17,7 @@ from typing import Literal
 import click
 from rouge_score import rouge_scorer
 
-from digest.summarize import SummarySettings, split_sentences, summarize
+from digest.summary.summarize import SummarySettings, split_sentences, summarize
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 Part = Literal["all", "tune", "test"]

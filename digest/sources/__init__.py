@@ -1,14 +1,21 @@
-"""Where items come from: a `Source` protocol with a feed and a folder implementation."""
+"""The sources stage: where items come from.
+
+Takes the `sources:` and `fetch:` settings, an HTTP client and the clock; gives `Batch`es of `Item`s
+(feeds over HTTP with feedparser or the fast path, folders of saved articles, full text of teaser
+entries), each source's health, and OPML import/export. Pages and saved files are cleaned to text
+here (`text.py`) and every item is capped (`limits.py`) before the orchestrator stores it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
-
-from digest.config import Config, SourceSettings
 from digest.models import Batch
+from digest.sources.settings import FetchSettings, SourceSettings
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class Source(Protocol):
@@ -20,7 +27,17 @@ class Source(Protocol):
     def read(self, *, client: httpx.Client, now: datetime) -> Batch: ...
 
 
-def build_sources(config: Config) -> list[Source]:
+class SourcesConfig(Protocol):
+    """What building the sources needs of the config."""
+
+    @property
+    def sources(self) -> tuple[SourceSettings, ...]: ...
+
+    @property
+    def fetch(self) -> FetchSettings: ...
+
+
+def build_sources(config: SourcesConfig) -> list[Source]:
     from digest.sources.feeds import FeedSource
     from digest.sources.folder import FolderSource
 

@@ -12,12 +12,12 @@ from typing import Any
 import feedparser
 import httpx
 
-from digest.config import FetchSettings
 from digest.errors import SourceError
 from digest.models import Batch, Item, Origin
 from digest.sources.fastfeed import parse_fast
 from digest.sources.http import fetch_bytes
-from digest.text import html_fragment_to_text, normalize_whitespace
+from digest.sources.settings import FetchSettings
+from digest.sources.text import html_fragment_to_text, normalize_whitespace
 
 # Faults that mean the document is broken, not just loosely typed (feedparser flags both).
 _XML_ERRORS = (xml.sax.SAXException,)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 
-from digest.config import FetchSettings
 from digest.errors import SourceError
 from digest.models import Batch, Item, Origin
-from digest.text import decode_bytes, html_page_to_text, saved_text_articles
+from digest.sources.settings import FetchSettings
+from digest.sources.text import decode_bytes, html_page_to_text, saved_text_articles
 
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 

@@ -17,12 +17,11 @@ from urllib.parse import urlparse
 import httpx
 
 from digest.models import Batch, Item
-from digest.sources.http import total_deadline
-from digest.text import decode_bytes, html_page_to_text
+from digest.sources.http import Fetcher, total_deadline
+from digest.sources.text import decode_bytes, html_page_to_text
 
 if TYPE_CHECKING:
     from digest.sources.feeds import FeedSource
-    from digest.sources.poller import Fetcher
     from digest.store import Store
 
 MAX_PAGE_BYTES = 3_000_000

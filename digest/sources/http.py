@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -13,8 +16,23 @@ from urllib.parse import unquote, urlparse
 import httpcore
 import httpx
 
-from digest.config import FetchSettings
 from digest.errors import SourceError
+from digest.sources.settings import FetchSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Fetcher:
+    """One pooled sync client and the threads that use it, awaited from the event loop."""
+
+    client: httpx.Client
+    threads: Executor
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(client, *args)` on one of the threads."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.threads, fn, self.client, *args
+        )
+
 
 # --- a deadline for the whole request ------------------------------------------------------
 #

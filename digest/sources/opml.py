@@ -14,8 +14,8 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from digest.config import SourceSettings
 from digest.errors import ConfigError
+from digest.sources.settings import SourceSettings
 
 MAX_OPML_BYTES = 5_000_000
 

@@ -30,12 +30,12 @@ from urllib.parse import urlparse
 
 import httpx
 
-from digest.config import FetchSettings
 from digest.errors import SourceError
 from digest.models import Batch, Item, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
-from digest.sources.http import deadline_transport, total_deadline
+from digest.sources.http import Fetcher, deadline_transport, total_deadline
+from digest.sources.settings import FetchSettings
 from digest.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,20 +64,6 @@ class _Wait(Exception):
         super().__init__(status, until)
         self.status = status
         self.until = until
-
-
-@dataclass(frozen=True, slots=True)
-class Fetcher:
-    """One pooled sync client and the threads that use it, awaited from the event loop."""
-
-    client: httpx.Client
-    threads: Executor
-
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """`fn(client, *args)` on one of the threads."""
-        return await asyncio.get_running_loop().run_in_executor(
-            self.threads, fn, self.client, *args
-        )
 
 
 class Poller:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from sumy.summarizers._summarizer import AbstractSummarizer
 
-from digest import cleaning
+from digest.summary import cleaning
 
 
 @dataclass(frozen=True, slots=True)

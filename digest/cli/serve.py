@@ -10,13 +10,12 @@ from types import FrameType
 
 import click
 
-from digest import archive
-from digest.cli import cli
-from digest.cli_common import config_option
+from digest.cli.common import config_option
 from digest.config import Config, load_config
-from digest.delivery import send_edition, write_eml
+from digest.delivery.dispatch import send_edition, write_eml
+from digest.delivery.mail import Connect, MailError, connector
 from digest.errors import ConfigError, DigestError
-from digest.mail import Connect, MailError, connector
+from digest.publish import archive
 from digest.schedule import serve as run_scheduler
 from digest.schedule import utc_now
 from digest.store import Store
@@ -24,7 +23,7 @@ from digest.store import Store
 log = logging.getLogger("digest")
 
 
-@cli.command()
+@click.command()
 @config_option
 def serve(config_path: Path) -> None:
     """Run unattended: poll every poll_every, publish each digest on its schedule, mail it.
@@ -49,7 +48,7 @@ def serve(config_path: Path) -> None:
     run_scheduler(config, connect=connect, stopping=stopping)
 
 
-@cli.command()
+@click.command()
 @config_option
 @click.argument("edition")
 @click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Send to this address only.")

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from digest import archive
-from digest.cli_common import config_option, open_store
+from digest.cli.common import config_option, open_store
 from digest.config import load_config
 from digest.edition import rebuild
+from digest.publish import archive
 
 
 @click.group("archive")

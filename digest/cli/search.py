@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from digest.cli_common import config_option, open_store
+from digest.cli.common import config_option, open_store
 from digest.config import load_config
-from digest.search import search
 from digest.store import SearchFilters, SearchHit
+from digest.store.query import search
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 

@@ -19,9 +19,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from digest import topic_defaults as defaults
+from digest.editorial import topic_defaults as defaults
+from digest.editorial.terms import TermMatcher, term_regex
 from digest.models import Relevance
-from digest.terms import TermMatcher, term_regex
 
 __all__ = ["Side", "TopicSettings", "TopicWeights", "on_topic_text", "score_item"]
 

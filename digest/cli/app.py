@@ -12,15 +12,18 @@ from pathlib import Path
 
 import click
 
-from digest import __version__, archive
-from digest.cli_archive import archive_command
-from digest.cli_common import config_option
-from digest.cli_eval import eval_command
-from digest.cli_search import search_command
+from digest import __version__
+from digest.cli.archive import archive_command
+from digest.cli.common import config_option
+from digest.cli.eval import eval_command
+from digest.cli.search import search_command
+from digest.cli.serve import send, serve
+from digest.cli.sources import sources
 from digest.config import Config, load_config
 from digest.durations import parse_duration
 from digest.edition import Progress, RunResult, run_edition
 from digest.errors import DigestError
+from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import Store
@@ -66,6 +69,9 @@ def cli(verbose: bool) -> None:
 cli.add_command(archive_command)
 cli.add_command(search_command)
 cli.add_command(eval_command)
+cli.add_command(serve)
+cli.add_command(send)
+cli.add_command(sources)
 
 
 @cli.command()
@@ -196,7 +202,3 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-
-
-import digest.cli_serve  # noqa: E402  (registers `serve` and `send` on the group)
-import digest.cli_sources  # noqa: E402, F401  (registers `digest sources`)

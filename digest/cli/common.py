@@ -1,4 +1,4 @@
-"""Options and helpers shared by the command modules (cli_archive, cli_search)."""
+"""Options and helpers shared by the command modules."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from digest import archive
 from digest.config import DEFAULT_CONFIG, Config
 from digest.errors import ArchiveError
+from digest.publish import archive
 from digest.store import Store
 
 config_option = click.option(

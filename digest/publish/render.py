@@ -13,7 +13,7 @@ import markupsafe
 
 from digest.models import Edition, Story
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # digest/, above this stage's folder
 # Installed wheels carry the defaults in digest/_templates; a source checkout has templates/.
 DEFAULT_TEMPLATE_DIRS = tuple(
     p for p in (_PACKAGE / "_templates", _PACKAGE.parent / "templates") if p.is_dir()

@@ -11,17 +11,16 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from digest import archive
-from digest.cli import cli
-from digest.cli_common import config_option
+from digest.cli.common import config_option
 from digest.config import load_config
 from digest.errors import ConfigError
+from digest.publish import archive
 from digest.sources.health import health_table
 from digest.sources.opml import MAX_OPML_BYTES, read_opml, write_opml, yaml_entries
 from digest.store import Store
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @config_option
 @click.pass_context
 def sources(ctx: click.Context, config_path: Path) -> None:

@@ -28,9 +28,9 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
-from digest import cleaning
-from digest.scoring import PositionalCentralitySummarizer, Weights, similarity_matrix
-from digest.sentences import OfflineTokenizer, split_text
+from digest.summary import cleaning
+from digest.summary.scoring import PositionalCentralitySummarizer, Weights, similarity_matrix
+from digest.summary.sentences import OfflineTokenizer, split_text
 
 __all__ = [
     "OfflineTokenizer",

@@ -15,13 +15,31 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Protocol
 
-from digest.config import Config
+from digest.delivery.mail import (
+    Connect,
+    MailError,
+    MailSettings,
+    build_message,
+    send,
+    stable_message_id,
+)
 from digest.errors import ArchiveError
-from digest.mail import Connect, MailError, MailSettings, build_message, send, stable_message_id
 from digest.store import Delivery, DeliveryStatus, EditionRecord, Store
 
 log = logging.getLogger(__name__)
+
+
+class DeliveryConfig(Protocol):
+    """What delivering needs of the config: where the archive is and how to mail."""
+
+    @property
+    def archive(self) -> Path: ...
+
+    @property
+    def mail(self) -> MailSettings | None: ...
+
 
 MAX_RETRY_DELAY = timedelta(hours=1)
 
@@ -43,7 +61,7 @@ def retry_delay(attempts: int, first: timedelta) -> timedelta:
 
 
 def edition_message(
-    config: Config,
+    config: DeliveryConfig,
     record: EditionRecord,
     recipients: tuple[str, ...],
     *,
@@ -74,7 +92,7 @@ def edition_message(
 
 def deliver_due(
     *,
-    config: Config,
+    config: DeliveryConfig,
     store: Store,
     connect: Connect,
     now: datetime,
@@ -158,7 +176,7 @@ def store_failure(
 
 def send_edition(
     *,
-    config: Config,
+    config: DeliveryConfig,
     store: Store,
     record: EditionRecord,
     recipients: Sequence[str],
@@ -180,7 +198,12 @@ def send_edition(
 
 
 def write_eml(
-    config: Config, record: EditionRecord, recipients: Sequence[str], path: Path, *, now: datetime
+    config: DeliveryConfig,
+    record: EditionRecord,
+    recipients: Sequence[str],
+    path: Path,
+    *,
+    now: datetime,
 ) -> None:
     """The edition as an .eml file, for reading in a mail client without sending it."""
     message = edition_message(config, record, tuple(recipients), now=now)

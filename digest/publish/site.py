@@ -15,8 +15,8 @@ from itertools import groupby
 
 import jinja2
 
-from digest import codec
-from digest.render import EditionPage, NavLink, edition_page, render_edition
+from digest.publish import codec
+from digest.publish.render import EditionPage, NavLink, edition_page, render_edition
 from digest.store import EditionRecord
 
 FEED_SIZE = 20  # editions in feed.xml

@@ -1,6 +1,6 @@
 """Sentence hygiene for summaries: datelines, bylines, site furniture, fragments, duplicates.
 
-Pure functions on strings; `digest.summarize` uses them to decide which sentences may be picked.
+Pure functions on strings; `summarize` uses them to decide which sentences may be picked.
 """
 
 from __future__ import annotations
