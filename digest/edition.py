@@ -143,7 +143,7 @@ def build_edition(
         lead = group[0]
         stories.append(
             Story(
-                id=hashlib.sha256(lead.item.id.encode()).hexdigest()[:10],
+                id=story_id(lead.item),
                 lead=lead,
                 others=tuple(group[1:]),
                 summary=summary,
@@ -171,6 +171,12 @@ def build_edition(
         tally=tally,
         sections=sections,
     )
+
+
+def story_id(lead: Item) -> str:
+    """The story's anchor, from its lead item's source and id: stable across rebuilds, and two
+    feeds' entries that share an id ("1") get two anchors."""
+    return hashlib.sha256(f"{lead.source}\n{lead.id}".encode()).hexdigest()[:10]
 
 
 def _rank(story: Story) -> tuple[float, float, float]:

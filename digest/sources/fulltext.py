@@ -60,7 +60,7 @@ async def add_full_text(
     todo = wanted(batch, feed.full_text)
     if not todo:
         return batch
-    known = store.known_ids(i.id for i in todo)
+    known = store.known_ids(feed.name, (i.id for i in todo))
     todo = [i for i in todo if i.id not in known][: feed.fetch.max_pages]
     pages = store.cached_pages(i.link for i in todo)
     missing = [link for link in dict.fromkeys(i.link for i in todo) if link not in pages]

@@ -75,11 +75,12 @@ class EditionStore(StoreBase):
             [(edition_id, r, iso(record.until), iso(record.until)) for r in recipients],
         )
         db.executemany(
-            "INSERT INTO edition_items (digest, item_id, edition_id, score, matched)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO edition_items (digest, source, item_id, edition_id, score, matched)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (
                     record.digest,
+                    s.item.source,
                     s.item.id,
                     edition_id,
                     s.relevance.score,

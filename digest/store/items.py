@@ -1,4 +1,4 @@
-"""Items: stored once by id, and the windows that decide which are new."""
+"""Items: stored once per source and id, and the windows that decide which are new."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
     # --- items ------------------------------------------------------------------------------
 
     def add_items(self, items: Iterable[Item], now: datetime) -> int:
-        """Store items not seen before (by id); return how many were new."""
+        """Store items not seen before (by source and id); return how many were new.
+
+        Ids are the source's own (a guid, a link): two feeds may both have an entry "1".
+        """
         rows = [
             (
                 i.id,
@@ -49,7 +52,12 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
         within `lookback`.
         """
         previous = self.last_edition(digest)
-        taken = "id NOT IN (SELECT item_id FROM edition_items WHERE digest = ?)"
+        # Taken: this item, or the same article (same id and link) carried by another feed.
+        taken = (
+            "NOT EXISTS (SELECT 1 FROM items AS t JOIN edition_items AS e"
+            " ON e.source = t.source AND e.item_id = t.id WHERE e.digest = ? AND t.id = items.id"
+            " AND (t.source = items.source OR (t.link = items.link AND t.link != '')))"
+        )
         if since is None and previous is not None:
             query = f"SELECT * FROM items WHERE {taken} AND first_seen > ? AND first_seen <= ?"
             params: tuple[str, ...] = (digest, iso(previous.until), iso(now))
@@ -62,19 +70,22 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
             )
             params = (digest, iso(now), start, start)
         return [
-            item_row(row) for row in self.db.execute(query + " ORDER BY first_seen, id", params)
+            item_row(row)
+            for row in self.db.execute(query + " ORDER BY first_seen, source, id", params)
         ]
 
     def count_items(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0])
 
-    def known_ids(self, ids: Iterable[str]) -> set[str]:
-        """Those of `ids` already stored."""
+    def known_ids(self, source: str, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` already stored for `source`."""
         wanted = list(ids)
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk)
+            rows = self.db.execute(
+                f"SELECT id FROM items WHERE source = ? AND id IN ({marks})", [source, *chunk]
+            )
             found.update(row[0] for row in rows)
         return found

@@ -128,4 +128,87 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_due ON deliveries(status, next_attempt);
     """,
+    # 5: an item is known by its source and its id: two feeds may both number their posts 1, 2,
+    # 3. items, search_rows and edition_items are rebuilt keyed on (source, id); every row keeps
+    # its values (items their first_seen, search rows their rowid, so the FTS index stays as
+    # it is), and what an edition took stays taken.
+    """
+    DROP TRIGGER items_search_insert;
+    DROP TRIGGER items_search_delete;
+    DROP TRIGGER items_search_update;
+    CREATE TEMP TABLE v4_edition_items AS
+        SELECT e.digest, i.source, e.item_id, e.edition_id, e.score, e.matched
+        FROM edition_items e JOIN items i ON i.id = e.item_id;
+    CREATE TEMP TABLE v4_search_rows AS
+        SELECT s.rowid AS rowid, i.source, s.item_id
+        FROM search_rows s JOIN items i ON i.id = s.item_id;
+    DROP TABLE edition_items;
+    DROP TABLE search_rows;
+    ALTER TABLE items RENAME TO v4_items;
+    DROP INDEX items_first_seen;
+    CREATE TABLE items (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        title TEXT NOT NULL,
+        link TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        published TEXT,
+        seen_at TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (source, id)
+    );
+    INSERT INTO items (source, id, origin, title, link, text, author, published, seen_at,
+                       first_seen)
+        SELECT source, id, origin, title, link, text, author, published, seen_at, first_seen
+        FROM v4_items;
+    DROP TABLE v4_items;
+    CREATE INDEX items_first_seen ON items(first_seen);
+    CREATE INDEX items_id ON items(id);
+    CREATE TABLE search_rows (
+        rowid INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        UNIQUE (source, item_id),
+        FOREIGN KEY (source, item_id) REFERENCES items(source, id) ON DELETE CASCADE
+    );
+    INSERT INTO search_rows (rowid, source, item_id)
+        SELECT rowid, source, item_id FROM v4_search_rows;
+    CREATE TABLE edition_items (
+        digest TEXT NOT NULL,
+        source TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        edition_id INTEGER NOT NULL REFERENCES editions(id),
+        score REAL NOT NULL,
+        matched TEXT NOT NULL,
+        PRIMARY KEY (digest, source, item_id),
+        FOREIGN KEY (source, item_id) REFERENCES items(source, id)
+    );
+    INSERT INTO edition_items (digest, source, item_id, edition_id, score, matched)
+        SELECT digest, source, item_id, edition_id, score, matched FROM v4_edition_items;
+    CREATE INDEX edition_items_item ON edition_items(source, item_id);
+    DROP TABLE v4_edition_items;
+    DROP TABLE v4_search_rows;
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id;
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE OF source, id, title, text ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id;
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO search_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    """,
 )
