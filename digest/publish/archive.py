@@ -6,13 +6,15 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import tempfile
+import secrets
+import string
 from collections.abc import Container, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from digest.errors import ArchiveError, ArchiveLocked
+from digest.store.files import open_private
 
 DATABASE_NAME = "digest.sqlite3"
 
@@ -43,7 +45,7 @@ def write_atomic(path: Path, content: str) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temporary = _create_temporary(path)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(content)
@@ -58,8 +60,24 @@ def write_atomic(path: Path, content: str) -> None:
         raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-# What `write_atomic` names its temporary files: ".NAME.XXXXXXXX.tmp" (mkstemp's 8 characters).
+# What `write_atomic` names its temporary files: ".NAME.XXXXXXXX.tmp".
 _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+_NAME_CHARS = string.ascii_letters + string.digits + "_"
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new, unique temporary file beside `path`, created 0666 less the umask (as any
+    static-site generator's pages are, so a web server running as another user can read them;
+    mkstemp would make them 0600)."""
+    for _ in range(100):
+        name = "".join(secrets.choice(_NAME_CHARS) for _ in range(8))
+        temporary = str(path.parent / f".{path.name}.{name}.tmp")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def remove_temporary(root: Path) -> tuple[Path, ...]:
@@ -127,7 +145,7 @@ def locked(root: Path, *, name: str = ".lock", holder: str = "digest") -> Iterat
     """
     try:
         root.mkdir(parents=True, exist_ok=True)
-        handle = (root / name).open("a+")
+        handle = os.fdopen(open_private(root / name), "a+", encoding="utf-8")
     except OSError as exc:
         raise ArchiveError(f"cannot use the archive {root}: {exc.strerror or exc}") from None
     with handle:

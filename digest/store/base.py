@@ -3,29 +3,45 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
+from digest.store.files import make_private, open_private
 from digest.store.schema import MIGRATIONS
 
 
 class StoreBase:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, *, migrate: bool = True) -> None:
         self.db = connection
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
-        self._migrate()
+        if migrate:
+            self._migrate()
 
     @classmethod
     def open(cls, path: Path) -> Self:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Private (0600) before SQLite touches it: SQLite gives the WAL and shared-memory files
+        # the database's own mode. Files an older digest left readable are tightened.
+        os.close(open_private(path))
+        for side in ("-wal", "-shm", "-journal"):
+            make_private(path.with_name(path.name + side))
         connection = sqlite3.connect(path, timeout=30, isolation_level=None)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
         return cls(connection)
+
+    @classmethod
+    def reader(cls, path: Path) -> Self:
+        """A read-only connection to an existing, migrated store (for `archive serve`)."""
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
+        )
+        return cls(connection, migrate=False)
 
     @classmethod
     def memory(cls) -> Self:
