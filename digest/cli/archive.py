@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -13,6 +11,9 @@ from digest.cli.common import config_option, open_store
 from digest.config import load_config
 from digest.edition import rebuild
 from digest.publish import archive
+from digest.publish.server import Allowed, ArchiveServer
+from digest.publish.site import SitePaths, site_paths
+from digest.store import Store
 
 
 @click.group("archive")
@@ -72,24 +73,6 @@ def rebuild_archive(config_path: Path) -> None:
     click.echo(f"{len(written)} files changed")
 
 
-class ArchiveHandler(SimpleHTTPRequestHandler):
-    """Serves the archive's files, never its database, lock or other hidden files."""
-
-    def send_head(self) -> Any:
-        parts = self.path.split("?", 1)[0].split("#", 1)[0].split("/")
-        if any(p.startswith(".") for p in parts) or parts[-1].startswith(archive.DATABASE_NAME):
-            self.send_error(404, "File not found")
-            return None
-        if parts == ["", "favicon.ico"] and not Path(self.translate_path(self.path)).exists():
-            self.send_response(204)  # browsers ask for it unprompted; say "none" without an error
-            self.end_headers()
-            return None
-        return super().send_head()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        click.echo(f"{self.address_string()} {format % args}", err=True)
-
-
 @archive_command.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @config_option
@@ -101,15 +84,39 @@ def serve_archive(port: int, config_path: Path) -> None:
     config = load_config(config_path)
     if not config.archive.is_dir():
         raise click.ClickException(f"no archive folder at {config.archive}")
-    handler = functools.partial(ArchiveHandler, directory=str(config.archive))
+    open_store(config).close()  # brings an older store up to date; the server only reads
+    database = config.archive / archive.DATABASE_NAME
+    allowed = Allowed(functools.partial(_site_paths, database), functools.partial(_stamp, database))
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = ArchiveServer(
+            config.archive, allowed, port=port, log=functools.partial(click.echo, err=True)
+        )
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     with server:
-        host, bound = server.server_address[:2]
-        click.echo(f"serving {config.archive} at http://{host!s}:{bound}/ (Ctrl-C to stop)")
+        click.echo(f"serving {config.archive} at http://127.0.0.1:{server.port}/ (Ctrl-C to stop)")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
+
+
+def _site_paths(database: Path) -> SitePaths:
+    store = Store.reader(database)
+    try:
+        return site_paths(store.editions(), store.edition_contents())
+    finally:
+        store.close()
+
+
+def _stamp(database: Path) -> tuple[tuple[int, int], ...]:
+    """Changes whenever the store does (a commit touches the database or its WAL)."""
+    stamps = []
+    for path in (database, database.with_name(database.name + "-wal")):
+        try:
+            found = path.stat()
+        except OSError:
+            stamps.append((0, 0))
+        else:
+            stamps.append((found.st_mtime_ns, found.st_size))
+    return tuple(stamps)

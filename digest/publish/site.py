@@ -12,16 +12,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from itertools import groupby
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
 from digest.publish import codec
-from digest.publish.render import EditionPage, NavLink, edition_page, render_edition
+from digest.publish.render import (
+    EditionPage,
+    NavLink,
+    edition_page,
+    is_template_failure,
+    render_edition,
+    template_error,
+)
 from digest.store import EditionRecord
 
 FEED_SIZE = 20  # editions in feed.xml
 INDEX_HEADLINES = 3
 FEED_ID = "tag:digest.localhost,2026:archive"
+# The files the site has besides the editions' own pages.
+SITE_FILES = frozenset({"index.html", "feed.xml", "search.html", "search-index.js"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +91,25 @@ def build_site(
 
     `records` come newest first (as `Store.editions` gives them). Editions recorded without
     content (made before it was stored) keep their files as they are; the index lists them.
+    Everything is rendered before anything is written, so a template that fails (TemplateError,
+    one line) leaves the archive as it was.
     """
+    try:
+        return _build_site(env, records, contents, zone=zone, feed_size=feed_size)
+    except Exception as exc:
+        if is_template_failure(env, exc):
+            raise template_error(env, exc) from None
+        raise
+
+
+def _build_site(
+    env: jinja2.Environment,
+    records: Sequence[EditionRecord],
+    contents: dict[int, str],
+    *,
+    zone: tzinfo,
+    feed_size: int,
+) -> dict[str, str]:
     archived = [
         Archived(r, codec.loads(contents[r.id]) if r.id in contents else None) for r in records
     ]
@@ -240,3 +268,47 @@ def search_index_js(archived: Sequence[Archived], pages: dict[int, EditionPage])
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         data = data.replace(char, escape)
     return f"window.DIGEST_SEARCH = {data};\n"
+
+
+@dataclass(frozen=True, slots=True)
+class SitePaths:
+    """What the site is made of: `own` files it writes, `linked` saved articles its pages link
+    to inside the archive (archive-relative POSIX paths)."""
+
+    own: frozenset[str]
+    linked: frozenset[str]
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.own | self.linked
+
+
+def site_paths(records: Sequence[EditionRecord], contents: dict[int, str]) -> SitePaths:
+    """The paths `build_site` writes for these editions, and the files inside the archive that
+    their pages link to, worked out as the pages work out their links (no rendering)."""
+    own = set(SITE_FILES)
+    linked: set[str] = set()
+    for record in records:
+        own.update((record.html_path, record.text_path))
+        if record.id not in contents:
+            continue
+        stored = codec.loads(contents[record.id])
+        page = EditionPage(
+            edition=stored.edition,
+            title="",
+            date_label="",
+            period_label="",
+            sections=(),
+            page_path=record.html_path,
+            archive_root=stored.archive_root,
+        )
+        folder = posixpath.dirname(record.html_path)
+        for story in stored.edition.stories:
+            for scored in story.items:
+                href = page.href(scored.item.link)
+                if not href or urlsplit(href).scheme or href.startswith("/"):
+                    continue  # outside the archive
+                target = posixpath.normpath(posixpath.join(folder, unquote(urlsplit(href).path)))
+                if not target.startswith("../") and target != "..":
+                    linked.add(target)
+    return SitePaths(frozenset(own), frozenset(linked - own))
