@@ -32,7 +32,7 @@ from digest.models import (
     Tally,
 )
 from digest.publish import archive, codec
-from digest.publish.render import make_environment
+from digest.publish.render import check_templates, make_environment
 from digest.publish.site import build_site
 from digest.sources import Source
 from digest.sources.feeds import FeedSource
@@ -207,6 +207,8 @@ def run_edition(
     passes the period's `scheduled` time and the `recipients` to record pending deliveries for.
     """
     digest = config.digest(digest_name)
+    if write:  # a template that does not compile is refused before anything is polled
+        check_templates(make_environment(_user_templates(config)))
     poll = poll_sources(
         sources=sources,
         store=store,
@@ -297,7 +299,7 @@ def publish(
         store.rollback()
         for path in (html_path, text_path):
             path.unlink(missing_ok=True)
-        with contextlib.suppress(ArchiveError, OSError, sqlite3.Error):
+        with contextlib.suppress(DigestError, OSError, sqlite3.Error):
             rebuild(config=config, store=store, repair=False)  # the pages as they were
         journal.unlink(missing_ok=True)
         if isinstance(exc, sqlite3.Error):

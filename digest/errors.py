@@ -29,3 +29,9 @@ class ArchiveError(DigestError):
 
 class ArchiveLocked(ArchiveError):
     """Another digest process holds the archive's lock."""
+
+
+class TemplateError(DigestError):
+    """A user template does not compile or fails to render; nothing has been written."""
+
+    exit_code = 2

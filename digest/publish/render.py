@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote, urlparse
 import jinja2
 import markupsafe
 
+from digest.errors import TemplateError
 from digest.models import Edition, Story
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # digest/, above this stage's folder
@@ -169,3 +170,67 @@ def render_edition(env: jinja2.Environment, page: EditionPage) -> tuple[str, str
     html = env.get_template("digest.html.j2").render(page=page, edition=page.edition)
     text = env.get_template("digest.txt.j2").render(page=page, edition=page.edition)
     return html, text
+
+
+# Every template the archive is rendered from (each may include others).
+SITE_TEMPLATES = (
+    "digest.html.j2",
+    "digest.txt.j2",
+    "_edition_body.html.j2",
+    "index.html.j2",
+    "feed.xml.j2",
+    "search.html.j2",
+)
+
+
+def check_templates(env: jinja2.Environment) -> None:
+    """Compile every site template (syntax, unknown filters and tests, missing includes), so a
+    broken one is refused before anything is polled or written."""
+    for name in SITE_TEMPLATES:
+        try:
+            env.get_template(name)
+        except Exception as exc:
+            raise template_error(env, exc) from None
+
+
+def template_error(env: jinja2.Environment, exc: Exception) -> TemplateError:
+    """One line naming the template file, the line and what went wrong."""
+    where: tuple[str, int | None] | None = None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+    roots = tuple(str(Path(d)) + "/" for d in _search_dirs(env))
+    trace = exc.__traceback__
+    while trace is not None:  # the innermost frame that runs template code
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.startswith(roots):
+            where = (filename, trace.tb_lineno)
+        trace = trace.tb_next
+    message = exc.message if isinstance(exc, jinja2.TemplateError) else None
+    reason = message or f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        reason = f"template not found: {exc.name}"
+    place = f"{where[0]}:{where[1]}" if where and where[1] else (where[0] if where else "")
+    reason = reason.rstrip(".")
+    return TemplateError(f"template {place or '(unknown)'}: {reason}; no page was written")
+
+
+def is_template_failure(env: jinja2.Environment, exc: Exception) -> bool:
+    """A Jinja error, or any exception raised by template code itself (`{{ 1 / 0 }}`)."""
+    if isinstance(exc, jinja2.TemplateError):
+        return True
+    roots = tuple(str(Path(d)) + "/" for d in _search_dirs(env))
+    trace, last = exc.__traceback__, ""
+    while trace is not None:
+        last, trace = trace.tb_frame.f_code.co_filename, trace.tb_next
+    return last.startswith(roots)
+
+
+def _search_dirs(env: jinja2.Environment) -> list[str]:
+    loader = env.loader
+    loaders = loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]
+    return [
+        str(path)
+        for each in loaders
+        if isinstance(each, jinja2.FileSystemLoader)
+        for path in each.searchpath
+    ]
