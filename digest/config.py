@@ -129,9 +129,33 @@ class Config(_Strict):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"{kind}: names must be unique; repeated: {', '.join(dupes)}")
+        self._distinct_slugs()
         if self.mail is None and any(d.recipients for d in self.digests):
             raise ValueError("digests have recipients but there is no 'mail:' section to send with")
         return self
+
+    def _distinct_slugs(self) -> None:
+        """Each digest's files and `--digest` must name it alone: a name (or one with no letters
+        a-z, such as 日本と北朝鮮, whose slug falls back to "digest") that gives another's slug
+        is refused, never settled by picking one."""
+        owner: dict[str, str] = {}
+        for digest in self.digests:
+            for key in dict.fromkeys((digest.name, digest.file_slug)):
+                other = owner.setdefault(key, digest.name)
+                if other != digest.name:
+                    raise ValueError(
+                        f"digests {other!r} and {digest.name!r} both answer to {key!r} (a slug"
+                        " keeps only a-z, 0-9 and hyphens of the name); give one its own"
+                        " 'slug:'"
+                    )
+        slugs = {d.file_slug: d.name for d in self.digests}
+        for slug, name in slugs.items():
+            stem, _, number = slug.rpartition("-")
+            if number.isdigit() and stem in slugs:  # files of a second edition the same day
+                raise ValueError(
+                    f"digest {name!r}: slug {slug!r} reads as the second edition of a day of"
+                    f" {slugs[stem]!r} (slug {stem!r}); choose another 'slug:'"
+                )
 
     @property
     def zone(self) -> ZoneInfo:
