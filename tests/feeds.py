@@ -62,3 +62,10 @@ SEOUL_FESTIVAL = (
     "<p>A kimchi festival opened in Seoul on Friday, drawing thousands of visitors to the city "
     "centre, organisers said.</p>"
 )
+
+# A saved article (plain text) on the topic, for folder sources.
+CLIPPING = (
+    "Japan and North Korea hold abduction talks in Ulaanbaatar\n\n"
+    "Japanese and North Korean diplomats met in Ulaanbaatar on Tuesday for talks on the "
+    "abduction of Japanese citizens by North Korea, the Japanese Foreign Ministry said.\n"
+)

@@ -8,16 +8,14 @@ lists no hidden names, follows no symlink out of the archive and drops idle clie
 from __future__ import annotations
 
 import http.client
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import archive_served
 from editions import make_three_editions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,29 +54,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     (archive / "2026" / "escape.html").symlink_to("/etc/passwd")
     (archive / ".hidden").mkdir()
     (archive / ".hidden" / "index.html").write_text("hidden", encoding="utf-8")
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "digest", "archive", "serve", "--port", "0"],
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert " at http://127.0.0.1:" in line, line
-        port = int(line.split("http://127.0.0.1:", 1)[1].split("/", 1)[0])
-        yield Served(archive, port)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    with archive_served(folder) as url:
+        yield Served(archive, int(url.rsplit(":", 1)[1].strip("/")))
 
 
 def test_the_site_and_its_linked_clippings_are_served(served: Served) -> None:

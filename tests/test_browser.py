@@ -8,9 +8,6 @@ test-artifacts/.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from chromium import browser, sync_api
+from conftest import archive_served
 from editions import HOSTILE_TITLE, make_three_editions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,38 +141,8 @@ def test_search_page_from_file_finds_and_opens_a_story(site: Path, watched: Watc
 
 @pytest.fixture
 def served(site: Path) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "digest",
-            "archive",
-            "serve",
-            "--port",
-            "0",
-            "--config",
-            "feeds.yaml",
-        ],
-        cwd=site.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert " at http://127.0.0.1:" in line, line
-        yield line.split(" at ", 1)[1].split()[0]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    with archive_served(site.parent) as url:
+        yield url
 
 
 def test_over_archive_serve(served: str, watched: Watched) -> None:

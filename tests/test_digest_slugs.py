@@ -4,32 +4,16 @@ settled by silently picking one."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import WriteConfig
+from conftest import WriteConfig, digest
+from feeds import CLIPPING
 
 from digest.config import load_config
 from digest.errors import ConfigError
 
-CLIPPING = (
-    "Japan and North Korea hold abduction talks in Ulaanbaatar\n\n"
-    "Japanese and North Korean diplomats met in Ulaanbaatar on Tuesday for talks on the "
-    "abduction of Japanese citizens by North Korea, the Japanese Foreign Ministry said.\n"
-)
 SOURCES = "sources:\n  - {name: Clips, path: clips}\n"
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture

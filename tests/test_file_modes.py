@@ -12,12 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import WriteConfig
+from feeds import CLIPPING
 
-CLIPPING = (
-    "Japan and North Korea hold abduction talks in Ulaanbaatar\n\n"
-    "Japanese and North Korean diplomats met in Ulaanbaatar on Tuesday for talks on the "
-    "abduction of Japanese citizens by North Korea, the Japanese Foreign Ministry said.\n"
-)
 PRIVATE_NAMES = ("digest.sqlite3", "digest.sqlite3-wal", "digest.sqlite3-shm", ".lock")
 
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import LoopbackServer, Route, WriteConfig
+from conftest import LoopbackServer, Route, WriteConfig, digest
 from feeds import ABDUCTION_TALKS, MISSILE_OVER_JAPAN, rfc822, rss
 
 from digest.models import Item, Origin
@@ -23,16 +21,6 @@ from digest.store import MIGRATIONS, SearchFilters, Store
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 ABDUCTION = "Japan and North Korea hold abduction talks"
 MISSILE = "North Korean missile flies over Japan"
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def entry(title: str, link: str, body: str, guid: str = "1") -> dict[str, str]:

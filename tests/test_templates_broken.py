@@ -6,19 +6,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, digest
+from feeds import CLIPPING
 
-CLIPPING = (
-    "Japan and North Korea hold abduction talks in Ulaanbaatar\n\n"
-    "Japanese and North Korean diplomats met in Ulaanbaatar on Tuesday for talks on the "
-    "abduction of Japanese citizens by North Korea, the Japanese Foreign Ministry said.\n"
-)
 BREAKAGES = [
     # template, text to replace, replacement, what the message says
     ("digest.html.j2", "{{ page.title }}", "{% if %}", "Expected an expression"),
@@ -27,16 +21,6 @@ BREAKAGES = [
     ("index.html.j2", "{{ year.year }}", "{{ year.colour.name }}", "colour"),
     ("feed.xml.j2", "{{ title }}", "{{ 1 // 0 }}", "ZeroDivisionError"),
 ]
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def pages(archive: Path) -> dict[str, tuple[bytes, int]]:
