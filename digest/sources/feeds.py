@@ -47,10 +47,17 @@ class FeedSource:
         self.fetch = fetch
         self.remote = not url.startswith("file:")
         self.full_text = full_text  # None: fetch the page of entries that carry only a teaser
-        self.headers = {"User-Agent": user_agent or fetch.user_agent, **(headers or {})}
+        self.user_agent = user_agent or fetch.user_agent
+        self.headers = dict(headers or {})  # tokens, cookies: for the feed's own origin only
 
     def read(self, *, client: httpx.Client, now: datetime) -> Batch:
-        data, headers = fetch_bytes(client, self.url, self.fetch.max_bytes)
+        data, headers = fetch_bytes(
+            client,
+            self.url,
+            self.fetch.max_bytes,
+            headers={"User-Agent": self.user_agent},
+            own_headers=self.headers,
+        )
         return parse_feed(data, source=self.name, now=now, headers=headers)
 
 

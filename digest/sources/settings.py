@@ -87,3 +87,8 @@ class FetchSettings(_Strict):
     max_pages: int = Field(
         default=50, ge=0, description="article pages fetched per source and poll"
     )
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="let article pages and redirects reach loopback, private and link-local "
+        "addresses (an intranet's); the feed URLs you write may always",
+    )
