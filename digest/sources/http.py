@@ -219,7 +219,10 @@ def get(
                     headers={**(headers or {}), **((own_headers or {}) if on_own else {})},
                     extensions={OWN: trusted and on_own},
                 )
-                response = client.send(request, stream=True)
+                try:
+                    response = client.send(request, stream=True)
+                except httpx.InvalidURL as exc:  # httpx reads a Location even when not following
+                    raise SourceError(one_line(f"redirected to an unusable URL ({exc})")) from None
                 try:
                     location = response.headers.get("location", "")
                     if response.status_code not in REDIRECTS or not location:
