@@ -89,7 +89,7 @@ def test_the_guard_refuses_before_connecting_by_the_address_not_the_name() -> No
     backend = GuardedBackend(httpcore.SyncBackend())
     try:
         for host in ("127.0.0.2", "localhost", "2130706434"):  # the last: 127.0.0.2 in decimal
-            with pytest.raises(httpcore.ConnectError, match="not fetched: .* a loopback address"):
+            with pytest.raises(httpcore.ConnectError, match=r"not fetched: .* a loopback address"):
                 backend.connect_tcp(host, port, timeout=2)
         with pytest.raises(TimeoutError):
             listener.accept()  # nothing ever connected
@@ -173,7 +173,7 @@ def test_a_sources_headers_go_to_its_feeds_origin_only(
     assert all(p.report.ok for p in polled), [p.report for p in polled]
 
     def sent(where: LoopbackServer) -> dict[str, dict[str, str]]:
-        return {path: headers for path, headers in where.requests}
+        return dict(where.requests)
 
     ours, theirs = sent(server), sent(internal)
     for path in ("/f", "/f2", "/own-article", "/hop", "/g"):  # the feed's own origin
