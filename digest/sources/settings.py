@@ -33,6 +33,9 @@ class SourceSettings(_Strict):
     engine: Literal["google-news", "bing-news"] = Field(
         default="google-news", description="the news search a `search` source asks"
     )
+    follow_symlinks: bool = Field(
+        default=False, description="read a `path` folder's links to files outside it"
+    )
     user_agent: str | None = Field(default=None, description="User-Agent for this source only")
     headers: dict[str, str] = Field(default_factory=dict, description="extra request headers")
 
