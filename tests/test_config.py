@@ -60,6 +60,10 @@ GOOD_SOURCE = "sources:\n  - {name: Feed, url: 'https://example.org/feed'}\n"
             "sources:\n  - {name: F, url: 'https://a.org/f', user_agent: 日本}\n",
             "sources[0].user_agent: user_agent: HTTP headers are Latin-1",
         ),
+        (
+            'fetch: {user_agent: "digest\\nX-Injected: 1"}\n' + GOOD_SOURCE,
+            "fetch.user_agent: fetch.user_agent: a control character",
+        ),
     ],
 )
 def test_config_errors_name_the_key(write_config: WriteConfig, text: str, expected: str) -> None:

@@ -9,15 +9,17 @@ import logging
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
 import pytest
 from conftest import LoopbackServer, Route, WriteConfig
-from feeds import ABDUCTION_TALKS, rfc822
+from feeds import ABDUCTION_TALKS, rfc822, rss
 
 from digest.cli.common import VisibleFormatter
+from digest.sources.feeds import parse_feed
 from digest.visible import one_line
 
 FORGED = "Link: http://evil.example/phish"
@@ -130,3 +132,16 @@ def test_log_lines_are_one_visible_line_each() -> None:
 )
 def test_one_line_keeps_only_visible_characters(text: str, shown: str) -> None:
     assert one_line(text) == shown
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["file:///etc/passwd", "FILE:///home/ann/.ssh/id_rsa", "javascript:alert(1)", "/relative"],
+)
+def test_a_feed_links_readers_to_the_web_only(link: str) -> None:
+    document = rss([{"title": "Talks", "link": link, "guid": "g1", "date": rfc822(1), "body": "b"}])
+    for fast in (True, False):
+        [item] = parse_feed(
+            document, source="F", now=datetime.now(UTC), headers={}, fast=fast
+        ).items
+        assert item.link == "", (fast, item.link)

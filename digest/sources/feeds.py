@@ -122,7 +122,7 @@ def _html(data: bytes) -> bool:
 
 def _item(entry: Any, source: str, now: datetime) -> Item:
     title = normalize_whitespace(html_fragment_to_text(entry.get("title", "")))
-    link = entry.get("link", "") or ""
+    link = _web_link(entry.get("link", "") or "")
     contents = entry.get("content") or []
     body = contents[0].get("value", "") if contents else entry.get("summary", "")
     text = html_fragment_to_text(body or "")
@@ -138,6 +138,13 @@ def _item(entry: Any, source: str, now: datetime) -> Item:
         published=published,
         author=normalize_whitespace(entry.get("author", "") or ""),
     )
+
+
+def _web_link(link: str) -> str:
+    """The entry's link if it is http(s), else "": a feed has no business linking readers to
+    their own files (`file:///home/ann/.ssh/id_rsa`), nor to anything but the web."""
+    stripped = link.strip()
+    return stripped if stripped.lower().startswith(("http://", "https://")) else ""
 
 
 def stable_id(guid: str | None, title: str, text: str) -> str:

@@ -110,6 +110,7 @@ class FetchSettings(_Strict):
         min_length=1,
     )
     connections: int = Field(default=40, ge=1, le=200, description="requests in flight at once")
+
     per_host: int = Field(default=4, ge=1, le=200, description="requests in flight per host")
     retries: int = Field(default=2, ge=0, le=5, description="retries of a 429/503 within a run")
     backoff: float = Field(default=1.0, ge=0, le=60, description="first retry's wait, seconds")
@@ -124,3 +125,9 @@ class FetchSettings(_Strict):
         description="let article pages and redirects reach loopback, private and link-local "
         "addresses (an intranet's); the feed URLs you write may always",
     )
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, user_agent: str) -> str:
+        _check_header_value("fetch.user_agent", user_agent)
+        return user_agent
