@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -196,7 +197,7 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
     try:
-        raw = yaml.safe_load(raw_text)
+        raw = _parse_yaml(raw_text, path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -211,6 +212,52 @@ def load_config(path: Path) -> Config:
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_describe(exc)}") from None
     return _resolve(config, path)
+
+
+MAX_YAML_VALUES = 200_000  # values in the config once its aliases are expanded
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
+    """`yaml.safe_load`, refusing a document whose aliases expand to more than
+    MAX_YAML_VALUES values ("billion laughs": 9 nested levels of 9 aliases make 4e9, which
+    took 90 s and 3.5 GB before any check) or that refers to itself."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            size = _expanded_size(node, {}, set())
+        except ValueError:
+            raise ConfigError(f"{path}: not a usable config (an alias refers to itself)") from None
+        if size > MAX_YAML_VALUES:
+            raise ConfigError(
+                f"{path}: not a usable config (its aliases expand to {size:,} values, "
+                f"more than {MAX_YAML_VALUES:,})"
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
+    """How many values `node` stands for with every alias expanded (each shared node is
+    counted once per use, computed once)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        raise ValueError("recursive alias")
+    open_.add(key)
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, sizes, open_) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for name, value in node.value:
+            size += _expanded_size(name, sizes, open_) + _expanded_size(value, sizes, open_)
+    open_.discard(key)
+    sizes[key] = size
+    return size
 
 
 def _describe(exc: ValidationError) -> str:

@@ -102,6 +102,8 @@ def poll_sources(
         for polled in polls:
             reports[polled.report.name] = polled.report
             states.append(polled.state)
+            if not polled.report.ok:  # serve logs at INFO; `run` prints its reports itself
+                log.info("source %s not read: %s", polled.report.name, polled.report.error)
     for source in sources:
         if source.name in reports:
             continue

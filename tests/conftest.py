@@ -41,9 +41,10 @@ class Route:
 
 
 class LoopbackServer:
-    """A threaded HTTP server on 127.0.0.1 whose routes tests set; it counts requests per path."""
+    """A threaded HTTP server on 127.0.0.1 (or another loopback address: an "internal" host)
+    whose routes tests set; it counts requests per path."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -74,7 +75,7 @@ class LoopbackServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -91,13 +92,28 @@ class LoopbackServer:
         return self.url(path)
 
 
+@contextmanager
+def serving(host: str = "127.0.0.1") -> Iterator[LoopbackServer]:
+    loopback = LoopbackServer(host)
+    loopback.thread.start()
+    try:
+        yield loopback
+    finally:
+        loopback.httpd.shutdown()
+        loopback.httpd.server_close()
+
+
 @pytest.fixture
 def server() -> Iterator[LoopbackServer]:
-    loopback = LoopbackServer()
-    loopback.thread.start()
-    yield loopback
-    loopback.httpd.shutdown()
-    loopback.httpd.server_close()
+    with serving() as loopback:
+        yield loopback
+
+
+@pytest.fixture
+def internal() -> Iterator[LoopbackServer]:
+    """A server on 127.0.0.2 standing for a host inside the network (an admin page, a router)."""
+    with serving("127.0.0.2") as loopback:
+        yield loopback
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,24 @@ GOOD_SOURCE = "sources:\n  - {name: Feed, url: 'https://example.org/feed'}\n"
         ("sources: []\n", "sources:"),
         ("sources:\n  - name: Feed\n   url: x\n", "not valid YAML"),
         ("- just\n- a list\n", "expected a mapping of settings at the top level"),
+        ("loop: &a [*a]\n" + GOOD_SOURCE, "not a usable config (an alias refers to itself)"),
+        (
+            "sources:\n  - {name: F, url: 'https://a.org/f',"
+            ' headers: {X-Key: "a\\r\\nHost: b"}}\n',
+            "sources[0].headers: X-Key: a control character",
+        ),
+        (
+            "sources:\n  - {name: F, url: 'https://a.org/f', headers: {'X Key': a}}\n",
+            "sources[0].headers: not a header name: 'X Key'",
+        ),
+        (
+            "sources:\n  - {name: F, url: 'https://a.org/f', user_agent: 日本}\n",
+            "sources[0].user_agent: user_agent: HTTP headers are Latin-1",
+        ),
+        (
+            'fetch: {user_agent: "digest\\nX-Injected: 1"}\n' + GOOD_SOURCE,
+            "fetch.user_agent: fetch.user_agent: a control character",
+        ),
     ],
 )
 def test_config_errors_name_the_key(write_config: WriteConfig, text: str, expected: str) -> None:
@@ -72,6 +91,43 @@ def test_cli_exits_2_with_one_line_and_writes_nothing(
     assert result.returncode == 2
     assert result.stderr.strip() == f"digest: error: {path}: colour: unknown key"
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def alias_bomb(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels + 1)]
+    return "\n".join(lines) + "\n" + GOOD_SOURCE
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once_in_one_line(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = write_config(alias_bomb())
+    before = sorted(tmp_path.rglob("*"))
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "run", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert time.monotonic() - started < 20
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr == (
+        f"digest: error: {path}: not a usable config "
+        "(its aliases expand to 4,412,961,523 values, more than 200,000)\n"
+    )
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_anchors_and_merge_keys_still_work(write_config: WriteConfig) -> None:
+    path = write_config(
+        "sources:\n"
+        "  - &feed {name: A, url: 'https://a.org/f', headers: {X-Key: k}}\n"
+        "  - {<<: *feed, name: B}\n"
+    )
+    assert [s.headers for s in load_config(path).sources] == [{"X-Key": "k"}] * 2
 
 
 def test_missing_config_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ mail that waits for the server, the locks. No test sleeps more than a second at 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import LoopbackServer, Route
 from mail_editions import make_config
 from smtp import MailServer, free_port
 
@@ -200,3 +202,18 @@ def _locked(root: Path) -> bool:
             return False
     except ArchiveLocked:
         return True
+
+
+def test_a_source_that_redirects_to_about_blank_fails_alone_under_serve(
+    tmp_path: Path, server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    blank = server.add("/blank", Route(status=302, headers={"Location": "about:blank"}))
+    saved = str(tmp_path / "saved")
+    sources = [{"name": "Saved", "path": saved}, {"name": "Blank", "url": blank}]
+    config = missed_config(tmp_path, sources=sources)
+    seed_jobs(config, now=datetime.now(UTC) - timedelta(minutes=3))
+    with caplog.at_level(logging.INFO, logger="digest"), serving(config):
+        wait_for(lambda: editions(config))  # the missed edition is made all the same
+    [page] = editions(config)
+    assert "Stockholm" in page.read_text()
+    assert "source Blank not read: redirected to an unusable URL" in caplog.text

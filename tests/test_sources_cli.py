@@ -71,6 +71,26 @@ def test_opml_import_keeps_comments_and_export_round_trips(
     assert [(s.name, s.feed_url) for s in load_config(fresh).sources] == names
 
 
+def test_an_imported_feed_inside_the_network_is_named(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    opml = tmp_path / "shared.opml"
+    opml.write_bytes(
+        b'<opml version="2.0"><body><outline text="Meta" xmlUrl="http://169.254.169.254/latest"/>'
+        b'<outline text="Admin" xmlUrl="http://localhost:8080/feed"/>'
+        b'<outline text="Fine" xmlUrl="https://www.38north.org/feed/"/></body></opml>'
+    )
+    result = CliRunner().invoke(
+        cli, ["sources", "import", str(opml), "--output", str(tmp_path / "new.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: 'Meta' points inside your network (http://169.254.169.254/latest)",
+        "warning: 'Admin' points inside this machine (http://localhost:8080/feed)",
+    ]
+
+
 def test_unsafe_or_foreign_xml_is_refused() -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml><body/></opml>'
     with pytest.raises(ConfigError, match="not a readable OPML file"):

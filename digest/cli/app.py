@@ -14,7 +14,7 @@ import click
 
 from digest import __version__
 from digest.cli.archive import archive_command
-from digest.cli.common import config_option
+from digest.cli.common import VisibleFormatter, config_option, say
 from digest.cli.eval import eval_command
 from digest.cli.search import search_command
 from digest.cli.serve import send, serve
@@ -27,6 +27,7 @@ from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import Store
+from digest.visible import one_line
 
 EXIT_PARTIAL = 3  # the edition was made, but at least one source could not be read
 
@@ -59,11 +60,9 @@ def cli(verbose: bool) -> None:
     Exit status: 0 done; 1 failed; 2 bad config or usage (nothing written);
     3 done, but some sources could not be read.
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 cli.add_command(archive_command)
@@ -159,25 +158,25 @@ def _progress(total: int) -> Iterator[Progress]:
 
     with Bar(transient=True) as bar:
         task = bar.add_task("Reading sources", total=total)
-        yield lambda name: bar.update(task, advance=1, description=f"Read {name}")
+        yield lambda name: bar.update(task, advance=1, description=one_line(f"Read {name}"))
 
 
 def _report(result: RunResult, *, dry_run: bool) -> None:
     for report in result.poll.reports:
         if not report.ok:
-            click.echo(f"source {report.name!r} not read: {report.error}", err=True)
+            say(f"source {report.name!r} not read: {report.error}", err=True)
         elif report.error:
-            click.echo(f"source {report.name!r} read with a warning: {report.error}", err=True)
+            say(f"source {report.name!r} read with a warning: {report.error}", err=True)
     for path in result.files:
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
     if dry_run:
         edition = result.edition
-        click.echo(f"dry run: {len(edition.stories)} stories; nothing written")
+        say(f"dry run: {len(edition.stories)} stories; nothing written")
         for story in edition.stories:
-            click.echo(f"  - {story.lead.item.title} ({', '.join(story.outlets)})")
+            say(f"  - {story.lead.item.title} ({', '.join(story.outlets)})")
     tally = result.edition.tally
     if tally is not None:
-        click.echo(tally.line())
+        say(tally.line())
 
 
 def main() -> None:
@@ -185,17 +184,17 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False, prog_name="digest")
     except DigestError as exc:
-        click.echo(f"digest: error: {exc}", err=True)
+        say(f"digest: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except sqlite3.Error as exc:  # a full disk or a read-only archive, met by the database
-        click.echo(f"digest: error: the archive's database: {exc}", err=True)
+        say(f"digest: error: the archive's database: {exc}", err=True)
         sys.exit(1)
     except OSError as exc:  # the same, met elsewhere
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"digest: error: {where}{exc.strerror or exc}", err=True)
+        say(f"digest: error: {where}{exc.strerror or exc}", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
-        click.echo("digest: interrupted", err=True)
+        say("digest: interrupted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from digest.cli.common import config_option, open_store
+from digest.cli.common import config_option, open_store, say
 from digest.config import load_config
 from digest.store import SearchFilters, SearchHit
 from digest.store.query import search
@@ -50,11 +50,12 @@ def search_command(
     finally:
         store.close()
     for number, hit in enumerate(hits, 1):
-        click.echo(format_hit(number, hit, config.archive))
-    click.echo(f"{len(hits)} {'item matches' if len(hits) == 1 else 'items match'}", err=True)
+        say(*format_hit(number, hit, config.archive))
+    say(f"{len(hits)} {'item matches' if len(hits) == 1 else 'items match'}", err=True)
 
 
-def format_hit(number: int, hit: SearchHit, root: Path) -> str:
+def format_hit(number: int, hit: SearchHit, root: Path) -> tuple[str, str, str]:
+    """The hit's three lines: title; outlet, date and editions; link."""
     item = hit.item
     when = item.published or item.seen_at
     if hit.editions:
@@ -62,5 +63,7 @@ def format_hit(number: int, hit: SearchHit, root: Path) -> str:
     else:
         where = "no edition"
     return (
-        f"{number}. {item.title}\n   {item.source} · {when:%Y-%m-%d} · in {where}\n   {item.link}"
+        f"{number}. {item.title}",
+        f"   {item.source} · {when:%Y-%m-%d} · in {where}",
+        f"   {item.link}",
     )

@@ -10,7 +10,7 @@ from types import FrameType
 
 import click
 
-from digest.cli.common import config_option
+from digest.cli.common import VisibleFormatter, config_option, say
 from digest.config import Config, load_config
 from digest.delivery.dispatch import send_edition, write_eml
 from digest.delivery.mail import Connect, MailError, connector
@@ -77,7 +77,7 @@ def send(config_path: Path, edition: str, to: tuple[str, ...], eml: Path | None)
         now = utc_now()
         if eml is not None:
             write_eml(config, record, recipients, eml, now=now)
-            click.echo(f"wrote {eml}")
+            say(f"wrote {eml}")
             return
         connect = _connect(config, config_path)
         if connect is None:
@@ -93,7 +93,7 @@ def send(config_path: Path, edition: str, to: tuple[str, ...], eml: Path | None)
                 connect=connect,
                 now=now,
             )
-            click.echo(f"sent {record.stem} to {recipient}")
+            say(f"sent {record.stem} to {recipient}")
     finally:
         store.close()
 
@@ -113,4 +113,4 @@ def _log_with_times() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("apscheduler.executors").setLevel(logging.CRITICAL)  # we log job errors
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(VisibleFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -7,14 +7,16 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import click
 from rich.console import Console
 
-from digest.cli.common import config_option
+from digest.cli.common import config_option, say
 from digest.config import load_config
 from digest.errors import ConfigError
 from digest.publish import archive
+from digest.sources.guard import why_refused
 from digest.sources.health import health_table
 from digest.sources.opml import MAX_OPML_BYTES, read_opml, write_opml, yaml_entries
 from digest.store import Store
@@ -55,18 +57,22 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
     except OSError as exc:
         raise ConfigError(f"{opml_file}: cannot read ({exc.strerror or exc})") from None
     outlines = read_opml(data, where=str(opml_file))
+    for outline in outlines:  # they become feeds the config names, fetched wherever they point
+        inside = _inside(outline.url)
+        if inside:
+            say(f"warning: {outline.name!r} points inside {inside} ({outline.url})", err=True)
     if output is not None:
         if output.exists():
             raise ConfigError(f"{output}: already exists; choose a new file")
         text = "sources:\n" + yaml_entries(outlines, ())
         _write(output, text)
-        click.echo(f"wrote {len(outlines)} feeds to {output}")
+        say(f"wrote {len(outlines)} feeds to {output}")
         return
     config = load_config(config_path)
     original = config_path.read_text(encoding="utf-8")
     added = yaml_entries(outlines, config.sources)
     if not added:
-        click.echo("no new feeds: every feed in the file is already configured")
+        say("no new feeds: every feed in the file is already configured")
         return
     text = _append_to_sources(original, added, where=str(config_path))
     _write(config_path, text)
@@ -75,7 +81,7 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
     except ConfigError:
         _write(config_path, original)
         raise
-    click.echo(f"added {added.count('  - name:')} feeds to {config_path}")
+    say(f"added {added.count('  - name:')} feeds to {config_path}")
 
 
 @sources.command("export")
@@ -85,6 +91,21 @@ def export(config_path: Path) -> None:
     config = load_config(config_path)
     title = config.all_digests()[0].name
     click.echo(write_opml(config.sources, title=title), nl=False)
+
+
+def _inside(url: str) -> str:
+    """ "this machine" or "your network" for a URL whose host is a local name or a
+    non-public address (one the guard would refuse for a page), else ""."""
+    try:
+        host = (urlparse(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return "this machine"
+    why = why_refused(host)
+    if why in ("", "unparsable"):  # a public address, or a name
+        return ""
+    return "this machine" if why == "loopback" else "your network"
 
 
 def _append_to_sources(text: str, entries: str, *, where: str) -> str:

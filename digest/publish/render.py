@@ -13,6 +13,7 @@ import markupsafe
 
 from digest.errors import TemplateError
 from digest.models import Edition, Story
+from digest.visible import one_line
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # digest/, above this stage's folder
 # Installed wheels carry the defaults in digest/_templates; a source checkout has templates/.
@@ -96,8 +97,19 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
 _CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(13, 32), 127, *range(128, 160)])
 
 
-def _printable(value: object) -> object:
-    """Every value a template outputs, without control characters (markup-safe values too)."""
+class Laid(str):
+    """Text a template's own filter laid out in lines (`wrap72`): each line visible already."""
+
+
+@jinja2.pass_eval_context
+def _printable(context: jinja2.nodes.EvalContext, value: object) -> object:
+    """Every value a template outputs, without control characters (markup-safe values too).
+
+    In a text template (no autoescape: the text edition, the mail's text part) each value is
+    one line of visible characters (`digest.visible`): a line break in a link or a title cannot
+    forge a line of its own. Only `wrap72` lays text out in lines there."""
+    if isinstance(value, str) and not context.autoescape and not isinstance(value, Laid):
+        return one_line(value)
     if isinstance(value, str):
         cleaned = value.translate(_CONTROLS)
         if cleaned != value:
@@ -116,13 +128,15 @@ def safe_url(url: str) -> str:
 
 def wrap72(text: str, indent: str = "", first: str | None = None) -> str:
     """Fill to 72 columns; `first` replaces the indent on the first line (for bullets)."""
-    return textwrap.fill(
-        " ".join(text.split()),
-        width=72,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
+    return Laid(
+        textwrap.fill(
+            " ".join(one_line(text).split()),
+            width=72,
+            initial_indent=indent if first is None else first,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     )
 
 

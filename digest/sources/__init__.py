@@ -43,7 +43,9 @@ def build_sources(config: SourcesConfig) -> list[Source]:
 
     def build(settings: SourceSettings) -> Source:
         if settings.path is not None:
-            return FolderSource(settings.name, settings.path, config.fetch)
+            return FolderSource(
+                settings.name, settings.path, config.fetch, follow_symlinks=settings.follow_symlinks
+            )
         url = settings.feed_url
         assert url is not None  # the config validator guarantees a url, a path or a search
         return FeedSource(

@@ -47,10 +47,17 @@ class FeedSource:
         self.fetch = fetch
         self.remote = not url.startswith("file:")
         self.full_text = full_text  # None: fetch the page of entries that carry only a teaser
-        self.headers = {"User-Agent": user_agent or fetch.user_agent, **(headers or {})}
+        self.user_agent = user_agent or fetch.user_agent
+        self.headers = dict(headers or {})  # tokens, cookies: for the feed's own origin only
 
     def read(self, *, client: httpx.Client, now: datetime) -> Batch:
-        data, headers = fetch_bytes(client, self.url, self.fetch.max_bytes)
+        data, headers = fetch_bytes(
+            client,
+            self.url,
+            self.fetch.max_bytes,
+            headers={"User-Agent": self.user_agent},
+            own_headers=self.headers,
+        )
         return parse_feed(data, source=self.name, now=now, headers=headers)
 
 
@@ -115,7 +122,7 @@ def _html(data: bytes) -> bool:
 
 def _item(entry: Any, source: str, now: datetime) -> Item:
     title = normalize_whitespace(html_fragment_to_text(entry.get("title", "")))
-    link = entry.get("link", "") or ""
+    link = _web_link(entry.get("link", "") or "")
     contents = entry.get("content") or []
     body = contents[0].get("value", "") if contents else entry.get("summary", "")
     text = html_fragment_to_text(body or "")
@@ -131,6 +138,13 @@ def _item(entry: Any, source: str, now: datetime) -> Item:
         published=published,
         author=normalize_whitespace(entry.get("author", "") or ""),
     )
+
+
+def _web_link(link: str) -> str:
+    """The entry's link if it is http(s), else "": a feed has no business linking readers to
+    their own files (`file:///home/ann/.ssh/id_rsa`), nor to anything but the web."""
+    stripped = link.strip()
+    return stripped if stripped.lower().startswith(("http://", "https://")) else ""
 
 
 def stable_id(guid: str | None, title: str, text: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 
 import httpx
 
@@ -19,10 +21,13 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 class FolderSource:
     remote = False
 
-    def __init__(self, name: str, folder: Path, fetch: FetchSettings) -> None:
+    def __init__(
+        self, name: str, folder: Path, fetch: FetchSettings, *, follow_symlinks: bool = False
+    ) -> None:
         self.name = name
         self.folder = folder
         self.fetch = fetch
+        self.follow_symlinks = follow_symlinks  # read links to files outside the folder
 
     def read(self, *, client: httpx.Client, now: datetime) -> Batch:
         if not self.folder.is_dir():
@@ -43,17 +48,9 @@ class FolderSource:
         return Batch(tuple(items), warning)
 
     def read_file(self, path: Path) -> list[Item]:
-        """Items of one saved file; SourceError when it is too large or unreadable."""
-        try:
-            stat = path.stat()
-            if stat.st_size > self.fetch.max_file_bytes:
-                raise SourceError(f"larger than {self.fetch.max_file_bytes} bytes")
-            with path.open("rb") as handle:  # a file still growing is read up to the cap
-                data = handle.read(self.fetch.max_file_bytes + 1)
-            if len(data) > self.fetch.max_file_bytes:
-                raise SourceError(f"larger than {self.fetch.max_file_bytes} bytes")
-        except OSError as exc:
-            raise SourceError(exc.strerror or str(exc)) from None
+        """Items of one saved file; SourceError when it is too large, unreadable, not a
+        regular file, or (unless `follow_symlinks`) a link out of the folder."""
+        data, stat, real = self._read_bytes(path)
         if _binary(data):
             raise SourceError("a binary file, not text")
         saved = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
@@ -70,7 +67,7 @@ class FolderSource:
         items = []
         for index, (title, author, body, published) in enumerate(articles):
             digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()[:32]
-            link = path.resolve().as_uri() + (f"#article-{index + 1}" if len(articles) > 1 else "")
+            link = real.as_uri() + (f"#article-{index + 1}" if len(articles) > 1 else "")
             items.append(
                 Item(
                     id=f"saved:{digest}",
@@ -85,6 +82,60 @@ class FolderSource:
                 )
             )
         return items
+
+    def _read_bytes(self, path: Path) -> tuple[bytes, os.stat_result, Path]:
+        """The file's bytes (up to the cap), its status and the real path of what was opened.
+
+        The checks are on what was opened, not on the name looked at before: a file swapped
+        for a FIFO, a device or a link to /etc/passwd between the folder's listing and the read
+        is refused. Opening never blocks (a FIFO with no writer would wait for good)."""
+        cap = self.fetch.max_file_bytes
+        try:
+            handle = os.open(path, _OPEN_FLAGS)
+        except OSError as exc:
+            raise SourceError(exc.strerror or str(exc)) from None
+        try:
+            stat = os.fstat(handle)
+            if not S_ISREG(stat.st_mode):
+                raise SourceError("not a regular file (a FIFO, device or socket)")
+            real = _opened_path(handle, path, stat)
+            root = self.folder.resolve()
+            if not self.follow_symlinks and root != real and root not in real.parents:
+                raise SourceError("a link out of the folder (set follow_symlinks: true to read it)")
+            if stat.st_size > cap:
+                raise SourceError(f"larger than {cap} bytes")
+            chunks: list[bytes] = []
+            size = 0
+            while size <= cap:  # a file still growing is read up to the cap
+                chunk = os.read(handle, min(1 << 20, cap + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except OSError as exc:
+            raise SourceError(exc.strerror or str(exc)) from None
+        finally:
+            os.close(handle)
+        if size > cap:
+            raise SourceError(f"larger than {cap} bytes")
+        return b"".join(chunks), stat, real
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _opened_path(handle: int, path: Path, stat: os.stat_result) -> Path:
+    """The real path of the open file `handle`: from /proc where there is one, else `path`
+    resolved, if it is still the same file."""
+    try:
+        return Path(f"/proc/self/fd/{handle}").readlink()
+    except OSError:
+        pass
+    real = path.resolve()
+    now = real.stat()
+    if (now.st_dev, now.st_ino) != (stat.st_dev, stat.st_ino):
+        raise SourceError("changed while it was read")
+    return real
 
 
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b")

@@ -7,22 +7,28 @@ event loop, and every page is cached by URL in the store, so it is fetched once.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import datetime
+from email.message import Message
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import httpx
 
+from digest.errors import SourceError
 from digest.models import Batch, Item
-from digest.sources.http import Fetcher, total_deadline
+from digest.sources.http import Fetcher, get
 from digest.sources.text import decode_bytes, html_page_to_text
+from digest.visible import one_line
 
 if TYPE_CHECKING:
     from digest.sources.feeds import FeedSource
     from digest.store import Store
+
+log = logging.getLogger(__name__)
 
 MAX_PAGE_BYTES = 3_000_000
 # Names that never resolve (RFC 2606/6761): asking for them only costs a timeout.
@@ -41,8 +47,11 @@ def wanted(batch: Batch, full_text: bool | None) -> list[Item]:
 
 
 def _fetchable(link: str) -> bool:
-    parsed = urlparse(link)
-    host = (parsed.hostname or "").lower()
+    try:
+        parsed = urlparse(link)
+        host = (parsed.hostname or "").lower()
+    except ValueError:  # such as an unclosed "[" in the host
+        return False
     return parsed.scheme in ("http", "https") and bool(host) and not host.endswith(_RESERVED)
 
 
@@ -67,11 +76,17 @@ async def add_full_text(
     loop = asyncio.get_running_loop()
 
     async def one(link: str) -> tuple[str, str]:
-        async with gate(link):
-            markup = await client.run(_get_page, link, feed.headers, feed.fetch.timeout)
-        if not markup:
+        """The page's text, or "" (the teaser is kept) whatever went wrong with this page."""
+        try:
+            async with gate(link):
+                markup = await client.run(_get_page, link, feed)
+            if not markup:
+                return link, ""
+            _, text, _ = await loop.run_in_executor(executor, html_page_to_text, markup, link)
+        except Exception as exc:
+            name, where = one_line(feed.name), one_line(link)[:200]
+            log.warning("source %s: page %s not read: %s: %s", name, where, type(exc).__name__, exc)
             return link, ""
-        _, text, _ = await loop.run_in_executor(executor, html_page_to_text, markup, link)
         return link, text
 
     fetched = dict(await asyncio.gather(*(one(link) for link in missing)))
@@ -86,20 +101,32 @@ async def add_full_text(
     return replace(batch, items=items)
 
 
-def _get_page(client: httpx.Client, url: str, headers: dict[str, str], timeout: float) -> str:
-    """The page's markup, or "" when it cannot be had (the teaser is kept then). On a thread."""
+def _get_page(client: httpx.Client, url: str, feed: FeedSource) -> str:
+    """The page's markup, or "" when it cannot be had (the teaser is kept then). On a thread.
+
+    The page comes from the feed, not the config: it may reach public addresses only (unless
+    `fetch.allow_private_addresses`), and the source's headers go with it only on the feed's
+    own origin."""
     try:
-        with total_deadline(timeout * 2), client.stream("GET", url, headers=headers) as response:
-            kind = response.headers.get("content-type", "text/html")
-            if response.status_code != 200 or "html" not in kind:
-                return ""
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_PAGE_BYTES:
-                    return ""
-                chunks.append(chunk)
-            return decode_bytes(b"".join(chunks), response.charset_encoding)
-    except httpx.HTTPError:
+        got = get(
+            client,
+            url,
+            max_bytes=MAX_PAGE_BYTES,
+            timeout=feed.fetch.timeout,
+            headers={"User-Agent": feed.user_agent},
+            own_url=feed.url,
+            own_headers=feed.headers,
+        )
+    except SourceError as exc:
+        log.info("source %s: page %s not read: %s", one_line(feed.name), one_line(url)[:200], exc)
         return ""
+    kind = got.headers.get("content-type", "text/html")
+    if got.status != 200 or "html" not in kind:
+        return ""
+    return decode_bytes(got.body, _charset(kind))
+
+
+def _charset(content_type: str) -> str | None:
+    message = Message()
+    message["content-type"] = content_type
+    return message.get_content_charset()

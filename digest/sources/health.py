@@ -6,8 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from rich.table import Table
+from rich.text import Text
 
 from digest.models import SourceReport, SourceState
+from digest.visible import one_line
 
 
 def period_notices(
@@ -79,19 +81,24 @@ def health_table(states: Iterable[SourceState], *, names: Sequence[str], now: da
     for name in [*names, *sorted(set(by_name) - set(names))]:
         state = by_name.get(name)
         if state is None:
-            table.add_row(name, "never polled", "-", "-", "0", "-", "-")
+            table.add_row(_cell(name), "never polled", "-", "-", "0", "-", "-")
             continue
         median = state.median_ms
         table.add_row(
-            name,
+            _cell(name),
             _status(state, now),
             f"{state.last_success:%Y-%m-%d %H:%M}" if state.last_success else "never",
-            state.last_error or "-",
+            _cell(state.last_error or "-"),
             str(state.failures),
             f"{state.items_per_poll:.1f}",
             f"{median:.0f}" if median is not None else "-",
         )
     return table
+
+
+def _cell(text: str) -> Text:
+    """Untrusted text as a cell: one visible line, never read as rich's markup."""
+    return Text(one_line(text))
 
 
 def _status(state: SourceState, now: datetime) -> str:

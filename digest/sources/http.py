@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +17,9 @@ import httpcore
 import httpx
 
 from digest.errors import SourceError
+from digest.sources.guard import REFUSED, GuardedBackend
 from digest.sources.settings import FetchSettings
+from digest.visible import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,54 +115,210 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def deadline_transport(limits: httpx.Limits | None = None) -> httpx.HTTPTransport:
-    """httpx's own transport, its sockets bounded by the calling thread's `total_deadline`."""
+def deadline_transport(
+    limits: httpx.Limits | None = None, *, guarded: bool = False
+) -> httpx.HTTPTransport:
+    """httpx's own transport, its sockets bounded by the calling thread's `total_deadline`;
+    `guarded`, it connects to public addresses only (`digest.sources.guard`)."""
     transport = httpx.HTTPTransport(limits=limits or httpx.Limits())
     # httpx offers no public hook for the network backend; its pool keeps it in this attribute.
-    transport._pool._network_backend = _DeadlineBackend(transport._pool._network_backend)
+    backend = transport._pool._network_backend
+    if guarded:
+        backend = GuardedBackend(backend)
+    transport._pool._network_backend = _DeadlineBackend(backend)
     return transport
 
 
+# --- where a request may go ----------------------------------------------------------------
+#
+# Redirects are followed here, hop by hop, not by httpx: each hop decides which transport it
+# takes and which headers it carries. The URLs the config names (a feed's own origin) may reach
+# any address, as the user chose them; everything else (article pages, a redirect away from the
+# feed's origin, a moved URL on another origin) goes through the guarded transport. A source's
+# `headers:` (tokens, cookies) go to its feed's own origin only, and no longer once a redirect
+# has left it.
+
+OWN = "digest.own"  # request extension: this hop is to a URL the config names
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+
+
+class _Routing(httpx.BaseTransport):
+    """Hops marked `OWN` go out through `own`, all others through `guarded` (own pools each)."""
+
+    def __init__(self, own: httpx.BaseTransport, guarded: httpx.BaseTransport) -> None:
+        self._own = own
+        self._guarded = guarded
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        own = request.extensions.get(OWN) is True
+        return (self._own if own else self._guarded).handle_request(request)
+
+    def close(self) -> None:
+        self._own.close()
+        self._guarded.close()
+
+
+def make_transport(
+    settings: FetchSettings, limits: httpx.Limits | None = None
+) -> httpx.BaseTransport:
+    """The transport every digest client uses: guarded unless `fetch.allow_private_addresses`."""
+    own = deadline_transport(limits)
+    if settings.allow_private_addresses:
+        return _Routing(own, own)
+    return _Routing(own, deadline_transport(limits, guarded=True))
+
+
 def make_client(settings: FetchSettings) -> httpx.Client:
-    """A client with timeouts, redirects followed (at most 5) and a User-Agent naming digest."""
+    """A client with timeouts, the guard, and a User-Agent naming digest (redirects: `get`)."""
     return httpx.Client(
-        transport=deadline_transport(),
+        transport=make_transport(settings),
         timeout=httpx.Timeout(settings.timeout),
-        follow_redirects=True,
-        max_redirects=5,
+        follow_redirects=False,
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
     )
 
 
-def fetch_bytes(client: httpx.Client, url: str, max_bytes: int) -> tuple[bytes, dict[str, str]]:
-    """GET `url` (or read a file: URL) up to `max_bytes`; raise SourceError with the reason."""
-    if url.startswith("file:"):
-        return read_file_url(url, max_bytes), {}
-    # The whole request gets twice the per-step timeout, as the poller's requests do.
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    status: int
+    body: bytes  # read only for a 200
+    headers: dict[str, str]  # names in lower case
+    url: str  # where the last hop went
+    moved: bool  # every hop was a permanent redirect (301/308), and there was one
+
+
+def get(
+    client: httpx.Client,
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    headers: Mapping[str, str] | None = None,
+    own_url: str | None = None,
+    own_headers: Mapping[str, str] | None = None,
+    trusted: bool = False,
+) -> Fetched:
+    """GET `url`, following at most 5 redirects, the body (of a 200) capped at `max_bytes` and
+    the whole within `2 * timeout`; SourceError with a one-line reason on any failure.
+
+    `own_headers` go to hops on `own_url`'s origin until a redirect leaves it; with `trusted`
+    those hops may reach any address (the config named them), all others only public ones.
+    """
+    origin = _origin(own_url) if own_url else None
+    on_own = origin is not None
+    moved = True
     try:
-        with (
-            total_deadline(2 * (client.timeout.read or 20.0)),
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 400:
-                raise SourceError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise SourceError(f"response of {declared} bytes exceeds the {max_bytes}-byte cap")
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise SourceError(f"response exceeds the {max_bytes}-byte cap")
-                chunks.append(chunk)
-            return b"".join(chunks), dict(response.headers)
+        with total_deadline(2 * timeout):
+            for hop in range(MAX_REDIRECTS + 1):
+                target = httpx.URL(url)
+                on_own = on_own and _same_origin(origin, target)
+                request = client.build_request(
+                    "GET",
+                    target,
+                    headers={**(headers or {}), **((own_headers or {}) if on_own else {})},
+                    extensions={OWN: trusted and on_own},
+                )
+                try:
+                    response = client.send(request, stream=True)
+                except httpx.InvalidURL as exc:  # httpx reads a Location even when not following
+                    raise SourceError(one_line(f"redirected to an unusable URL ({exc})")) from None
+                try:
+                    location = response.headers.get("location", "")
+                    if response.status_code not in REDIRECTS or not location:
+                        return _read(response, max_bytes, moved=moved and hop > 0)
+                finally:
+                    response.close()
+                moved = moved and response.status_code in (301, 308)
+                url = _next(target, location)
+            raise SourceError(f"too many redirects (more than {MAX_REDIRECTS})")
     except httpx.TimeoutException:
         raise SourceError("timed out") from None
-    except httpx.TooManyRedirects:
-        raise SourceError("too many redirects") from None
+    except httpx.ConnectError as exc:
+        refused = str(exc).startswith(REFUSED)
+        detail = (
+            f"{exc}; allow it with fetch.allow_private_addresses"
+            if refused
+            else f"ConnectError: {exc}"
+        )
+        raise SourceError(one_line(detail)) from None
     except httpx.HTTPError as exc:
-        raise SourceError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+        raise SourceError(one_line(f"{type(exc).__name__}: {exc}".rstrip(": "))) from None
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:  # a URL or header httpx refuses
+        raise SourceError(one_line(f"not a usable request ({exc})")) from None
+
+
+def _read(response: httpx.Response, max_bytes: int, *, moved: bool) -> Fetched:
+    got = {k.lower(): v for k, v in response.headers.items()}
+    declared = got.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise SourceError(f"response of {declared} bytes exceeds the {max_bytes}-byte cap")
+    chunks: list[bytes] = []
+    if response.status_code == 200:
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                raise SourceError(f"response exceeds the {max_bytes}-byte cap")
+            chunks.append(chunk)
+    return Fetched(response.status_code, b"".join(chunks), got, str(response.url), moved)
+
+
+def _next(current: httpx.URL, location: str) -> str:
+    """The absolute URL a Location header points to; SourceError unless it is http(s)."""
+    try:
+        target = current.join(location.strip())
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise SourceError(one_line(f"redirected to an unusable URL {location!r} ({exc})")) from None
+    if target.scheme not in ("http", "https") or not target.host:
+        raise SourceError(one_line(f"redirected to {location[:80]!r}, not an http(s) URL"))
+    return str(target)
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):
+        return None
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme, 0)
+    return parsed.scheme, parsed.host.lower(), port
+
+
+def _same_origin(origin: tuple[str, str, int] | None, url: httpx.URL) -> bool:
+    """`url` is on `origin`, or on its https upgrade (same host, default ports)."""
+    here = _origin(str(url))
+    if origin is None or here is None:
+        return False
+    upgrade = origin[0] == "http" and origin[2] == 80 and here == ("https", origin[1], 443)
+    return here == origin or upgrade
+
+
+def fetch_bytes(
+    client: httpx.Client,
+    url: str,
+    max_bytes: int,
+    *,
+    headers: Mapping[str, str] | None = None,
+    own_headers: Mapping[str, str] | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """GET the feed at `url` (a URL the config names) or read a file: URL, up to `max_bytes`;
+    raise SourceError with the reason."""
+    if url.startswith("file:"):
+        return read_file_url(url, max_bytes), {}
+    timeout = client.timeout.read or 20.0
+    got = get(
+        client,
+        url,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        headers=headers,
+        own_url=url,
+        own_headers=own_headers,
+        trusted=True,
+    )
+    if got.status != 200:
+        raise SourceError(f"HTTP {got.status}")
+    return got.body, got.headers
 
 
 def read_file_url(url: str, max_bytes: int) -> bytes:

@@ -34,9 +34,11 @@ from digest.errors import SourceError
 from digest.models import Batch, Item, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
-from digest.sources.http import Fetcher, deadline_transport, total_deadline
+from digest.sources.http import Fetcher, get, make_transport
+from digest.sources.lifeline import die_with
 from digest.sources.settings import FetchSettings
 from digest.store import Store
+from digest.visible import one_line
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +125,8 @@ class Poller:
         with (
             httpx.Client(
                 timeout=httpx.Timeout(self.fetch.timeout),
-                follow_redirects=True,
-                max_redirects=5,
-                transport=self.transport or deadline_transport(limits),
+                follow_redirects=False,  # `http.get` follows them, hop by hop
+                transport=self.transport or make_transport(self.fetch, limits),
                 headers={"Accept-Encoding": "gzip, deflate"},
             ) as sync_client,
             ThreadPoolExecutor(self.fetch.connections, thread_name_prefix="digest-get") as io,
@@ -138,7 +139,11 @@ class Poller:
                 return hosts.setdefault(host, asyncio.Semaphore(self.fetch.per_host))
 
             async def one(feed: FeedSource, state: SourceState) -> Polled:
-                result = await self._poll_one(client, gate, feed, state, now, executor)
+                try:
+                    result = await self._poll_one(client, gate, feed, state, now, executor)
+                except Exception as exc:  # whatever it is, it fails this feed, not the poll
+                    log.exception("source %s failed unexpectedly", one_line(feed.name))
+                    result = _failed(state, _unexpected(exc), now)
                 if result.batch is not None and result.batch.items:
                     try:
                         batch = await add_full_text(
@@ -151,7 +156,7 @@ class Poller:
                             executor=executor,
                         )
                     except Exception:  # the teasers are kept; the feed's items are not lost
-                        log.exception("full text for %s failed", feed.name)
+                        log.exception("full text for %s failed", one_line(feed.name))
                     else:
                         result = replace(result, batch=batch)
                     if sink is not None and result.batch is not None:
@@ -185,7 +190,7 @@ class Poller:
         if state.retry_after is not None and state.retry_after > now:
             error = f"not asked again before {state.retry_after:%Y-%m-%d %H:%M} UTC (server busy)"
             return Polled(SourceReport(name, False, 0, error), None, state)
-        headers = dict(feed.headers)
+        headers = {"User-Agent": feed.user_agent}
         if state.etag:
             headers["If-None-Match"] = state.etag
         if state.last_modified:
@@ -193,7 +198,7 @@ class Poller:
         started = time.monotonic()
         try:
             status, body, response_headers, moved = await self._get(
-                client, gate, state.url, headers, now
+                client, gate, feed, state.url, headers, now
             )
         except _Wait as wait:
             return _failed(state, f"HTTP {wait.status}: server busy", now, retry_after=wait.until)
@@ -234,6 +239,7 @@ class Poller:
         self,
         client: Fetcher,
         gate: Callable[[str], asyncio.Semaphore],
+        feed: FeedSource,
         url: str,
         headers: dict[str, str],
         now: datetime,
@@ -241,7 +247,7 @@ class Poller:
         """(status, body, headers, permanent new URL), retrying 429/503 within the run."""
         for attempt in range(self.fetch.retries + 1):
             async with gate(url):
-                status, body, got, moved = await client.run(_fetch, url, headers, self.fetch)
+                status, body, got, moved = await client.run(_fetch, url, headers, feed, self.fetch)
             if status not in (429, 503):
                 return status, body, got, moved
             wait = _retry_after(got.get("retry-after", ""), now)
@@ -268,8 +274,13 @@ class _LazyExecutor(Executor):
         if self.pool is None:
             if self.workers > 1:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["digest.sources.feeds"])
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+                context.set_forkserver_preload(["digest.sources.feeds", "digest.sources.lifeline"])
+                self.pool = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=context,
+                    initializer=die_with,
+                    initargs=(os.getpid(),),
+                )
             else:
                 self.pool = ThreadPoolExecutor(1)
         return self.pool.submit(fn, *args, **kwargs)
@@ -280,41 +291,31 @@ class _LazyExecutor(Executor):
 
 
 def _fetch(
-    client: httpx.Client, url: str, headers: dict[str, str], fetch: FetchSettings
+    client: httpx.Client,
+    url: str,
+    headers: dict[str, str],
+    feed: FeedSource,
+    fetch: FetchSettings,
 ) -> tuple[int, bytes, dict[str, str], str | None]:
-    """One GET with a total deadline and a size cap; SourceError with the reason on failure.
+    """One GET of a feed (on a thread): its status, body, headers, and its new URL when every
+    redirect was permanent. The config named the feed: its own origin may be any address."""
+    got = get(
+        client,
+        url,
+        max_bytes=fetch.max_bytes,
+        timeout=fetch.timeout,
+        headers=headers,
+        own_url=feed.url,
+        own_headers=feed.headers,
+        trusted=True,
+    )
+    return got.status, got.body, got.headers, got.url if got.moved else None
 
-    Runs on a thread: httpx's timeout bounds each connect and read, `total_deadline` the whole
-    (headers and body, however slowly they trickle).
-    """
-    cap = fetch.max_bytes
-    try:
-        with (
-            total_deadline(fetch.timeout * 2),
-            client.stream("GET", url, headers=headers) as response,
-        ):
-            got = {k.lower(): v for k, v in response.headers.items()}
-            declared = got.get("content-length", "")
-            if declared.isdigit() and int(declared) > cap:
-                raise SourceError(f"response of {declared} bytes exceeds the {cap}-byte cap")
-            chunks: list[bytes] = []
-            size = 0
-            if response.status_code == 200:
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > cap:
-                        raise SourceError(f"response exceeds the {cap}-byte cap")
-                    chunks.append(chunk)
-            history = response.history
-            permanent = bool(history) and all(r.status_code in (301, 308) for r in history)
-            moved = str(response.url) if permanent else None
-            return response.status_code, b"".join(chunks), got, moved
-    except httpx.TimeoutException:
-        raise SourceError("timed out") from None
-    except httpx.TooManyRedirects:
-        raise SourceError("too many redirects") from None
-    except httpx.HTTPError as exc:
-        raise SourceError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+
+def _unexpected(exc: BaseException) -> str:
+    """A one-line reason for an exception nobody expected (a bug, a library's surprise)."""
+    detail = one_line(str(exc))[:200]
+    return f"failed unexpectedly: {type(exc).__name__}: {detail}".rstrip(": ")
 
 
 def _parse(body: bytes, name: str, now: datetime, headers: dict[str, str]) -> Batch:

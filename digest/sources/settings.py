@@ -5,6 +5,7 @@ The config composes these (`sources:` and `fetch:` in feeds.yaml); the stage nee
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -13,6 +14,18 @@ from urllib.parse import quote_plus, urlparse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from digest.durations import Duration
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 field names
+
+
+def _check_header_value(name: str, value: str) -> None:
+    """A value HTTP can carry: no line break (a header of its own), Latin-1 only."""
+    if re.search(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]", value):
+        raise ValueError(f"{name}: a control character (a line break?) in {value!r}")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(f"{name}: HTTP headers are Latin-1; {value!r} is not") from None
 
 
 class _Strict(BaseModel):
@@ -33,6 +46,9 @@ class SourceSettings(_Strict):
     engine: Literal["google-news", "bing-news"] = Field(
         default="google-news", description="the news search a `search` source asks"
     )
+    follow_symlinks: bool = Field(
+        default=False, description="read a `path` folder's links to files outside it"
+    )
     user_agent: str | None = Field(default=None, description="User-Agent for this source only")
     headers: dict[str, str] = Field(default_factory=dict, description="extra request headers")
 
@@ -47,6 +63,22 @@ class SourceSettings(_Strict):
         if parsed.scheme == "file" and parsed.path:
             return url
         raise ValueError(f"expected an http://, https:// or file: feed URL, got {url!r}")
+
+    @field_validator("headers")
+    @classmethod
+    def _check_headers(cls, headers: dict[str, str]) -> dict[str, str]:
+        for name, value in headers.items():
+            if not _TOKEN.fullmatch(name):
+                raise ValueError(f"not a header name: {name!r}")
+            _check_header_value(name, value)
+        return headers
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, user_agent: str | None) -> str | None:
+        if user_agent is not None:
+            _check_header_value("user_agent", user_agent)
+        return user_agent
 
     @model_validator(mode="after")
     def _one_location(self) -> SourceSettings:
@@ -78,6 +110,7 @@ class FetchSettings(_Strict):
         min_length=1,
     )
     connections: int = Field(default=40, ge=1, le=200, description="requests in flight at once")
+
     per_host: int = Field(default=4, ge=1, le=200, description="requests in flight per host")
     retries: int = Field(default=2, ge=0, le=5, description="retries of a 429/503 within a run")
     backoff: float = Field(default=1.0, ge=0, le=60, description="first retry's wait, seconds")
@@ -87,3 +120,14 @@ class FetchSettings(_Strict):
     max_pages: int = Field(
         default=50, ge=0, description="article pages fetched per source and poll"
     )
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="let article pages and redirects reach loopback, private and link-local "
+        "addresses (an intranet's); the feed URLs you write may always",
+    )
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, user_agent: str) -> str:
+        _check_header_value("fetch.user_agent", user_agent)
+        return user_agent
