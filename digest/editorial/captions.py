@@ -19,23 +19,36 @@ _CAPTION = re.compile(
     r"|\b(?:walks?|walking|watch(?:es|ing)?|stands?|standing) (?:past|by|in front of|near) "
     r"(?:a |an |the )?(?:(?:large|public|giant|big) )?(?:tv|television|screen)"
     r"|\b(?:tv|television) screens? (?:showing|shows|displaying|broadcasting)"
-    r"|\bposes? for (?:a )?(?:photo|picture|photographers)\b"
-    # "... in a park in Osaka, Japan, on Oct. 30, 2018.": a caption dates its picture in full
-    r"|,? on (?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? "
-    r"(?:19|20)\d\d\.?\s*(?:\([^()]*\))?\s*$",
+    r"|\bposes? for (?:a )?(?:photo|picture|photographers)\b",
     re.IGNORECASE,
 )
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z(])")
+# Every caption above holds one of these (lower case): a cheap test first, the regex only then.
+_HINTS = ("photo", "picture", "image", "getty", "/", "screen", "pose")
+# "... in a park in Osaka, Japan, on Oct. 30, 2018.": a caption dates its picture in full.
+_DATED_END = re.compile(
+    r",? on (?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? "
+    r"(?:19|20)\d\d\.?\s*(?:\([^()]*\))?\s*\Z"
+)
+_DATED_REACH = 80  # characters at the end of a sentence searched for such a date
+
+# Sentence ends, and the end of a parenthesis before a capital: a photo credit "(Name/Reuters)"
+# closes its caption even when the feed runs the next sentence straight on.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z(])|(?<=\))\s+(?=[A-Z])")
 
 
 def is_caption(text: str, start: int = 0, end: int | None = None) -> bool:
     """Does `text` (or its slice from `start` to `end`) read like a photo caption?"""
-    return _CAPTION.search(text, start, len(text) if end is None else end) is not None
+    piece = text[start:end]
+    if _DATED_END.search(piece, max(0, len(piece) - _DATED_REACH)):
+        return True
+    lower = piece.lower()
+    return any(hint in lower for hint in _HINTS) and _CAPTION.search(piece) is not None
 
 
 def drop_captions(text: str) -> str:
     """The text without its caption sentences (unchanged when it has none)."""
-    if not is_caption(text):
+    lower = text.lower()
+    if not any(hint in lower for hint in _HINTS) and not _DATED_END.search(text):
         return text
     kept: list[str] = []
     for sentence in filter(None, _SENTENCE_BREAK.split(text)):
