@@ -135,11 +135,15 @@ def build_edition(
     now: datetime,
     since: datetime,
     poll: PollResult,
+    stream: Sequence[ScoredItem] = (),
 ) -> Edition:
-    """Group, summarise, section and rank the on-topic items into an edition (no I/O)."""
+    """Group, summarise, section and rank the on-topic items into an edition (no I/O).
+
+    `stream` is every item of the period, on topic or not: how often a term occurs in it tells
+    the grouping which names and places are the period's rare ones."""
     topic = config.topic_of(digest)
     stories: list[Story] = []
-    for group in group_items(candidates, config.stories):
+    for group in group_items(candidates, config.stories, stream):
         texts = [on_topic_text(topic, s.item.text) or s.item.text for s in group]
         summary = summarize_many(texts, config.summary)
         lead = group[0]
@@ -241,7 +245,13 @@ def run_edition(
     ]
     on_topic = [s for s in scored if s.relevance.on_topic]
     edition = build_edition(
-        config=config, digest=digest, candidates=on_topic, now=now, since=start, poll=poll
+        config=config,
+        digest=digest,
+        candidates=on_topic,
+        now=now,
+        since=start,
+        poll=poll,
+        stream=scored,
     )
     if not write:
         return RunResult(edition, (), poll)
