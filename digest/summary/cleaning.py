@@ -6,6 +6,12 @@ Pure functions on strings; `summarize` uses them to decide which sentences may b
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from digest.summary.captions import is_caption, is_credit, leading_credit
+from digest.summary.deks import split_dek
+from digest.summary.references import leans_on_context
+from digest.summary.sentences import split_text
 
 # "TOKYO (Reuters) -", "Tokyo (CNN)", "(CNN) --", "(Rolling Stone)" at the start of a paragraph.
 _DATELINE_PAREN = re.compile(
@@ -23,7 +29,9 @@ _FURNITURE = re.compile(
     r"share your thoughts|all rights reserved|some rights reserved|copyright|©|newsletter|"
     r"contributed (?:to )?(?:this|the) report|contributed reporting|reported (?:and wrote )?from|"
     r"wrote (?:the story|from)|related:|^watch:|^photos?:|^video:|^read:|advertisement|"
-    r"https?://|www\.|\S+@\S+\.\w|\(@\w+\)|original story at|terms of use|privacy policy",
+    r"https?://|www\.|\S+@\S+\.\w|\(@\w+\)|original story at|terms of use|privacy policy|"
+    r"continue reading|read (?:the )?full (?:article|story)|appeared first on|leer más|"
+    r"has an exclusive look|here's what (?:to|you need to) know|^listen:|^opinion:",
     re.IGNORECASE,
 )
 _ENDS_WELL = re.compile(r"""[.!?]["'”’)\]]*$""")
@@ -31,18 +39,14 @@ _STARTS_WELL = re.compile(r"""^["'“‘(\[]?[A-Z0-9]""")
 _BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
-# Openers that refer back to an earlier sentence: a summary should not start with them.
-_DANGLING_WORDS = (
-    "he she it they him her his its their them this that these those such "
-    "but and or so also however meanwhile still yet then thus instead otherwise "
-    "there here which"
-)
-DANGLING_OPENERS = frozenset(_DANGLING_WORDS.split())
+# "TOKYO:", "EXCLUSIVE:", "[Daily Maverick]": a kicker or dateline before the first sentence.
+_KICKER = re.compile(r"^(?:[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,3}:|\[[^\]]{2,40}\])\s+")
 
 
 def strip_dateline(paragraph: str) -> str:
-    """The paragraph without a leading dateline ("TOKYO (Reuters) -", "(CNN)")."""
-    for pattern in (_DATELINE_PAREN, _DATELINE_CAPS):
+    """The paragraph without a leading dateline or kicker ("TOKYO (Reuters) -", "(CNN)",
+    "SEOUL:", "EXCLUSIVE:")."""
+    for pattern in (_DATELINE_PAREN, _DATELINE_CAPS, _KICKER):
         stripped = pattern.sub("", paragraph, count=1)
         if stripped != paragraph and _STARTS_WELL.match(stripped):
             return stripped
@@ -61,6 +65,10 @@ def word_count(sentence: str) -> int:
     return len(_WORD.findall(sentence))
 
 
+def ends_as_sentence(text: str) -> bool:
+    return bool(_ENDS_WELL.search(text))
+
+
 def is_fragment(sentence: str, min_words: int) -> bool:
     """Too short, not ending as a sentence ends, or not starting as one starts."""
     return (
@@ -73,12 +81,10 @@ def is_fragment(sentence: str, min_words: int) -> bool:
     )
 
 
-def is_dangling(sentence: str) -> bool:
-    """Starts with a word that points back at something said before ("He", "But", "This")."""
-    match = _WORD.search(sentence)
-    if match is None:
-        return False
-    return match.start() < 3 and match.group(0).lower() in DANGLING_OPENERS
+def is_dangling(sentence: str, context: Sequence[str] = ()) -> bool:
+    """Its opening points back at something `context` does not give ("He", "But", "This",
+    "The two-day meeting" with no meeting before it)."""
+    return leans_on_context(sentence, context)
 
 
 def is_pickable(sentence: str, min_words: int, max_words: int) -> bool:
@@ -88,12 +94,65 @@ def is_pickable(sentence: str, min_words: int, max_words: int) -> bool:
         or word_count(sentence) > max_words
         or is_byline(sentence)
         or is_furniture(sentence)
+        or is_caption(sentence)
     )
 
 
 def paragraphs(text: str) -> list[str]:
-    """Paragraphs of an article, without leading datelines and byline lines."""
-    return [strip_dateline(p) for p in blocks(text) if not is_byline(p)]
+    """Paragraphs of an article, without leading datelines, kickers, byline lines and photo
+    captions; a dek that runs into the first sentence becomes a paragraph of its own."""
+    result: list[str] = []
+    for block in blocks(text):
+        if is_byline(block):
+            continue
+        for part in split_dek(strip_dateline(_CUT_MARK.sub("", block))):
+            kept = _without_captions(split_text(part))
+            if kept:
+                result.append(" ".join(kept))
+    if len(result) == 1 and _is_unpunctuated_sentence(result[0]):
+        result[0] += "."  # a feed's one-sentence description, given without its full stop
+    return result
+
+
+# "... left behind.…": a feed's mark that it cut the text, after a sentence that is whole.
+_CUT_MARK = re.compile(r"""(?<=[.!?"'”’)\]])\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$""")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_OPEN_WORDS = "a an the of in on at to for from by with and or but that which who as than its"
+_OPEN_ENDINGS = frozenset(_OPEN_WORDS.split())
+
+
+def _is_unpunctuated_sentence(paragraph: str) -> bool:
+    """A whole sentence that lacks only its final stop: starts as one, 8-45 words, not cut off
+    mid-phrase (no function word or ellipsis at the end)."""
+    if _ENDS_WELL.search(paragraph) or not _STARTS_WELL.match(paragraph):
+        return False
+    if paragraph.rstrip().endswith(("…", "...", ",", ":", ";", "-", "–", "—")):
+        return False
+    last = _LAST_WORD.search(paragraph)
+    return (
+        8 <= word_count(paragraph) <= 45
+        and last is not None
+        and last.group(1).lower() not in _OPEN_ENDINGS
+        and not is_caption(paragraph)
+    )
+
+
+def _without_captions(sentences: list[str]) -> list[str]:
+    """The sentences but captions, credits, and the caption sentence a credit closes."""
+    kept: list[str] = []
+    for sentence in sentences:
+        credit = leading_credit(sentence)
+        if credit:  # "(Ann Lee/AP) Japan said ...": the credit closes the caption before it
+            if kept:
+                kept.pop()
+            sentence = sentence[credit:]
+        if is_credit(sentence):
+            if kept:
+                kept.pop()  # the caption the credit closes
+            continue
+        if not is_caption(sentence):
+            kept.append(sentence)
+    return kept
 
 
 def blocks(text: str) -> list[str]:
@@ -121,3 +180,13 @@ def _continues(previous: str, line: str) -> bool:
     if not line or _ENDS_WELL.search(previous):
         return False
     return line[:1].islower() or word_count(previous) >= 8
+
+
+def informative_words(text: str, min_words: int = 6, max_words: int = 55) -> int:
+    """How much a text says: the words of its sentences that could go into a summary."""
+    return sum(
+        word_count(sentence)
+        for paragraph in paragraphs(text)
+        for sentence in split_text(paragraph)
+        if is_pickable(sentence, min_words, max_words)
+    )

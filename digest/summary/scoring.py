@@ -109,7 +109,9 @@ def centrality_scores(
     if top > 0:
         centrality = centrality / top
     scores = centrality + weights.position * np.exp(-positions / weights.decay)
-    firsts = np.array([np.flatnonzero(doc_ids == d)[0] for d in doc_ids])
+    # Each text's first real sentence (not a heading or a menu line left over from a page).
+    real = np.array([cleaning.ends_as_sentence(t) for t in texts], dtype=bool)
+    firsts = np.array([_first(doc_ids == d, real) for d in doc_ids])
     scores += weights.opening * similarity[np.arange(n), firsts] * (positions > 0)
     lengths = np.array([cleaning.word_count(t) for t in texts], dtype=float)
     scores -= weights.length * np.abs(lengths - weights.ideal) / weights.ideal
@@ -118,6 +120,11 @@ def centrality_scores(
     quoting = np.array([t[:1] in "\"“'‘" for t in texts], dtype=bool)
     scores -= weights.dangling * dangling + weights.quote * quoting
     return np.asarray(scores)
+
+
+def _first(in_text: np.ndarray, real: np.ndarray) -> int:
+    found = np.flatnonzero(in_text & real)
+    return int(found[0] if found.size else np.flatnonzero(in_text)[0])
 
 
 class PositionalCentralitySummarizer(AbstractSummarizer):  # type: ignore[misc]

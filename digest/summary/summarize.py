@@ -99,7 +99,9 @@ def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str
 
     Sentences come from any of the texts, the lead's are preferred, and a sentence that repeats
     one already chosen (the same fact from another outlet) is skipped. Returned in the order of
-    the texts, then of the sentences within each.
+    the texts, then of the sentences within each. A sentence that leans on what comes before it
+    ("But", "He said", "The two-day meeting") comes only right after the sentence it leans on,
+    or after a chosen sentence that names what it refers to.
     """
     sentences, doc_ids, positions = _parse(texts)
     if not sentences:
@@ -108,7 +110,16 @@ def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str
     ranking = _rank(sentences, doc_ids, positions, similarity, settings)
     chosen = _select(sentences, ranking, similarity, doc_ids, settings)
     chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
-    return tuple(str(sentences[i]) for i in chosen)
+    texts = [str(s) for s in sentences]
+    kept: list[int] = []
+    for i in chosen:  # in the final order, each sentence must stand on what is shown before it
+        after_its_own = bool(kept) and (doc_ids[kept[-1]], positions[kept[-1]] + 1) == (
+            doc_ids[i],
+            positions[i],
+        )
+        if after_its_own or not cleaning.is_dangling(texts[i], [texts[j] for j in kept]):
+            kept.append(i)
+    return tuple(texts[i] for i in kept)
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -118,6 +129,8 @@ def _parse(texts: Sequence[str]) -> tuple[list[Sentence], np.ndarray, np.ndarray
     """All sentences of all texts through sumy's parser, with their text's index and position.
 
     Exact and near duplicates (the same sentence syndicated twice) are kept once, first wins.
+    A position counts the text's sentences only: headings, menus and datelines left over from a
+    page do not push its first sentence down.
     """
     tokenizer = _tokenizer()
     sentences: list[Sentence] = []
@@ -127,14 +140,18 @@ def _parse(texts: Sequence[str]) -> tuple[list[Sentence], np.ndarray, np.ndarray
     for doc, text in enumerate(texts):
         body = "\n\n".join(cleaning.paragraphs(text))
         document = PlaintextParser.from_string(body, tokenizer).document
-        for position, sentence in enumerate(document.sentences):
+        position = 0
+        for sentence in document.sentences:
             key = " ".join(w.lower() for w in sentence.words)
+            text = str(sentence)
             if key and key in seen:
+                position += cleaning.ends_as_sentence(text)
                 continue
             seen.add(key)
             sentences.append(sentence)
             doc_ids.append(doc)
             positions.append(position)
+            position += cleaning.ends_as_sentence(text)
     return sentences, np.array(doc_ids, dtype=int), np.array(positions, dtype=int)
 
 
@@ -250,12 +267,13 @@ def _select(
         if i in chosen:
             continue
         group = [i]
-        if cleaning.is_dangling(texts[i]):
+        context = [texts[j] for j in chosen]
+        if cleaning.is_dangling(texts[i], context):
             leans_on = i - 1
             if leans_on < 0 or doc_ids[leans_on] != doc_ids[i]:
                 continue
             if leans_on not in chosen:
-                if cleaning.is_dangling(texts[leans_on]):
+                if cleaning.is_dangling(texts[leans_on], context):
                     continue
                 group = [leans_on, i]
         if fits(group):

@@ -1,0 +1,120 @@
+"""Sentences whose opening leans on something said before them.
+
+A summary or a brief shows sentences out of their place, so one that opens by pointing back ("He
+said", "But", "This", "The two-day meeting") reads as if a sentence were missing. These checks
+are on the sentence's shape alone; `leans_on_context` also takes the words already shown (the
+headline, the sentences before it), so "The missile flew 1,000 km" is fine under a headline
+about a missile launch and dangling without one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Pronouns, demonstratives and connectives that point back when they open a sentence.
+_POINTING_WORDS = (
+    "he she it they him her his its their them this that these those such "
+    "but and or so also however meanwhile still yet then thus instead otherwise "
+    "there here which nonetheless nevertheless moreover furthermore besides likewise "
+    "similarly hence therefore indeed plus again regardless"
+)
+POINTING_OPENERS = frozenset(_POINTING_WORDS.split())
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+# "It is unclear whether", "It has been reported that": "it" points forward, not back.
+_EXPLETIVE_IT = re.compile(
+    r"^It(?:'s|’s| is| was| has been| had been| will be| would be| remains| remained| seems"
+    r"| seemed| appears| appeared)\b(?:(?!\.).)*?\b(?:that|to|whether|when|how|why|what|if)\b"
+)
+_EXPLETIVE_THERE = re.compile(r"^There (?:is|are|was|were|has been|have been|will be)\b")
+# "Speaking to reporters, he said": a pronoun subject after an opening phrase.
+_LATE_PRONOUN = re.compile(r"^[^,;:]{2,60},\s+(?:he|she|they|it)\s+[a-z]")
+# "responded to it yet.", "commented on that point": an object that points back.
+_BARE_OBJECT = re.compile(
+    r"\b(?:to|on|about|of|for|with|against|over|at)\s+(?:it|them|this|that)\b"
+    r"(?=\s*(?:[.,;:!?]|yet\b|either\b|too\b|again\b|now\b|$))"
+    r"|\b(?:on|to|about)\s+(?:that|this)\s+(?:point|issue|matter|question)\b"
+)
+# "Defence minister also ordered": "also" before the verb adds to something said before.
+_EARLY_ALSO = re.compile(r"^(?:\S+\s+){1,4}also\s+[a-z]")
+# Words that end a definite description's opening ("The move came", "The two-day meeting was").
+_STOP_WORDS = """
+    is are was were be been being has have had do does did will would shall should can
+    could may might must not of in on at to for from by with as into over under about
+    after before and or but than that which who whom whose where when while said says say
+    told according also said
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+# Determiners and quantifiers after "The" that do not name the thing ("The first", "The two").
+_WEAK_WORDS = """
+    first second third last latest next new same other former two three
+"""
+_WEAK = frozenset(_WEAK_WORDS.split())
+
+
+def _first_word(sentence: str) -> re.Match[str] | None:
+    match = _WORD.search(sentence)
+    return match if match is not None and match.start() < 3 else None
+
+
+def opens_with_pointer(sentence: str) -> bool:
+    """Opens with a pronoun, demonstrative or connective that points back ("He", "But", "This"),
+    or has a pronoun object with nothing to stand for ("Japan has not responded to it yet")."""
+    match = _first_word(sentence)
+    if match is None:
+        return False
+    if match.group(0).lower() not in POINTING_OPENERS:
+        return bool(
+            _LATE_PRONOUN.match(sentence)
+            or _BARE_OBJECT.search(sentence)
+            or _EARLY_ALSO.match(sentence)
+        )
+    text = sentence[match.start() :]
+    return not (_EXPLETIVE_IT.match(text) or _EXPLETIVE_THERE.match(text))
+
+
+def definite_opening(sentence: str) -> tuple[str, ...]:
+    """The words of an opening "The <common noun phrase>", or () when it opens otherwise.
+
+    "The United States", "The Japanese government" (a name) and "The head of the agency" (defined
+    by what follows) are not references back and give ().
+    """
+    match = _first_word(sentence)
+    if match is None or match.group(0) != "The":
+        return ()
+    words = _WORD.findall(sentence[match.end() : match.end() + 80])
+    phrase: list[str] = []
+    for word in words[:4]:
+        if word[:1].isupper() and not phrase:
+            return ()  # a name: "The United States", "The Japanese government"
+        if word.lower() in _STOP or not word[:1].islower():
+            break
+        phrase.append(word.lower())
+    rest = words[len(phrase) : len(phrase) + 1]
+    if not phrase or (rest and rest[0].lower() == "of"):
+        return ()  # "The head of the agency" is defined by what follows
+    named = tuple(w for w in phrase if w not in _WEAK)
+    return named or tuple(phrase)
+
+
+def _stems(words: Iterable[str]) -> set[str]:
+    return {_stem(w.lower()) for w in words}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ings", "ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def leans_on_context(sentence: str, context: Iterable[str] = ()) -> bool:
+    """Does the sentence need something before it that `context` (what the reader has already
+    seen: a headline, earlier sentences) does not give?"""
+    if opens_with_pointer(sentence):
+        return True
+    phrase = definite_opening(sentence)
+    if not phrase:
+        return False
+    seen = _stems(w for text in context for w in _WORD.findall(text))
+    return _stems(phrase).isdisjoint(seen)

@@ -1,0 +1,196 @@
+"""Clean sentences: captions, credits, deks, kickers, and openings that lean on what is absent.
+
+The examples are written for these tests, in the shapes feeds deliver them.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from digest.summary import cleaning
+from digest.summary.captions import is_caption
+from digest.summary.deks import split_dek
+from digest.summary.references import definite_opening, leans_on_context
+from digest.summary.summarize import SummarySettings, summarize_many
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "(Hana Sato/Reuters)",
+        "(KCNA via AP)",
+        "(AP Photo/Lee Min-ho, File)",
+        "(Getty Images)",
+        "Photo: Kim Tae-hoon/Yonhap",
+        "Commuters watch a television screen showing a news report of a missile launch at a "
+        "station in Seoul, South Korea, on March 3, 2021.",
+        "A woman walks past a poster of the leader in Pyongyang.",
+        "The flag of Japan is seen outside the ministry in Tokyo on Jan. 9, 2022.",
+        "This photo provided by the agency shows the rocket lifting off.",
+        "In this file photo, the envoy arrives at the airport.",
+        "Defence Minister Ito speaks at a news conference in Tokyo, Japan, on Oct. 5, 2022.",
+        "Troops stand guard at the border (file image).",
+    ],
+)
+def test_captions_and_credits_are_recognised(sentence: str) -> None:
+    assert is_caption(sentence)
+    assert not cleaning.is_pickable(sentence, 1, 100)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "North Korea fired a ballistic missile on Tuesday, Japan's defence ministry said.",
+        "Japan said the launch poses a grave threat to the region.",
+        "The missile is seen as a test of a new solid-fuel engine.",
+        "The talks took place in Stockholm on Jan. 9, 2022, officials said.",
+        "Pyongyang looks at the summit as a chance to ease sanctions.",
+    ],
+)
+def test_news_sentences_are_not_captions(sentence: str) -> None:
+    assert not is_caption(sentence)
+
+
+def test_a_credit_takes_the_caption_before_it_out_of_the_text() -> None:
+    text = (
+        "Officials inspect debris at a port in Okinawa, Japan, on May 2, 2023. "
+        "(Ken Mori/Kyodo News via AP) Japan's coast guard said on Friday that debris from "
+        "the rocket had fallen into the sea west of Okinawa."
+    )
+    [paragraph] = cleaning.paragraphs(text)
+    assert paragraph.startswith("Japan's coast guard said on Friday")
+
+
+def test_a_dek_that_runs_into_the_first_sentence_is_split_where_they_join() -> None:
+    glued = (
+        "Launch comes days after Pyongyang warned of a response to joint naval drills "
+        "North Korea fired a ballistic missile into the sea off its east coast on Sunday, "
+        "Japan's defence ministry said."
+    )
+    dek, sentence = split_dek(glued)
+    assert dek.endswith("joint naval drills")
+    assert sentence.startswith("North Korea fired a ballistic missile")
+    opener = (
+        "Talks stall as both sides trade blame over the missing abductees The Japanese "
+        "delegation left Beijing on Thursday without a date for the next round."
+    )
+    assert split_dek(opener)[1].startswith("The Japanese delegation left Beijing")
+    # The dek alone is no sentence, so only the real first sentence can be picked.
+    assert cleaning.paragraphs(glued)[1].startswith("North Korea fired")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Japan's defence minister Yasuo Kato said the missile fell outside the zone.",
+        "The talks were held after North Korean leader Kim Jong Un visited Russia last week.",
+        "A meeting between the envoys of Japan and North Korea is planned for May, Kyodo said.",
+    ],
+)
+def test_names_inside_a_sentence_are_no_join(sentence: str) -> None:
+    assert split_dek(sentence) == [sentence]
+
+
+def test_kickers_and_colon_datelines_are_removed() -> None:
+    assert cleaning.paragraphs("SEOUL: North Korea fired two missiles on Sunday, Seoul said.") == [
+        "North Korea fired two missiles on Sunday, Seoul said."
+    ]
+    assert cleaning.paragraphs("EXCLUSIVE: Japan plans a new envoy for the abduction issue.") == [
+        "Japan plans a new envoy for the abduction issue."
+    ]
+    assert cleaning.paragraphs("[Wire Review] Japan and North Korea met in Hanoi this week.") == [
+        "Japan and North Korea met in Hanoi this week."
+    ]
+
+
+def test_a_one_sentence_description_without_its_stop_is_a_sentence() -> None:
+    whole = "Japan has asked North Korea to return the remains of soldiers buried near Pyongyang"
+    assert cleaning.paragraphs(whole) == [whole + "."]
+    cut = "Japan has asked North Korea to return the remains of soldiers buried near the…"
+    assert cleaning.paragraphs(cut) == [cut]
+    truncated = "Japan has asked North Korea to return the remains. Officials said the…"
+    assert cleaning.paragraphs(truncated) == [truncated]
+    marked = "Japan has asked North Korea to return the remains of its soldiers.…"
+    assert cleaning.paragraphs(marked) == [
+        "Japan has asked North Korea to return the remains of its soldiers."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("He said the talks would resume next month.", True),
+        ("But Tokyo rejected the offer on Friday.", True),
+        ("This came a day after the launch.", True),
+        ("Speaking in Tokyo, she said the families were tired of waiting.", True),
+        ("Japan has not commented on it yet.", True),
+        ("The envoy also met the families of abductees.", True),
+        ("The two-day meeting ended without a statement.", True),
+        ("The move drew a protest from Seoul.", True),
+        ("It was the third launch this month.", True),
+        ("It has been reported that the two sides met secretly in March.", False),
+        ("It is not clear whether the missile reached orbit.", False),
+        ("There were no reports of damage to ships or aircraft.", False),
+        ("The United States condemned the launch.", False),
+        ("The Japanese government lodged a protest.", False),
+        ("The head of the Red Cross delegation said both sides would meet again.", False),
+        ("Japan's cabinet approved the extension on Friday.", False),
+    ],
+)
+def test_openings_that_lean_on_what_is_absent(sentence: str, leans: bool) -> None:
+    assert leans_on_context(sentence) is leans
+
+
+def test_a_definite_description_stands_when_what_it_names_came_before() -> None:
+    sentence = "The meeting was the first such contact in years."
+    assert definite_opening(sentence) == ("meeting",)
+    assert leans_on_context(sentence)
+    assert not leans_on_context(sentence, ["Officials of both sides are meeting in Shenyang."])
+    assert not leans_on_context(sentence, ["The meeting in Shenyang opened on Monday."])
+
+
+ARTICLE = """Skip to content
+Menu
+
+Red Cross officials of two countries meet on wartime remains
+
+By A. Writer
+
+Red Cross officials from Japan and North Korea met in Shenyang this week to discuss the remains \
+of Japanese who died in the north of the peninsula at the end of the war, the Japanese Red Cross \
+Society said on Wednesday, in the first such talks for several years between the two societies.
+
+The two-day meeting was the first such contact between the two organisations in years.
+
+North Korea's delegation did not comment on that point, the statement said.
+
+Families of the Japanese believed buried in the North have pressed Tokyo for years to visit.
+
+Share this article
+"""
+
+
+def test_a_summary_opens_with_the_lede_not_with_what_leans_on_it() -> None:
+    summary = summarize_many([ARTICLE], SummarySettings())
+    assert summary[0].startswith("Red Cross officials from Japan and North Korea met")
+    for previous, sentence in itertools.pairwise(summary):
+        if sentence.startswith("The two-day meeting"):
+            assert previous.startswith("Red Cross officials")
+    assert not any("that point" in s for s in summary[:1])
+
+
+def test_no_summary_sentence_leans_on_a_sentence_left_out() -> None:
+    text = (
+        "Japan and North Korea agreed on Friday to hold a new round of talks on the abductions "
+        "in Stockholm next month, officials in Tokyo said after a day of meetings in Beijing.\n\n"
+        "Diplomats said the agenda was still open.\n\n"
+        "It was the first such agreement since 2014, and it surprised many in Tokyo.\n\n"
+        "But families of the abductees said they expected little from the new round."
+    )
+    summary = summarize_many([text], SummarySettings(sentences=2, max_words=0))
+    assert summary[0].startswith("Japan and North Korea agreed")
+    assert not leans_on_context(summary[0])
+    if len(summary) > 1 and leans_on_context(summary[1]):
+        assert summary[1] in text.split("\n\n")
