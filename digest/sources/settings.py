@@ -33,6 +33,12 @@ class SourceSettings(_Strict):
     engine: Literal["google-news", "bing-news"] = Field(
         default="google-news", description="the news search a `search` source asks"
     )
+    site_url: str | None = Field(
+        default=None, description="the outlet's web site (OPML's htmlUrl), for feed readers"
+    )
+    category: tuple[str, ...] = Field(
+        default=(), description="the feed reader folder it sits in, outermost first (OPML)"
+    )
     user_agent: str | None = Field(default=None, description="User-Agent for this source only")
     headers: dict[str, str] = Field(default_factory=dict, description="extra request headers")
 
@@ -47,6 +53,19 @@ class SourceSettings(_Strict):
         if parsed.scheme == "file" and parsed.path:
             return url
         raise ValueError(f"expected an http://, https:// or file: feed URL, got {url!r}")
+
+    @field_validator("site_url")
+    @classmethod
+    def _check_site(cls, url: str | None) -> str | None:
+        parsed = urlparse(url) if url is not None else None
+        if parsed is not None and not (parsed.scheme in ("http", "https") and parsed.netloc):
+            raise ValueError(f"expected an http:// or https:// address, got {url!r}")
+        return url
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _one_level(cls, category: object) -> object:
+        return (category,) if isinstance(category, str) else category  # `category: Korea`
 
     @model_validator(mode="after")
     def _one_location(self) -> SourceSettings:
