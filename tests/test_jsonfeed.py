@@ -189,3 +189,12 @@ def test_a_served_hostile_json_feed_never_stops_the_poll(server: LoopbackServer)
     )
     assert not results["deep"].report.ok and "\n" not in results["deep"].report.error
     assert results["good"].report.ok and results["good"].batch.items[0].text == "ok"
+
+
+def test_an_rss_feed_served_as_json_is_still_read_as_rss() -> None:
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>Talks</title><link>https://example.org/1</link></item></channel></rss>"
+    )
+    (item,) = parse(rss, content_type="application/json").items
+    assert item.title == "Talks" and item.link == "https://example.org/1"

@@ -22,11 +22,11 @@ VERSION_PREFIX = "jsonfeed.org/version/"
 
 
 def looks_like_json(data: bytes, content_type: str) -> bool:
-    """A JSON document by its media type or its first character (servers send JSON as text)."""
+    """A JSON document by its first character, or by its media type unless it starts like XML
+    (servers label feeds loosely both ways)."""
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     media = content_type.split(";", 1)[0].strip().lower()
-    if media.endswith(("/json", "+json")):
-        return True
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    return start == b"{" or (media.endswith(("/json", "+json")) and start != b"<")
 
 
 def json_feed_entries(data: bytes) -> list[dict[str, Any]]:
