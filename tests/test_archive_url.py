@@ -31,6 +31,7 @@ from mail_editions import make_config, make_edition
 from digest.cli.app import cli
 from digest.config import load_config
 from digest.delivery.dispatch import write_eml
+from digest.delivery.links import mail_text_links
 from digest.models import Edition
 from digest.publish.render import edition_page
 from digest.store import Store
@@ -222,3 +223,25 @@ def test_a_bad_archive_url_is_a_config_error(tmp_path: Path, value: str) -> None
     assert result.returncode == 2
     assert "archive_url" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "archive").exists()
+
+
+def test_only_digests_own_links_are_rewritten_in_mail_text(tmp_path: Path) -> None:
+    """Words in a story that look like paths stay as the outlet wrote them."""
+    archive = tmp_path / "archive"
+    (archive / "2026").mkdir(parents=True)
+    (archive / "clippings").mkdir()
+    (archive / "clippings" / "a.md").write_text("saved")
+    text_file = archive / "2026" / "e.txt"
+    text = "Link: ../clippings/a.md#article-1\nsee /etc/hostname and ../../../../../etc/hostname"
+    mailed = mail_text_links(text, text_file=text_file, archive=archive, base="", text_url="")
+    saved = (archive / "clippings" / "a.md").resolve()
+    assert mailed.splitlines()[0] == f"Link: (saved article on the digest host: {saved})"
+    assert mailed.splitlines()[1] == text.splitlines()[1]
+    published = mail_text_links(
+        text,
+        text_file=text_file,
+        archive=archive,
+        base="https://d.example/",
+        text_url="https://d.example/2026/e.txt",
+    )
+    assert published.splitlines()[0] == "Link: https://d.example/clippings/a.md#article-1"

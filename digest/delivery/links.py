@@ -19,21 +19,23 @@ _KEPT = ("http://", "https://", "mailto:", "#")
 _TOKEN = re.compile(r"(?<!\S)[^\s]+")
 
 
-def _local(href: str, here: Path) -> Path | None:
-    """The file a relative or file:// link names, when it is one on this host."""
+def _local(href: str, here: Path, archive: Path) -> Path | None:
+    """The file a file:// link names, or a relative link names inside the archive."""
     try:
         parsed = urlparse(href)
     except ValueError:
         return None
+    relative = not (parsed.scheme or parsed.netloc or parsed.path.startswith("/"))
     if parsed.scheme == "file":
         path = Path(unquote(parsed.path))
-    elif parsed.scheme or parsed.netloc or not parsed.path:
+    elif not relative or not parsed.path:
         return None
     else:
         path = here.parent / unquote(parsed.path)
     try:
         path = path.resolve()
-        return path if path.is_file() else None
+        inside = archive.resolve() in path.parents
+        return path if path.is_file() and (inside or not relative) else None
     except (OSError, RuntimeError):
         return None
 
@@ -42,10 +44,7 @@ def _published(href: str, base: str, page_url: str, here: Path, archive: Path) -
     """The published address of a relative link to a file inside the archive."""
     if not base or href.startswith("file:"):
         return None
-    target = _local(href, here)
-    if target is None or archive.resolve() not in target.parents:
-        return None
-    return urljoin(page_url, href)
+    return urljoin(page_url, href) if _local(href, here, archive) is not None else None
 
 
 def mail_html_links(html: str, *, page: Path, archive: Path, base: str, page_url: str) -> str:
@@ -67,7 +66,7 @@ def mail_html_links(html: str, *, page: Path, archive: Path, base: str, page_url
         if published:
             anchor.set("href", published)
             continue
-        saved = _local(href, page)
+        saved = _local(href, page, archive)
         if saved is not None:
             note = lxml.html.Element("span", {"class": "saved"})
             note.text = f" (saved article on the digest host: {saved})"
@@ -89,7 +88,7 @@ def mail_text_links(text: str, *, text_file: Path, archive: Path, base: str, tex
         published = _published(token, base, text_url, text_file, archive)
         if published:
             return published
-        saved = _local(token, text_file)
+        saved = _local(token, text_file, archive)
         return f"(saved article on the digest host: {saved})" if saved is not None else token
 
     return _TOKEN.sub(replace, text)
