@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -94,6 +95,10 @@ class Config(_Strict):
     """The whole of feeds.yaml. Relative paths resolve against the file's folder."""
 
     archive: Path = Field(default=Path("archive"), description="editions and state live here")
+    archive_url: str | None = Field(
+        default=None,
+        description="where the archive is published (https://...): links become absolute to it",
+    )
     templates: Path = Field(default=Path("templates"), description="your templates, if present")
     timezone: str = Field(default="Asia/Tokyo", description="zone of edition dates and schedules")
     lookback: Duration = Field(default=timedelta(days=7), description="first edition's window")
@@ -120,6 +125,18 @@ class Config(_Strict):
                 f"expected an IANA time zone such as Asia/Tokyo, got {zone!r}"
             ) from None
         return zone
+
+    @field_validator("archive_url")
+    @classmethod
+    def _check_archive_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parsed = urlparse(url.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"expected an http:// or https:// address, got {url!r}")
+        if parsed.query or parsed.fragment:
+            raise ValueError(f"expected an address without ?query or #fragment, got {url!r}")
+        return url.strip().rstrip("/") + "/"  # links are made by appending archive paths
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:

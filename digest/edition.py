@@ -33,7 +33,7 @@ from digest.models import (
 )
 from digest.publish import archive, codec
 from digest.publish.render import check_templates, make_environment
-from digest.publish.site import build_site
+from digest.publish.site import build_site, saved_copies
 from digest.sources import Source
 from digest.sources.feeds import FeedSource
 from digest.sources.health import footer_reports, period_notices
@@ -353,8 +353,15 @@ def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path,
         with contextlib.suppress(OSError):
             recover(config.archive, store)
     env = make_environment(_user_templates(config))
-    files = build_site(env, store.editions(), store.edition_contents(), zone=config.zone)
-    return archive.write_site(config.archive, files)
+    contents = store.edition_contents()
+    base = config.archive_url or ""
+    files = build_site(env, store.editions(), contents, zone=config.zone, base_url=base)
+    written = archive.write_site(config.archive, files)
+    if not base:
+        return written
+    # A published archive carries the saved articles it links to (see README, archive_url).
+    copies = saved_copies(contents)
+    return written + archive.copy_saved(config.archive, copies, config.fetch.max_file_bytes)
 
 
 def _user_templates(config: Config) -> Path | None:

@@ -59,9 +59,9 @@ def test_opml_import_keeps_comments_and_export_round_trips(
     exported = runner.invoke(cli, ["sources", "export", "--config", str(config)])
     assert exported.exit_code == 0
     assert exported.output.startswith(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">'
+        '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n'
     )
-    back = [(o.name, o.url) for o in read_opml(exported.output.encode(), where="export")]
+    back = [(o.name, o.url) for o in read_opml(exported.output.encode(), where="export").feeds]
     assert back == names
 
     fresh = tmp_path / "new.yaml"

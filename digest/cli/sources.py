@@ -18,7 +18,7 @@ from digest.errors import ConfigError
 from digest.publish import archive
 from digest.sources.guard import why_refused
 from digest.sources.health import health_table
-from digest.sources.opml import MAX_OPML_BYTES, read_opml, write_opml, yaml_entries
+from digest.sources.opml import MAX_OPML_BYTES, ImportPlan, plan_import, read_opml, write_opml
 from digest.store import Store
 
 
@@ -56,32 +56,45 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
             data = handle.read(MAX_OPML_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{opml_file}: cannot read ({exc.strerror or exc})") from None
-    outlines = read_opml(data, where=str(opml_file))
-    for outline in outlines:  # they become feeds the config names, fetched wherever they point
+    found = read_opml(data, where=str(opml_file))
+    for outline in found.feeds:  # they become feeds the config names, fetched wherever they point
         inside = _inside(outline.url)
         if inside:
             say(f"warning: {outline.name!r} points inside {inside} ({outline.url})", err=True)
     if output is not None:
         if output.exists():
             raise ConfigError(f"{output}: already exists; choose a new file")
-        text = "sources:\n" + yaml_entries(outlines, ())
-        _write(output, text)
-        say(f"wrote {len(outlines)} feeds to {output}")
+        plan = plan_import(found, ())
+        _write(output, "sources:\n" + plan.yaml)
+        _report(plan, f"wrote {_feeds(len(plan.added))} to {output}")
         return
     config = load_config(config_path)
     original = config_path.read_text(encoding="utf-8")
-    added = yaml_entries(outlines, config.sources)
-    if not added:
-        say("no new feeds: every feed in the file is already configured")
+    plan = plan_import(found, config.sources)
+    if not plan.added:
+        _report(plan, "no new feeds: every feed in the file is already configured or skipped")
         return
-    text = _append_to_sources(original, added, where=str(config_path))
+    text = _append_to_sources(original, plan.yaml, where=str(config_path))
     _write(config_path, text)
     try:
         load_config(config_path)
     except ConfigError:
         _write(config_path, original)
         raise
-    say(f"added {added.count('  - name:')} feeds to {config_path}")
+    _report(plan, f"added {_feeds(len(plan.added))} to {config_path}")
+
+
+def _feeds(count: int) -> str:
+    return "1 feed" if count == 1 else f"{count} feeds"
+
+
+def _report(plan: ImportPlan, done: str) -> None:
+    """What was done on stdout; each renamed and skipped outline on stderr, one per line."""
+    say(done + (f"; skipped {len(plan.skipped)}" if plan.skipped else ""))
+    for new, old in plan.renamed:
+        say(f"named {new!r}: another source is already called {old!r}", err=True)
+    for skipped in plan.skipped:
+        say(skipped.line(), err=True)
 
 
 @sources.command("export")
@@ -90,7 +103,8 @@ def export(config_path: Path) -> None:
     """Print the config's feeds as OPML 2.0."""
     config = load_config(config_path)
     title = config.all_digests()[0].name
-    click.echo(write_opml(config.sources, title=title), nl=False)
+    opml = write_opml(config.sources, title=title, now=datetime.now(UTC))
+    click.echo(opml, nl=False)
 
 
 def _inside(url: str) -> str:

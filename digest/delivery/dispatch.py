@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
+from digest.delivery.links import mail_html_links, mail_text_links
 from digest.delivery.mail import (
     Connect,
     MailError,
@@ -39,6 +40,9 @@ class DeliveryConfig(Protocol):
 
     @property
     def mail(self) -> MailSettings | None: ...
+
+    @property
+    def archive_url(self) -> str | None: ...
 
 
 MAX_RETRY_DELAY = timedelta(hours=1)
@@ -68,15 +72,28 @@ def edition_message(
     now: datetime,
     message_id: str | None = None,
 ) -> EmailMessage:
-    """The archived edition (its own .txt and .html files) as a message."""
+    """The archived edition (its own .txt and .html files) as a message, every link in it one
+    a reader can follow from a mailbox (see `digest.delivery.links`)."""
     sender = config.mail.sender if config.mail else "digest <digest@localhost>"
+    text_file, page = config.archive / record.text_path, config.archive / record.html_path
     try:
-        text = (config.archive / record.text_path).read_text(encoding="utf-8")
-        html = (config.archive / record.html_path).read_text(encoding="utf-8")
+        text = text_file.read_text(encoding="utf-8")
+        html = page.read_text(encoding="utf-8")
     except OSError as exc:
         raise ArchiveError(
             f"cannot read the edition {record.stem}: {exc.strerror or exc}"
         ) from None
+    base = config.archive_url or ""
+    text = mail_text_links(
+        text,
+        text_file=text_file,
+        archive=config.archive,
+        base=base,
+        text_url=base + record.text_path,
+    )
+    html = mail_html_links(
+        html, page=page, archive=config.archive, base=base, page_url=base + record.html_path
+    )
     return build_message(
         digest=record.digest,
         slug=record.slug,

@@ -38,7 +38,7 @@ def edition_paths(
     raise ArchiveError(f"{folder}: too many editions named {stem} on one day")
 
 
-def write_atomic(path: Path, content: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write through a temporary file in the same folder, fsync, then rename over `path`.
 
     Readers see the old file or the new one, never half of one; a crash leaves no partial file.
@@ -47,8 +47,9 @@ def write_atomic(path: Path, content: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = _create_temporary(path)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             Path(temporary).replace(path)
@@ -128,6 +129,32 @@ def write_site(root: Path, files: Mapping[str, str]) -> tuple[Path, ...]:
         except OSError as exc:
             raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from None
         write_atomic(path, content)
+        written.append(path)
+    return tuple(written)
+
+
+def copy_saved(root: Path, copies: Mapping[str, Path], max_bytes: int) -> tuple[Path, ...]:
+    """Copy each saved article into the archive (archive-relative path -> original) when the
+    copy is missing or differs. An original that is gone, unreadable or over `max_bytes` is
+    left out (its last copy, if any, stays), never an error: a run does not stop for it."""
+    written = []
+    base = root.resolve()
+    for name, original in sorted(copies.items()):
+        path = root / name
+        if base not in path.resolve().parents:
+            raise ArchiveError(f"refusing to write {name}: outside the archive {root}")
+        try:
+            if not original.is_file() or original.stat().st_size > max_bytes:
+                continue
+            data = original.read_bytes()
+        except OSError:
+            continue
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        write_atomic(path, data)
         written.append(path)
     return tuple(written)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import textwrap
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import jinja2
 import markupsafe
 
 from digest.errors import TemplateError
-from digest.models import Edition, Story
+from digest.models import Edition, Origin, Story
 from digest.visible import one_line
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # digest/, above this stage's folder
@@ -35,7 +36,11 @@ class EditionPage:
 
     `page_path` is the page's path inside the archive (`2026/2026-11-23-slug.html`) and
     `archive_root` the archive's absolute path when the edition was made: saved articles under it
-    are linked relative to the page, so the archive can move. Every href is relative.
+    are linked relative to the page, so the archive can move. Every href is relative, unless
+    `base_url` (the config's `archive_url`: where the archive is published) is given; then every
+    href is absolute to it, and a saved article outside the archive is linked at its copy in
+    `saved/` (see `saved_copy_path`; `saved` holds the file URLs of this edition's saved
+    articles, the only file links that are copied and published).
     """
 
     edition: Edition
@@ -50,24 +55,44 @@ class EditionPage:
     index_href: str = "../index.html"
     search_href: str = "../search.html"
     feed_href: str = "../feed.xml"
+    base_url: str = ""
+    saved: frozenset[str] = frozenset()
 
     def href(self, url: str) -> str:
-        """A link a reader can follow from this page: safe scheme, relative inside the archive."""
+        """A link a reader can follow from this page: safe scheme, relative inside the archive
+        (absolute to `base_url` when there is one)."""
         safe = safe_url(url)
         return self.portable(safe) if safe else ""
 
     def portable(self, url: str) -> str:
-        """`url` relative to this page when it is a file:// URI under the archive, else as is."""
+        """`url` relative to this page when it is a file:// URI under the archive, else as is;
+        with a `base_url`, every file:// URI becomes its published address (or is dropped)."""
         parsed = urlparse(url)
         if parsed.scheme != "file" or not self.archive_root or not self.page_path:
-            return url
+            return "" if parsed.scheme == "file" and self.base_url else url
         root = self.archive_root.rstrip("/") + "/"
         path = unquote(parsed.path)
+        fragment = f"#{parsed.fragment}" if parsed.fragment else ""
         if not path.startswith(root):
-            return url
+            if self.base_url and url in self.saved:
+                return self.base_url + quote(saved_copy_path(path), safe="/") + fragment
+            return "" if self.base_url else url  # a published page links no one's disk
+        if self.base_url:
+            return self.base_url + quote(path[len(root) :], safe="/") + fragment
         here = posixpath.dirname(root + self.page_path)
         relative = quote(posixpath.relpath(path, here), safe="/")
-        return relative + (f"#{parsed.fragment}" if parsed.fragment else "")
+        return relative + fragment
+
+
+SAVED_FOLDER = "saved"  # where the archive keeps copies of saved articles from outside it
+
+
+def saved_copy_path(path: str) -> str:
+    """The archive-relative path of the published copy of the saved article at `path` (an
+    absolute POSIX path): one folder per original folder, so equal names never collide."""
+    folder, name = posixpath.split(path)
+    tag = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{SAVED_FOLDER}/{tag}/{name}"
 
 
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
@@ -147,6 +172,7 @@ def edition_page(
     archive_root: str = "",
     previous: NavLink | None = None,
     next: NavLink | None = None,
+    base_url: str = "",
 ) -> EditionPage:
     by_section: dict[str, list[Story]] = {name: [] for name in edition.sections}
     for story in edition.stories:
@@ -165,13 +191,25 @@ def edition_page(
         archive_root=archive_root,
         previous=previous,
         next=next,
-        **_up_links(page_path),
+        base_url=base_url,
+        saved=saved_articles(edition),
+        **_up_links(page_path, base_url),
     )
 
 
-def _up_links(page_path: str) -> dict[str, str]:
+def saved_articles(edition: Edition) -> frozenset[str]:
+    """The file:// links of the edition's saved articles (never a feed's file: links)."""
+    return frozenset(
+        scored.item.link
+        for story in edition.stories
+        for scored in story.items
+        if scored.item.origin is Origin.SAVED and scored.item.link.startswith("file:")
+    )
+
+
+def _up_links(page_path: str, base_url: str = "") -> dict[str, str]:
     """Links from a page at `page_path` to the archive's index, search page and feed."""
-    up = "../" * (page_path.count("/") if page_path else 1)
+    up = base_url or "../" * (page_path.count("/") if page_path else 1)
     return {
         "index_href": f"{up}index.html",
         "search_href": f"{up}search.html",

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from itertools import groupby
-from urllib.parse import unquote, urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlparse, urlsplit
 
 import jinja2
 
@@ -23,6 +24,8 @@ from digest.publish.render import (
     edition_page,
     is_template_failure,
     render_edition,
+    saved_articles,
+    saved_copy_path,
     template_error,
 )
 from digest.store import EditionRecord
@@ -86,16 +89,21 @@ def build_site(
     *,
     zone: tzinfo,
     feed_size: int = FEED_SIZE,
+    base_url: str = "",
 ) -> dict[str, str]:
     """Archive-relative path -> text for every file of the browsable archive.
 
     `records` come newest first (as `Store.editions` gives them). Editions recorded without
     content (made before it was stored) keep their files as they are; the index lists them.
+    With `base_url` (where the archive is published, ending in "/"), every link in the pages
+    and the feed is absolute to it; without, every link inside the archive is relative.
     Everything is rendered before anything is written, so a template that fails (TemplateError,
     one line) leaves the archive as it was.
     """
     try:
-        return _build_site(env, records, contents, zone=zone, feed_size=feed_size)
+        return _build_site(
+            env, records, contents, zone=zone, feed_size=feed_size, base_url=base_url
+        )
     except Exception as exc:
         if is_template_failure(env, exc):
             raise template_error(env, exc) from None
@@ -109,6 +117,7 @@ def _build_site(
     *,
     zone: tzinfo,
     feed_size: int,
+    base_url: str,
 ) -> dict[str, str]:
     archived = [
         Archived(r, codec.loads(contents[r.id]) if r.id in contents else None) for r in records
@@ -123,16 +132,19 @@ def _build_site(
             entry.stored.edition,
             page_path=record.html_path,
             archive_root=entry.stored.archive_root,
-            previous=_nav(record, previous),
-            next=_nav(record, following),
+            previous=_nav(record, previous, base_url),
+            next=_nav(record, following, base_url),
+            base_url=base_url,
         )
         pages[record.id] = page
         files[record.html_path], files[record.text_path] = render_edition(env, page)
     files["index.html"] = env.get_template("index.html.j2").render(
-        years=_index(archived, zone), count=len(archived), has_feed=True
+        years=_index(archived, zone, base_url), count=len(archived), has_feed=True, base=base_url
     )
-    files["feed.xml"] = _feed(env, archived[:feed_size], pages, zone)
-    files["search.html"] = env.get_template("search.html.j2").render(count=len(archived))
+    files["feed.xml"] = _feed(env, archived[:feed_size], pages, zone, base_url)
+    files["search.html"] = env.get_template("search.html.j2").render(
+        count=len(archived), base=base_url
+    )
     files["search-index.js"] = search_index_js(archived, pages)
     return files
 
@@ -153,11 +165,11 @@ def _neighbours(
     return result
 
 
-def _nav(here: EditionRecord, there: Archived | None) -> NavLink | None:
+def _nav(here: EditionRecord, there: Archived | None, base_url: str) -> NavLink | None:
     if there is None:
         return None
     href = posixpath.relpath(there.record.html_path, posixpath.dirname(here.html_path) or ".")
-    return NavLink(href, _day(there.record.date))
+    return NavLink(base_url + there.record.html_path if base_url else href, _day(there.record.date))
 
 
 def _day(iso_date: str) -> str:
@@ -175,7 +187,7 @@ def _zone_of(entry: Archived, zone: tzinfo) -> tzinfo:
     return zone
 
 
-def _index(archived: Sequence[Archived], zone: tzinfo) -> tuple[YearGroup, ...]:
+def _index(archived: Sequence[Archived], zone: tzinfo, base_url: str) -> tuple[YearGroup, ...]:
     ordered = sorted(archived, key=lambda a: (a.record.date, a.record.until), reverse=True)
     years = []
     for year, in_year in groupby(ordered, key=lambda a: a.record.date[:4]):
@@ -189,8 +201,8 @@ def _index(archived: Sequence[Archived], zone: tzinfo) -> tuple[YearGroup, ...]:
                     period_label=_period(a.record, _zone_of(a, zone)),
                     stories=a.record.stories,
                     headlines=a.record.headlines[:INDEX_HEADLINES],
-                    html_href=a.record.html_path,
-                    text_href=a.record.text_path,
+                    html_href=base_url + a.record.html_path,
+                    text_href=base_url + a.record.text_path,
                 )
                 for a in in_month
             )
@@ -205,6 +217,7 @@ def _feed(
     archived: Sequence[Archived],
     pages: dict[int, EditionPage],
     zone: tzinfo,
+    base_url: str,
 ) -> str:
     entries = []
     body = env.get_template("_edition_body.html.j2")
@@ -221,7 +234,7 @@ def _feed(
             FeedEntry(
                 id=f"tag:digest.localhost,2026:{record.html_path}",
                 title=f"{record.digest} — {_day(record.date)}",
-                href=record.html_path,
+                href=base_url + record.html_path,
                 updated=_atom_time(record.until),
                 summary=f"{record.stories} stories. {headlines}".strip(),
                 content=content,
@@ -231,8 +244,22 @@ def _feed(
     digests = list(dict.fromkeys(a.record.digest for a in archived))
     title = digests[0] if len(digests) == 1 else "digest editions"
     return env.get_template("feed.xml.j2").render(
-        feed_id=FEED_ID, title=title, updated=updated, entries=entries
+        feed_id=FEED_ID, title=title, updated=updated, entries=entries, base=base_url
     )
+
+
+def saved_copies(contents: dict[int, str]) -> dict[str, Path]:
+    """Archive-relative path -> original of every saved article outside the archive that a
+    stored edition links to: what a published archive (`archive_url`) must carry a copy of."""
+    copies: dict[str, Path] = {}
+    for content in contents.values():
+        stored = codec.loads(content)
+        root = stored.archive_root.rstrip("/") + "/"
+        for link in saved_articles(stored.edition):
+            path = unquote(urlparse(link).path)
+            if root != "/" and not path.startswith(root):
+                copies[saved_copy_path(path)] = Path(path)
+    return copies
 
 
 def _atom_time(moment: datetime) -> str:

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds: fetched with httpx, parsed by feedparser from the bytes."""
+"""RSS, Atom and JSON Feed: fetched with httpx, parsed from the bytes (feedparser, lxml, json)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from digest.errors import SourceError
 from digest.models import Batch, Item, Origin
 from digest.sources.fastfeed import parse_fast
 from digest.sources.http import fetch_bytes
+from digest.sources.jsonfeed import json_feed_entries, looks_like_json
 from digest.sources.settings import FetchSettings
 from digest.sources.text import html_fragment_to_text, normalize_whitespace
 
@@ -67,13 +68,18 @@ def parse_feed(
     """Items of a feed document; SourceError when the bytes are not a feed at all.
 
     Plain RSS 2.0 and Atom 1.0 are read by lxml (`digest.sources.fastfeed`, several times
-    faster, same entries); everything else, or with `fast=False`, by feedparser. A malformed
-    feed whose entries feedparser could still recover is read, with a warning.
+    faster, same entries); JSON Feed 1.0 and 1.1 by `digest.sources.jsonfeed`; everything else,
+    or with `fast=False`, by feedparser. A malformed feed whose entries feedparser could still
+    recover is read, with a warning.
     """
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     found = parse_fast(data, headers) if fast else None
+    entries: list[Any]
     if found is not None:
-        entries: list[Any] = found
+        entries = found
         warning = ""
+    elif looks_like_json(data, content_type):
+        entries, warning = json_feed_entries(data), ""
     else:
         entries, warning = _feedparser_entries(data, headers)
     if len(entries) > MAX_ENTRIES:
@@ -97,8 +103,6 @@ def _feedparser_entries(data: bytes, headers: dict[str, str]) -> tuple[list[Any]
         data, response_headers=wanted, sanitize_html=False, resolve_relative_uris=False
     )
     if not parsed.entries:
-        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-            raise SourceError("a JSON Feed, which digest does not read (RSS and Atom only)")
         if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0]
             raise SourceError(f"not a readable feed ({reason})")

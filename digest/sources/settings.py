@@ -49,6 +49,12 @@ class SourceSettings(_Strict):
     follow_symlinks: bool = Field(
         default=False, description="read a `path` folder's links to files outside it"
     )
+    site_url: str | None = Field(
+        default=None, description="the outlet's web site (OPML's htmlUrl), for feed readers"
+    )
+    category: tuple[str, ...] = Field(
+        default=(), description="the feed reader folder it sits in, outermost first (OPML)"
+    )
     user_agent: str | None = Field(default=None, description="User-Agent for this source only")
     headers: dict[str, str] = Field(default_factory=dict, description="extra request headers")
 
@@ -79,6 +85,19 @@ class SourceSettings(_Strict):
         if user_agent is not None:
             _check_header_value("user_agent", user_agent)
         return user_agent
+
+    @field_validator("site_url")
+    @classmethod
+    def _check_site(cls, url: str | None) -> str | None:
+        parsed = urlparse(url) if url is not None else None
+        if parsed is not None and not (parsed.scheme in ("http", "https") and parsed.netloc):
+            raise ValueError(f"expected an http:// or https:// address, got {url!r}")
+        return url
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _one_level(cls, category: object) -> object:
+        return (category,) if isinstance(category, str) else category  # `category: Korea`
 
     @model_validator(mode="after")
     def _one_location(self) -> SourceSettings:

@@ -2,8 +2,10 @@
 
 Words match anywhere (stemmed: `abduction` finds `abductions`), `"two words"` is a phrase,
 `abduct*` a prefix, `AND`/`OR`/`NOT` and parentheses combine terms; all words must match by
-default. Anything else a user types (hyphens, apostrophes, colons) is taken as text, never as
-FTS5 syntax, so only unbalanced quotes or misplaced operators are errors.
+default; a parenthesised group beside a word is joined to it by AND. Anything else a user types
+(hyphens, apostrophes, colons) is taken as text, never as FTS5 syntax, so only unbalanced quotes
+or misplaced operators are errors. The browser search (templates/_query.js.j2) reads the same
+language the same way.
 """
 
 from __future__ import annotations
@@ -57,7 +59,24 @@ def to_fts(query: str) -> str:
             parts.append(_quoted(word))
     if not parts:
         raise SearchError(f"nothing to search for in {query!r}")
-    return " ".join(parts)
+    return " ".join(_joined(parts))
+
+
+def _joined(parts: list[str]) -> list[str]:
+    """`parts` with AND where a parenthesised group meets a phrase or another group.
+
+    FTS5 joins only adjacent phrases implicitly (`a (b OR c)` is a syntax error there), while
+    people write `japan (missile OR launch)`; the browser search joins them the same way.
+    """
+    joined: list[str] = []
+    for part in parts:
+        previous = joined[-1] if joined else None
+        after_term = previous is not None and previous not in OPERATORS and previous != "("
+        term_after_group = previous == ")" and part not in OPERATORS and part != ")"
+        if after_term and (part == "(" or term_after_group):
+            joined.append("AND")
+        joined.append(part)
+    return joined
 
 
 def _quoted(text: str) -> str:
