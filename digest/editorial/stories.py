@@ -28,6 +28,7 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from digest.editorial.crosslang import CrossLinks
 from digest.models import ScoredItem
 
 __all__ = ["GroupingSettings", "group_items"]
@@ -82,6 +83,13 @@ class GroupingSettings(BaseModel):
         ge=1,
         description="How many of an item's rarest terms are indexed to find candidate pairs; "
         "more finds more rewrites and costs time.",
+    )
+    cross_language_gap_hours: float = Field(
+        default=36.0,
+        gt=0,
+        description="Versions of one report in different languages (a wire's Japanese, Korean and "
+        "English services) further apart than this are never grouped; within it they are "
+        "linked by the figures, names and places they share (see digest/editorial/crosslang.py).",
     )
     max_term_share: float = Field(
         default=0.05,
@@ -288,9 +296,12 @@ def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 class _Scorer:
     """Decides whether two items tell the same story; remembers its answers."""
 
-    def __init__(self, feats: list[_Features], settings: GroupingSettings) -> None:
+    def __init__(
+        self, feats: list[_Features], settings: GroupingSettings, cross: CrossLinks
+    ) -> None:
         self.feats = feats
         self.settings = settings
+        self.cross = cross
         n = len(feats)
         df: dict[str, int] = defaultdict(int)
         for f in feats:
@@ -312,6 +323,8 @@ class _Scorer:
         return hit
 
     def _decide(self, i: int, j: int) -> float:
+        if self.cross.applies(i, j):  # two languages: shared figures and names, not words
+            return self.cross.link(i, j)
         s, a, b = self.settings, self.feats[i], self.feats[j]
         gap = abs(a.when - b.when)
         if gap > max(s.max_gap_hours, s.duplicate_gap_hours):
@@ -372,9 +385,10 @@ def group_items(items: Sequence[ScoredItem], settings: GroupingSettings) -> list
     # Work in a canonical order so the result does not depend on the input order.
     ordered = sorted(items, key=lambda s: (s.item.id, _when(s), s.item.source, s.item.title))
     feats = [_features(s) for s in ordered]
-    scorer = _Scorer(feats, settings)
+    cross = CrossLinks(ordered, settings.cross_language_gap_hours)
+    scorer = _Scorer(feats, settings, cross)
     edges = []
-    for i, j in _candidates(scorer, settings):
+    for i, j in sorted({*_candidates(scorer, settings), *cross.candidates()}):
         score = scorer.link(i, j)
         if score > 0:
             edges.append((-score, i, j))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
@@ -11,6 +10,7 @@ from urllib.parse import quote, unquote, urlparse
 import jinja2
 import markupsafe
 
+from digest.language.width import wrap_display
 from digest.models import Edition, Story
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # digest/, above this stage's folder
@@ -114,15 +114,16 @@ def safe_url(url: str) -> str:
 
 
 def wrap72(text: str, indent: str = "", first: str | None = None) -> str:
-    """Fill to 72 columns; `first` replaces the indent on the first line (for bullets)."""
-    return textwrap.fill(
-        " ".join(text.split()),
-        width=72,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
+    """Fill to 72 terminal columns; `first` replaces the indent on the first line (for bullets).
+
+    Columns are display cells: a Japanese or Korean character takes two. Lines break at spaces
+    and between Japanese characters, never inside an English or Korean word (see
+    `digest.language.width`).
+    """
+    lines = wrap_display(
+        text, 72, initial_indent=indent if first is None else first, subsequent_indent=indent
     )
+    return "\n".join(lines)
 
 
 def edition_page(

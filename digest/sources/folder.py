@@ -19,8 +19,11 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 class FolderSource:
     remote = False
 
-    def __init__(self, name: str, folder: Path, fetch: FetchSettings) -> None:
+    def __init__(
+        self, name: str, folder: Path, fetch: FetchSettings, *, lang: str | None = None
+    ) -> None:
         self.name = name
+        self.lang = lang
         self.folder = folder
         self.fetch = fetch
 

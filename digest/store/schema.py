@@ -128,4 +128,38 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_due ON deliveries(status, next_attempt);
     """,
+    # 5: each item's language; a trigram index over Japanese and Korean items, whose words have
+    # no spaces (or carry particles) for the word index to find. Only those items are indexed,
+    # so English polling pays nothing for it.
+    """
+    ALTER TABLE items ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+    CREATE TABLE cjk_rows (
+        rowid INTEGER PRIMARY KEY,
+        item_id TEXT NOT NULL UNIQUE REFERENCES items(id) ON DELETE CASCADE
+    );
+    CREATE VIRTUAL TABLE items_cjk USING fts5(
+        title, text, source, content='', tokenize='trigram'
+    );
+    CREATE TRIGGER items_cjk_insert AFTER INSERT ON items WHEN new.lang IN ('ja', 'ko') BEGIN
+        INSERT INTO cjk_rows (item_id) VALUES (new.id);
+        INSERT INTO items_cjk (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    CREATE TRIGGER items_cjk_delete BEFORE DELETE ON items WHEN old.lang IN ('ja', 'ko') BEGIN
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE item_id = old.id;
+        DELETE FROM cjk_rows WHERE item_id = old.id;
+    END;
+    CREATE TRIGGER items_cjk_update AFTER UPDATE OF id, title, text, source ON items
+        WHEN old.lang IN ('ja', 'ko') BEGIN
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE item_id = old.id;
+        DELETE FROM cjk_rows WHERE item_id = old.id;
+        INSERT INTO cjk_rows (item_id) VALUES (new.id);
+        INSERT INTO items_cjk (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    """,
 )
