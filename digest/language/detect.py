@@ -25,9 +25,13 @@ __all__ = ["SUPPORTED", "detect_language", "item_language", "normalise_code", "w
 # Languages digest analyses beyond English; any other detected code is stored and shown as is.
 SUPPORTED: tuple[str, ...] = ("en", "ja", "ko")
 _DEFAULT = "en"
-_SAMPLE = 400  # a headline and a lead decide it; more only costs time
+_SAMPLE = 160  # a headline and the lead's start decide it; the model's time grows with length
 _CODE = re.compile(r"[a-z]{2,3}")
 _LETTER = re.compile(r"[^\W\d_]")
+_EAST_ASIAN = frozenset({"ja", "ko", "zh"})
+_CJK = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 
 
 def normalise_code(code: str) -> str:
@@ -49,13 +53,19 @@ def _detector(candidates: tuple[str, ...]) -> LanguageDetector:
 def detect_language(text: str, candidates: tuple[str, ...] = SUPPORTED) -> str:
     """The ISO 639-1 code of the language `text` is written in, among `candidates`.
 
-    Text with no letters at all gives the first candidate.
+    Text with no letters at all gives the first candidate. Among English, Japanese and Korean
+    (the default), text in neither Han, kana nor Hangul is English without asking the model.
     """
     sample = text[:_SAMPLE]
     if not candidates:
         return _DEFAULT
     if len(candidates) == 1 or not _LETTER.search(sample):
         return candidates[0]
+    only_east_asian_but_english = all(c == "en" or c in _EAST_ASIAN for c in candidates)
+    if "en" in candidates and only_east_asian_but_english and not _CJK.search(sample):
+        # among English and East Asian languages, text in no East Asian script is English:
+        # most items of most feeds, decided without the model (a cold poll stays fast)
+        return "en"
     found = _detector(tuple(candidates)).detect_language_of(sample)
     return candidates[0] if found is None else str(found.iso_code_639_1.name).lower()
 

@@ -20,6 +20,7 @@ from typing import Any
 __all__ = ["Morpheme", "at_boundaries", "content_words", "morphemes"]
 
 ANALYSED = frozenset({"ja", "ko"})
+_CONTEXT = 24  # characters of context either side of a term for the analyser
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +157,12 @@ def at_boundaries(text: str, lang: str, spans: Iterable[tuple[int, int]]) -> lis
 
 
 def _run_at(text: str, start: int, end: int) -> tuple[int, int]:
-    """The run of word characters around text[start:end], at most ~60 characters each way."""
+    """The run of word characters around text[start:end], at most 24 characters each way
+    (enough context for the analyser to cut the span as it would in the whole sentence)."""
     lo = start
-    while lo > 0 and start - lo < 60 and text[lo - 1].isalnum():
+    while lo > 0 and start - lo < _CONTEXT and text[lo - 1].isalnum():
         lo -= 1
     hi = end
-    while hi < len(text) and hi - end < 60 and text[hi].isalnum():
+    while hi < len(text) and hi - end < _CONTEXT and text[hi].isalnum():
         hi += 1
     return lo, hi
