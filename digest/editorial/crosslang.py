@@ -3,7 +3,8 @@
 Versions of one report in different languages share few words but the same figures, names and
 places (`digest.language.anchors`). Two items in different languages are linked only when
 they were published within `hours` of each other, the figures in their headlines do not
-disagree, and what their headlines and leads share weighs enough: each shared figure (not a bare
+disagree, one headline names something the other item's lead has, and what their headlines
+and leads share weighs enough: each shared figure (not a bare
 day of the month or a year) and each shared Latin-script name counts two, each shared person,
 place or subject of the gazetteer one; the countries of the topic count nothing, since every
 item names them. Like the rest of grouping it errs towards keeping items apart.
@@ -24,6 +25,10 @@ __all__ = ["CrossLinks"]
 _LEAD_CHARS = 500  # the headline and lead name the event; a roundup's tail must not count
 _NEEDED = 3  # weight of shared anchors that links two versions of one report
 _COMMON = 0.2  # an anchor in more than this share of the items (and more than 5) finds no pairs
+
+
+def _marks(found: Anchors) -> frozenset[str]:
+    return found.numbers | found.names | (found.concepts - COUNTRIES)
 
 
 def _hours(s: ScoredItem) -> float:
@@ -56,7 +61,7 @@ class CrossLinks:
         """Pairs in different languages sharing a figure or a name (never all pairs)."""
         index: dict[str, list[int]] = defaultdict(list)
         for i, lead in enumerate(self.leads):
-            for key in lead.numbers | lead.names | (lead.concepts - COUNTRIES):
+            for key in _marks(lead):
                 index[key].append(i)
         cap = max(5, int(_COMMON * len(self.leads)))
         pairs = {
@@ -76,6 +81,8 @@ class CrossLinks:
         if ta.numbers and tb.numbers and ta.numbers.isdisjoint(tb.numbers):
             return 0.0  # the year's close is not the day's opening, 179 is not 180
         a, b = self.leads[i], self.leads[j]
+        if not (_marks(ta) & _marks(b) or _marks(tb) & _marks(a)):
+            return 0.0  # what they share must be in one of the headlines: the event, not a detail
         weight = (
             2 * len(a.numbers & b.numbers)
             + 2 * len(a.names & b.names)

@@ -75,7 +75,11 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 _STOP_LATIN_TEXT = """
     the and for with from that this into over after says said will have has been was were are
     its his her their new more than about ahead amid also lead nd rd st th news yonhap afp ap
-    reuters kyodo nhk kbs photo file video seoul korea korean"""
+    reuters kyodo nhk kbs photo file video seoul korea korean only use not all editorial epa
+    copyright reserved rights yna newsis news1 ytn sbs mbc jtbc www com net org kr jp attn
+    updates adds urgent"""
+# links and addresses carry Latin letters that name nothing (yna, co, kr)
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 _STOP_LATIN = frozenset(_STOP_LATIN_TEXT.split())
 # A number with its CJK multipliers: 1兆6850億, 1조6천850억, 7千億, 2万, 1.685 trillion
 _NUMBER = re.compile(
@@ -179,9 +183,10 @@ def anchors(text: str, lang: str) -> Anchors:
         for m in _LATIN_FORMS.finditer(text)
         if re.sub(r"[\s\-]+", " ", m.group()).lower() in _FORMS
     }
-    if lang == "en":
-        names = {w.lower() for w in _LATIN.findall(text) if w.isupper() and len(w) > 1}
-    else:
-        names = {w.lower() for w in _LATIN.findall(text) if len(w) > 1}
+    latin = _LATIN.findall(_ADDRESS.sub(" ", text))
+    if lang == "en":  # names written in capitals: KOSPI, BTS, ENHYPEN
+        names = {w.lower() for w in latin if w.isupper() and len(w) > 2}
+    else:  # any Latin word in Japanese or Korean text is a name or a term
+        names = {w.lower() for w in latin if len(w) > 2}
     names -= _STOP_LATIN
     return Anchors(numbers, frozenset(concepts), frozenset(names))
