@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from chromium import browser, sync_api
 from conftest import SHARED, need
 
 from digest.edition import poll_sources
@@ -25,6 +26,8 @@ from digest.sources.settings import FetchSettings
 from digest.store import SearchFilters, Store
 from digest.store.query import search
 from digest.summary.summarize import SummarySettings, summarize
+
+__all__ = ["browser"]  # the shared fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 LANG = SHARED / "eval" / "lang"
@@ -309,3 +312,25 @@ def test_html_marks_the_language_of_titles(mixed_edition: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert re.search(r'<span lang="ja">北朝鮮の弾道ミサイル', html)
     assert re.search(r'<span lang="ko">북한 탄도미사일', html)
+
+
+def test_browser_search_finds_japanese_and_korean_words(
+    mixed_edition: Path, browser: sync_api.Browser
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((mixed_edition / "search.html").as_uri() + "?q=ミサイル")
+        results = page.locator("#results li")
+        assert results.count() == 1  # inside 北朝鮮の弾道ミサイル, one story in three languages
+        page.fill("#q", "북한")  # a prefix of 북한이 / 북한, as for English
+        assert results.count() == 1
+        page.fill("#q", "EEZ 홋카이도")
+        assert results.count() == 1
+        page.fill("#q", "北海道沖 abduction")
+        assert results.count() == 0
+    finally:
+        context.close()
+    assert errors == []
