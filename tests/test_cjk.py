@@ -334,3 +334,15 @@ def test_browser_search_finds_japanese_and_korean_words(
     finally:
         context.close()
     assert errors == []
+
+
+def test_japanese_and_korean_stories_find_their_sections() -> None:
+    from digest.editorial.sections import DEFAULT_SECTIONS, assign_section
+
+    assert assign_section("北朝鮮の弾道ミサイル、EEZ内に落下", [], DEFAULT_SECTIONS) == (
+        "Missiles and nuclear"
+    )
+    assert assign_section("拉致被害者家族が会見", [], DEFAULT_SECTIONS) == "Abductions"
+    assert assign_section("일본, 대북 독자 제재 2년 연장", [], DEFAULT_SECTIONS) == (
+        "Sanctions and trade"
+    )
