@@ -22,6 +22,7 @@ from digest.editorial.relevance import on_topic_text, score_item
 from digest.editorial.sections import assign_section, week_in_brief
 from digest.editorial.stories import group_items
 from digest.errors import ArchiveError, DigestError
+from digest.language.detect import with_language
 from digest.models import (
     Edition,
     Item,
@@ -86,12 +87,14 @@ def poll_sources(
     states: list[SourceState] = []
     seen = new = 0
     remote = [s for s in sources if isinstance(s, FeedSource) and s.remote]
+    declared = {s.name: lang for s in sources if (lang := getattr(s, "lang", None))}
 
     def store_items(batch: list[Item]) -> None:  # called while the poll goes on
         nonlocal seen, new
         seen += len(batch)
-        # Untrusted: no 10 MB titles into the store.
-        new += store.add_items([clip_item(item) for item in batch], now)
+        # Untrusted: no 10 MB titles into the store. Each item keeps its language.
+        clipped = [with_language(clip_item(item), declared.get(item.source)) for item in batch]
+        new += store.add_items(clipped, now)
 
     if offline:
         for feed in remote:
@@ -144,9 +147,15 @@ def build_edition(
     topic = config.topic_of(digest)
     stories: list[Story] = []
     for group in group_items(candidates, config.stories, stream):
-        texts = [on_topic_text(topic, s.item.text) or s.item.text for s in group]
-        summary = summarize_many(texts, config.summary)
         lead = group[0]
+        # one language per summary, the lead's: the story lists its outlets in every language
+        lang = lead.item.lang
+        texts = [
+            on_topic_text(topic, s.item.text, lang) or s.item.text
+            for s in group
+            if s.item.lang == lang
+        ]
+        summary = summarize_many(texts, config.summary, lang)
         stories.append(
             Story(
                 id=story_id(lead.item),
@@ -240,8 +249,10 @@ def run_edition(
     poll = replace(poll, notices=notices)
     topic = config.topic_of(digest)
     scored = [
-        ScoredItem(item, score_item(topic, item.title, item.text))
-        for item in store.candidates(digest.name, now=now, lookback=lookback, since=since)
+        ScoredItem(item, score_item(topic, item.title, item.text, item.lang))
+        for item in map(
+            with_language, store.candidates(digest.name, now=now, lookback=lookback, since=since)
+        )
     ]
     on_topic = [s for s in scored if s.relevance.on_topic]
     edition = build_edition(

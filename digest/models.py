@@ -31,6 +31,7 @@ class Item:
     seen_at: datetime
     published: datetime | None = None
     author: str = ""
+    lang: str = ""  # ISO 639-1 code (the source's `lang:`, else detected); "" = not known yet
 
 
 @dataclass(frozen=True, slots=True)

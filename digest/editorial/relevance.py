@@ -24,9 +24,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from digest.editorial import topic_defaults as defaults
 from digest.editorial.captions import is_caption
 from digest.editorial.terms import TermMatcher, term_regex
+from digest.editorial.topic_languages import JAPANESE, KOREAN, LanguageTerms
+from digest.language.morphemes import ANALYSED, at_boundaries
+from digest.language.sentences import dateline_end, sentence_spans
 from digest.models import Relevance
 
-__all__ = ["Side", "TopicSettings", "TopicWeights", "on_topic_text", "score_item"]
+__all__ = [
+    "Side",
+    "TopicLanguages",
+    "TopicSettings",
+    "TopicWeights",
+    "on_topic_text",
+    "score_item",
+]
 
 
 def _check_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -106,6 +116,15 @@ class TopicWeights(BaseModel):
     )
 
 
+class TopicLanguages(BaseModel):
+    """The topic's terms in other languages than English, matched on morphemes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ja: LanguageTerms | None = Field(default=JAPANESE, description="Japanese terms.")
+    ko: LanguageTerms | None = Field(default=KOREAN, description="Korean terms.")
+
+
 class TopicSettings(BaseModel):
     """The topic: two sides and the relation between them; `topic:` in feeds.yaml."""
 
@@ -149,6 +168,11 @@ class TopicSettings(BaseModel):
         description="Words that open a background clause in a headline ('amid', 'ahead of'):"
         " sides named only on different sides of one count half as a headline pair." + _TERMS_HELP,
     )
+    languages: TopicLanguages = Field(
+        default=TopicLanguages(),
+        description="The same topic in Japanese and Korean: each language's own terms for the"
+        " sides and the relation (items in other languages use the English terms).",
+    )
     weights: TopicWeights = Field(
         default=TopicWeights(), description="Points per kind of evidence."
     )
@@ -183,7 +207,10 @@ _DATELINE = re.compile(
     rf"|{_CAPS % 4}"  # bare: one word of five capitals or more
     r"|[A-Z][A-Za-z.'’\-]*\s*\([^)\n]{1,40}\)\s*[-—–:])\s"
 )
-_LIST_GAP = re.compile(r"\s*(?:,|/|&|-|–|—|and|or)?\s*(?:,\s*)?(?:and\s+|or\s+)?(?:the\s+)?", re.I)
+_LIST_GAP = re.compile(
+    r"\s*(?:,|/|&|-|–|—|and|or|、|・|·|と|や|과|와|및)?\s*(?:,\s*)?(?:and\s+|or\s+)?(?:the\s+)?",
+    re.I,
+)
 # a list right after a relation term (and a preposition) is its target: "alerts in S Korea, Japan",
 # "denounces the U.S. and Japan"
 _TARGET_BEFORE = re.compile(
@@ -208,13 +235,13 @@ _PLACE_BEFORE = re.compile(
 _PLACE_REACH = 50  # characters before a side mention searched for such a phrase
 _LISTABLE = (_SIDE0, _SIDE1, _OTHER)
 _SOURCE_GAP = 40  # a reporting word at most this many characters after a side names a source
-_PUNCT = re.compile(r"[.!?;:\n]")
+_PUNCT = re.compile(r"[.!?;:\n。！？]")
 # a reporting word ends its sentence ("..., Japan said on Friday."): the side is only the source
 _TAIL = re.compile(r"[^.!?;:\n]{0,25}(?:[.!?;:\n]|\Z)")
 
 
 @lru_cache(maxsize=64)
-def _matcher(topic: TopicSettings) -> TermMatcher:
+def _matcher(topic: TopicSettings, unspaced: bool = False) -> TermMatcher:
     side0, side1 = topic.sides
     before = tuple(t for t in topic.attribution if _is_before(t))
     return TermMatcher(
@@ -230,7 +257,8 @@ def _matcher(topic: TopicSettings) -> TermMatcher:
             (_AFTER, tuple(t for t in topic.attribution if t not in before)),
             (_RELATION, topic.relation_terms),
             (_BACKGROUND, topic.background),
-        ]
+        ],
+        unspaced=unspaced,
     )
 
 
@@ -263,15 +291,35 @@ class _Evidence:
     matched: dict[str, None]
 
 
-def _analyse(topic: TopicSettings, text: str, *, dateline: bool) -> _Evidence:
+@lru_cache(maxsize=64)
+def _in_language(topic: TopicSettings, lang: str) -> TopicSettings:
+    """The topic with its terms in `lang` (the English ones when it has none for `lang`)."""
+    terms: LanguageTerms | None = getattr(topic.languages, lang, None)
+    if terms is None:
+        return topic
+    sides = tuple(
+        Side(name=side.name, terms=own.terms, voice=own.voice)
+        for side, own in zip(topic.sides, terms.sides, strict=True)
+    )
+    fields = ("key_terms", "relation_terms", "others", "attribution", "exclude", "background")
+    return topic.model_copy(update={"sides": sides, **{f: getattr(terms, f) for f in fields}})
+
+
+def _analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en") -> _Evidence:
     """Evidence per sentence. With `dateline` (an item's text, not a headline) a leading dateline
     and photo-caption sentences are skipped: they name places and people, not the subject."""
-    matcher = _matcher(topic)
+    analysed = lang in ANALYSED
+    matcher = _matcher(topic, analysed)
     weights = topic.weights
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    if analysed:  # Japanese and Korean: their own sentence ends, terms on morpheme boundaries
+        starts = [0, *[end for _, end in sentence_spans(text, lang)][:-1]]
+    else:
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
     sentences = [_Sentence() for _ in starts]
     skip_to = 0
-    if dateline and (d := _DATELINE.match(text)):
+    if dateline and analysed:
+        skip_to = dateline_end(text)
+    elif dateline and (d := _DATELINE.match(text)):
         skip_to = d.end()
     captions = set()
     if dateline and is_caption(text):
@@ -280,6 +328,9 @@ def _analyse(topic: TopicSettings, text: str, *, dateline: bool) -> _Evidence:
             k for k, span in enumerate(zip(starts, ends, strict=True)) if is_caption(text, *span)
         }
     found = matcher.find(text, skip_to)
+    if analysed and found:
+        edges = at_boundaries(text, lang, [(hit[0], hit[1]) for hit in found])
+        found = [hit for hit, whole in zip(found, edges, strict=True) if whole]
     evidence = _Evidence(sentences, False, False, {})
     for i, (start, _, kind, term) in enumerate(found):
         if kind in (_EXCLUDE, _OTHER, _AFTER, _BEFORE, _BACKGROUND):
@@ -368,22 +419,23 @@ def _listed(
 # --- scoring ------------------------------------------------------------------------------------
 
 
-def _headline_pair(topic: TopicSettings, title: str, whole: float) -> float:
+def _headline_pair(topic: TopicSettings, title: str, whole: float, lang: str) -> float:
     """The headline's pair, halved when the sides meet only across a background clause."""
-    cuts = [start for start, _, kind, _ in _matcher(topic).find(title) if kind == _BACKGROUND]
+    found = _matcher(topic, lang in ANALYSED).find(title)
+    cuts = [start for start, _, kind, _ in found if kind == _BACKGROUND]
     if not cuts or not whole:
         return whole
     bounds = [0, *cuts, len(title)]
     clauses = [title[a:b] for a, b in pairwise(bounds)]
     best = max(
-        (s.pair for c in clauses for s in _analyse(topic, c, dateline=False).sentences),
+        (s.pair for c in clauses for s in _analyse(topic, c, dateline=False, lang=lang).sentences),
         default=0.0,
     )
     return best + (whole - best) / 2 if whole > best else whole
 
 
 def _points(
-    topic: TopicSettings, title: str, head_ev: _Evidence, body_ev: _Evidence
+    topic: TopicSettings, title: str, head_ev: _Evidence, body_ev: _Evidence, lang: str
 ) -> dict[str, float]:
     """Points per kind of evidence (see `TopicWeights`)."""
     w = topic.weights
@@ -398,18 +450,20 @@ def _points(
         head_ev.voice0 or body_ev.voice0
     ) * head_b
     return {
-        "headline_pair": w.headline_pair * _headline_pair(topic, title, head.pair),
+        "headline_pair": w.headline_pair * _headline_pair(topic, title, head.pair, lang),
         "lead_pair": w.lead_pair * max((s.pair for s in body[:2]), default=0.0),
         "pair_sentence": w.pair_sentence * min(w.cap, sum(s.pair for s in body)),
         "relation_sentence": w.relation_sentence
         * min(w.cap, sum(s.pair for s in body if s.relation)),
         "key_mention": w.key_mention * min(w.cap, sum(s.key for s in body)),
         "voice": w.voice * voice,
-        "target": w.target * _targets(topic, title, head, [*head_ev.sentences, *body]),
+        "target": w.target * _targets(topic, title, head, [*head_ev.sentences, *body], lang),
     }
 
 
-def _targets(topic: TopicSettings, title: str, head: _Sentence, sentences: list[_Sentence]) -> int:
+def _targets(
+    topic: TopicSettings, title: str, head: _Sentence, sentences: list[_Sentence], lang: str
+) -> int:
     """Sentences where one side's action lands on the other: a relation term says what happened,
     one side is named as the place, the other is named there or in the headline. Only when the
     headline's main clause names a side: "allies stage drill after North Korea's launch" is
@@ -421,27 +475,32 @@ def _targets(topic: TopicSettings, title: str, head: _Sentence, sentences: list[
         hit_b = s.target_b and (s.a + s.key or head.a + head.key)
         hit_a = s.target_a and (s.b + s.key or head.b + head.key)
         count += bool(hit_a or hit_b)
-    if not count or not _main_clause_names_side(topic, title):
+    if not count or not _main_clause_names_side(topic, title, lang):
         return 0
     return min(topic.weights.cap, count)
 
 
-def _main_clause_names_side(topic: TopicSettings, title: str) -> bool:
+def _main_clause_names_side(topic: TopicSettings, title: str, lang: str) -> bool:
     """Does the headline, up to a background clause ("..., a day after ..."), name a side?"""
-    cuts = [start for start, _, kind, _ in _matcher(topic).find(title) if kind == _BACKGROUND]
+    matcher = _matcher(topic, lang in ANALYSED)
+    cuts = [start for start, _, kind, _ in matcher.find(title) if kind == _BACKGROUND]
     main = title[: min(cuts)] if cuts else title
-    return any(s.a or s.b or s.key for s in _analyse(topic, main, dateline=False).sentences)
+    return any(
+        s.a or s.b or s.key for s in _analyse(topic, main, dateline=False, lang=lang).sentences
+    )
 
 
-def score_item(topic: TopicSettings, title: str, text: str) -> Relevance:
+def score_item(topic: TopicSettings, title: str, text: str, lang: str = "en") -> Relevance:
     """How strongly an item (headline and text, either may be empty) is about the topic.
 
     `score` is points/(points + threshold), in [0, 1); `on_topic` is score >= 0.5; `matched` lists
-    the topic's terms found, in order of first appearance.
+    the topic's terms found, in order of first appearance. `lang` picks the topic's terms in
+    that language (`topic.languages`).
     """
-    head = _analyse(topic, title, dateline=False)
-    body = _analyse(topic, text, dateline=True)
-    points = sum(_points(topic, title, head, body).values())
+    topic = _in_language(topic, lang)
+    head = _analyse(topic, title, dateline=False, lang=lang)
+    body = _analyse(topic, text, dateline=True, lang=lang)
+    points = sum(_points(topic, title, head, body, lang).values())
     matched = tuple(dict.fromkeys([*head.matched, *body.matched]))
     score = points / (points + topic.threshold)
     return Relevance(score=round(score, 4), on_topic=points >= topic.threshold, matched=matched)
@@ -451,7 +510,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _BRIDGE = 3  # paragraphs between two on-topic ones are kept when there are at most this many
 
 
-def on_topic_text(topic: TopicSettings, text: str) -> str:
+def on_topic_text(topic: TopicSettings, text: str, lang: str = "en") -> str:
     """The on-topic part of a long or mixed page: its on-topic paragraphs and what lies between.
 
     Paragraphs are separated by blank lines. A paragraph is on topic when it names both sides in
@@ -460,11 +519,15 @@ def on_topic_text(topic: TopicSettings, text: str) -> str:
     last on-topic paragraph (other posts, unrelated stories, page furniture) are dropped. Returns
     "" when no paragraph is on topic.
     """
+    topic = _in_language(topic, lang)
     paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
     hits = [
         i
         for i, paragraph in enumerate(paragraphs)
-        if any(s.pair >= 1.0 or s.key for s in _analyse(topic, paragraph, dateline=False).sentences)
+        if any(
+            s.pair >= 1.0 or s.key
+            for s in _analyse(topic, paragraph, dateline=False, lang=lang).sentences
+        )
     ]
     keep: list[int] = []
     for i in hits:

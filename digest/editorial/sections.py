@@ -34,11 +34,30 @@ DEFAULT_SECTIONS: tuple[SectionSettings, ...] = (
             "dialogue",
             "Pyongyang Declaration",
             "foreign minist*",
+            "会談",
+            "交渉",
+            "対話",
+            "国交正常化",
+            "회담",
+            "협상",
+            "대화",
+            "수교",
         ),
     ),
     SectionSettings(
         name="Abductions",
-        terms=("abduct*", "kidnap*", "abductee*", "Yokota", "reinvestigat*"),
+        terms=(
+            "abduct*",
+            "kidnap*",
+            "abductee*",
+            "Yokota",
+            "reinvestigat*",
+            "拉致",
+            "横田",
+            "납치",
+            "납북",
+            "요코타",
+        ),
     ),
     SectionSettings(
         name="Missiles and nuclear",
@@ -52,11 +71,35 @@ DEFAULT_SECTIONS: tuple[SectionSettings, ...] = (
             "EEZ",
             "warhead*",
             "test-fir*",
+            "ミサイル",
+            "弾道",
+            "核",
+            "衛星",
+            "発射",
+            "EEZ",
+            "미사일",
+            "탄도",
+            "핵",
+            "위성",
+            "발사",
         ),
     ),
     SectionSettings(
         name="Sanctions and trade",
-        terms=("sanction*", "embargo*", "port ban*", "remittance*", "export*", "import*", "ship*"),
+        terms=(
+            "sanction*",
+            "embargo*",
+            "port ban*",
+            "remittance*",
+            "export*",
+            "import*",
+            "ship*",
+            "制裁",
+            "入港禁止",
+            "送金",
+            "제재",
+            "송금",
+        ),
     ),
     SectionSettings(
         name="Remains, Chongryon and people",
@@ -70,10 +113,24 @@ DEFAULT_SECTIONS: tuple[SectionSettings, ...] = (
             "Yodo*",
             "graves",
             "bereaved",
+            "遺骨",
+            "朝鮮総連",
+            "総連",
+            "朝鮮学校",
+            "日本人妻",
+            "よど号",
+            "유해",
+            "조총련",
+            "총련",
+            "조선학교",
+            "북송",
         ),
     ),
 )
 FALLBACK_SECTION = "Other"
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 @lru_cache(maxsize=64)
@@ -81,7 +138,12 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not terms:
         return None
     parts = [re.escape(t[:-1]) + r"\w*" if t.endswith("*") else re.escape(t) for t in terms]
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+    # Japanese and Korean words have no spaces around them (or carry particles): no \b there
+    spaced = [p for p, t in zip(parts, terms, strict=True) if not _UNSPACED.search(t)]
+    unspaced = [p for p, t in zip(parts, terms, strict=True) if _UNSPACED.search(t)]
+    alternatives = [r"\b(?:" + "|".join(spaced) + r")\b"] if spaced else []
+    alternatives += unspaced
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def assign_section(title: str, summary: Sequence[str], sections: Sequence[SectionSettings]) -> str:

@@ -42,6 +42,7 @@ from itertools import combinations
 from pydantic import BaseModel, ConfigDict, Field
 
 from digest.editorial.captions import drop_captions
+from digest.editorial.crosslang import CrossLinks
 from digest.models import ScoredItem
 
 __all__ = ["GroupingSettings", "group_items"]
@@ -109,6 +110,13 @@ class GroupingSettings(BaseModel):
         ge=1,
         description="How many of an item's rarest terms are indexed to find candidate pairs; "
         "more finds more rewrites and costs time.",
+    )
+    cross_language_gap_hours: float = Field(
+        default=36.0,
+        gt=0,
+        description="Versions of one report in different languages (a wire's Japanese, Korean and "
+        "English services) further apart than this are never grouped; within it they are "
+        "linked by the figures, names and places they share (see digest/editorial/crosslang.py).",
     )
     max_term_share: float = Field(
         default=0.05,
@@ -354,10 +362,12 @@ class _Scorer:
         self,
         feats: list[_Features],
         settings: GroupingSettings,
+        cross: CrossLinks,
         context: Sequence[frozenset[str]] = (),
     ) -> None:
         self.feats = feats
         self.settings = settings
+        self.cross = cross
         df: dict[str, int] = defaultdict(int)
         for f in feats:
             for t in f.terms:
@@ -385,6 +395,8 @@ class _Scorer:
         return hit
 
     def _decide(self, i: int, j: int) -> float:
+        if self.cross.applies(i, j):  # two languages: shared figures and names, not words
+            return self.cross.link(i, j)
         s, a, b = self.settings, self.feats[i], self.feats[j]
         gap = abs(a.when - b.when)
         if gap > max(s.max_gap_hours, s.duplicate_gap_hours):
@@ -473,8 +485,9 @@ def group_items(
     feats = [_features(s) for s in ordered]
     own = {s.item.id for s in ordered}
     stream = [_stems(c) for c in context if c.item.id not in own]
-    scorer = _Scorer(feats, settings, stream)
-    candidates = _candidates(scorer, settings)
+    cross = CrossLinks(ordered, settings.cross_language_gap_hours)
+    scorer = _Scorer(feats, settings, cross, stream)
+    candidates = sorted({*_candidates(scorer, settings), *cross.candidates()})
     edges = []
     for i, j in candidates:
         score = scorer.link(i, j)

@@ -27,7 +27,7 @@ class _Term:
 _END_WORD, _END_ANY = r"(?!\w)", r"\w*"
 
 
-def _parse_term(term: str) -> _Term:
+def _parse_term(term: str, unspaced: bool = False) -> _Term:
     core = term.strip()
     wildcard = core.endswith("*")
     if wildcard:
@@ -46,13 +46,19 @@ def _parse_term(term: str) -> _Term:
             pieces.append("['’]")
         else:
             pieces.append(re.escape(ch))
+    if unspaced:  # the caller checks that the term starts and ends where a morpheme does
+        pieces.append(_END_ANY if wildcard else "")
+        return _Term(tuple(pieces), core == core.lower(), False)
     pieces.append(_END_ANY if wildcard else (_END_WORD if core[-1].isalnum() else ""))
     return _Term(tuple(pieces), core == core.lower(), core[0].isalnum())
 
 
 def term_regex(term: str) -> str:
     """The regular expression for one user-written term (see `TopicSettings` for the rules)."""
-    parsed = _parse_term(term)
+    return _regex(_parse_term(term))
+
+
+def _regex(parsed: _Term) -> str:
     body = (r"(?<!\w)" if parsed.word_start else "") + "".join(parsed.pieces)
     return f"(?i:{body})" if parsed.ignore_case else f"(?:{body})"
 
@@ -82,12 +88,17 @@ def _trie_regex(terms: list[_Term]) -> str:
 class TermMatcher:
     """Terms in kinds (earlier kinds win a phrase), compiled once; finds them in any text."""
 
-    def __init__(self, groups: list[tuple[int, tuple[str, ...]]]) -> None:
+    def __init__(
+        self, groups: list[tuple[int, tuple[str, ...]]], *, unspaced: bool = False
+    ) -> None:
+        """`unspaced`: match terms anywhere, word edges unchecked (for Japanese and Korean, whose
+        caller keeps only the matches that start and end on morpheme boundaries)."""
         # (kind, term, its own regex) in priority order: the first kind that claims a phrase wins
         self._terms: list[tuple[int, str, re.Pattern[str], _Term]] = []
         for kind, terms in groups:
             for term in dict.fromkeys(terms):
-                self._terms.append((kind, term, re.compile(term_regex(term)), _parse_term(term)))
+                one = _parse_term(term, unspaced)
+                self._terms.append((kind, term, re.compile(_regex(one)), one))
         parsed = [t[3] for t in self._terms]
         # (regex, runs on lower-cased text?, regex for the original text when lowering changes it)
         self._regexes: list[tuple[re.Pattern[str], bool, re.Pattern[str]]] = []

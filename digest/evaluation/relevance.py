@@ -1,7 +1,8 @@
 """Measure the topic filter on a labelled JSONL file: precision, recall, F1, and what it missed.
 
 Each input line is a JSON object with `title`, `text` and `label` (1 on topic, 0 not); `id`,
-`borderline` (a call an editor could make either way) and other fields are optional.
+`borderline` (a call an editor could make either way; or `clear`: false), `lang` (the item's
+language, for the topic's terms in it) and other fields are optional.
 """
 
 from __future__ import annotations
@@ -112,13 +113,13 @@ def evaluate_relevance(path: Path, topic: TopicSettings) -> RelevanceReport:
     results = []
     for number, row in enumerate(_read(path), 1):
         title, text = str(row.get("title") or ""), str(row.get("text") or "")
-        relevance = score_item(topic, title, text)
+        relevance = score_item(topic, title, text, str(row.get("lang") or "en"))
         results.append(
             ItemResult(
                 id=str(row.get("id", number)),
                 title=title,
                 label=int(row["label"]),
-                borderline=bool(row.get("borderline", False)),
+                borderline=bool(row.get("borderline", row.get("clear") is False)),
                 score=relevance.score,
                 on_topic=relevance.on_topic,
                 matched=relevance.matched,

@@ -89,6 +89,7 @@ def _scored(scored: ScoredItem) -> dict[str, Any]:
             "seen_at": item.seen_at.isoformat(),
             "published": item.published.isoformat() if item.published else None,
             "author": item.author,
+            "lang": item.lang,
         },
         "relevance": {
             "score": relevance.score,
@@ -132,6 +133,7 @@ def _load_scored(data: dict[str, Any]) -> ScoredItem:
             seen_at=datetime.fromisoformat(item["seen_at"]),
             published=datetime.fromisoformat(published) if published else None,
             author=item["author"],
+            lang=str(item.get("lang", "")),
         ),
         Relevance(
             score=data["relevance"]["score"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
@@ -13,6 +12,7 @@ import jinja2
 import markupsafe
 
 from digest.errors import TemplateError
+from digest.language.width import wrap_display
 from digest.models import Edition, Origin, Story
 from digest.visible import one_line
 
@@ -152,17 +152,19 @@ def safe_url(url: str) -> str:
 
 
 def wrap72(text: str, indent: str = "", first: str | None = None) -> str:
-    """Fill to 72 columns; `first` replaces the indent on the first line (for bullets)."""
-    return Laid(
-        textwrap.fill(
-            " ".join(one_line(text).split()),
-            width=72,
-            initial_indent=indent if first is None else first,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+    """Fill to 72 terminal columns; `first` replaces the indent on the first line (for bullets).
+
+    Columns are display cells: a Japanese or Korean character takes two. Lines break at spaces
+    and between Japanese characters, never inside an English or Korean word (see
+    `digest.language.width`).
+    """
+    lines = wrap_display(
+        " ".join(one_line(text).split()),
+        72,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
     )
+    return Laid("\n".join(lines))
 
 
 def edition_page(

@@ -287,6 +287,10 @@ def search_index_js(archived: Sequence[Archived], pages: dict[int, EditionPage])
                     "outlets": ", ".join(story.outlets),
                     "date": published.date().isoformat(),
                     "summary": " ".join(story.summary),
+                    # the headlines of its versions in other languages, searchable too
+                    "versions": " ".join(
+                        s.item.title for s in story.others if s.item.lang != lead.lang
+                    ),
                     "edition": label,
                     "href": f"{entry.record.html_path}#story-{story.id}",
                 }

@@ -23,6 +23,7 @@ class Source(Protocol):
 
     name: str
     remote: bool  # needs the network; skipped by --offline
+    lang: str | None  # the language its items are in, when the config says; else detected
 
     def read(self, *, client: httpx.Client, now: datetime) -> Batch: ...
 
@@ -44,7 +45,11 @@ def build_sources(config: SourcesConfig) -> list[Source]:
     def build(settings: SourceSettings) -> Source:
         if settings.path is not None:
             return FolderSource(
-                settings.name, settings.path, config.fetch, follow_symlinks=settings.follow_symlinks
+                settings.name,
+                settings.path,
+                config.fetch,
+                follow_symlinks=settings.follow_symlinks,
+                lang=settings.lang,
             )
         url = settings.feed_url
         assert url is not None  # the config validator guarantees a url, a path or a search
@@ -55,6 +60,7 @@ def build_sources(config: SourcesConfig) -> list[Source]:
             full_text=settings.full_text,
             user_agent=settings.user_agent,
             headers=settings.headers,
+            lang=settings.lang,
         )
 
     return [build(s) for s in config.sources]

@@ -42,8 +42,10 @@ class FeedSource:
         full_text: bool | None = None,
         user_agent: str | None = None,
         headers: Mapping[str, str] | None = None,
+        lang: str | None = None,
     ) -> None:
         self.name = name
+        self.lang = lang
         self.url = url
         self.fetch = fetch
         self.remote = not url.startswith("file:")

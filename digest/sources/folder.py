@@ -22,9 +22,16 @@ class FolderSource:
     remote = False
 
     def __init__(
-        self, name: str, folder: Path, fetch: FetchSettings, *, follow_symlinks: bool = False
+        self,
+        name: str,
+        folder: Path,
+        fetch: FetchSettings,
+        *,
+        follow_symlinks: bool = False,
+        lang: str | None = None,
     ) -> None:
         self.name = name
+        self.lang = lang
         self.folder = folder
         self.fetch = fetch
         self.follow_symlinks = follow_symlinks  # read links to files outside the folder

@@ -14,6 +14,7 @@ from urllib.parse import quote_plus, urlparse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from digest.durations import Duration
+from digest.language.detect import normalise_code
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 field names
 
@@ -57,6 +58,15 @@ class SourceSettings(_Strict):
     )
     user_agent: str | None = Field(default=None, description="User-Agent for this source only")
     headers: dict[str, str] = Field(default_factory=dict, description="extra request headers")
+    lang: str | None = Field(
+        default=None,
+        description="the language of its items (en, ja, ko...); default: detected per item",
+    )
+
+    @field_validator("lang")
+    @classmethod
+    def _check_lang(cls, lang: str | None) -> str | None:
+        return None if lang is None else normalise_code(lang)
 
     @field_validator("url")
     @classmethod

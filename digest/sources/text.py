@@ -317,7 +317,12 @@ _MONTHS_LIST = (
 )
 
 
+_KANA_OR_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def _looks_like_title(line: str) -> bool:
+    if _KANA_OR_HAN.search(line):  # Japanese: no spaces to count words by
+        return 6 <= len(line) <= 100 and not line.rstrip().endswith(("。", "、", "：", ":", ","))
     words = line.split()
     return (
         3 <= len(words) <= 25 and len(line) <= 200 and not line.rstrip().endswith((".", ":", ","))
@@ -361,7 +366,8 @@ def split_title(article: str, heading: str = "") -> tuple[str, str, str]:
             continue
         if near_top and len(line) < 80 and _DATE_LINE.match(line) and find_date(line):
             continue
-        if near_top and len(line.split()) <= 3 and not line.endswith((".", "!", "?", "”", '"')):
+        ends = (".", "!", "?", "”", '"', "。", "！", "？", "」", "』")  # Japanese has no spaces
+        if near_top and len(line.split()) <= 3 and not line.endswith(ends):
             continue  # section labels, outlet names, bare author names at the top
         body.append(line)
     text = normalize_whitespace("\n".join(body))

@@ -30,6 +30,7 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
                 iso(i.published) if i.published else None,
                 iso(i.seen_at),
                 iso(now),
+                i.lang,
             )
             for i in items
         ]
@@ -37,7 +38,7 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
             # rowcount, not total_changes: the search triggers' own rows must not count.
             cursor = db.executemany(
                 "INSERT OR IGNORE INTO items (id, source, origin, title, link, text, author,"
-                " published, seen_at, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " published, seen_at, first_seen, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             return max(cursor.rowcount, 0)

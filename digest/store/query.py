@@ -83,11 +83,30 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+# Japanese and Korean characters: their words are looked up in the trigram index too
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_WORDS = re.compile(r"[^\s()\"*]+")
+
+
 def search(store: Store, query: str, filters: SearchFilters) -> list[SearchHit]:
-    """Matching items, best first; SearchError for a query FTS5 refuses."""
+    """Matching items, best first; SearchError for a query FTS5 refuses.
+
+    A Japanese or Korean word matches inside longer runs of text too (北朝鮮 in 北朝鮮が, 납치 in
+    납치피해자): the same query runs on the trigram index of those items, or, when one of its
+    words is shorter than three characters, as a plain substring search for all its words.
+    """
     expression = to_fts(query)
+    words = [w for w in _WORDS.findall(query) if w not in OPERATORS]
     try:
-        return store.search(expression, filters)
+        hits = store.search(expression, filters)
+        if any(_CJK.search(w) for w in words):
+            if all(len(w) >= 3 for w in words if _CJK.search(w)):
+                more = store.search(expression, filters, cjk=True)
+            else:
+                more = store.search_substrings(words, filters)
+            known = {hit.item.id for hit in hits}
+            hits = [*hits, *(hit for hit in more if hit.item.id not in known)][: filters.limit]
+        return hits
     except sqlite3.OperationalError as exc:
         message = str(exc)
         if "fts5" in message or "syntax" in message or "malformed" in message:

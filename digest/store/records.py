@@ -113,6 +113,7 @@ def item_row(row: sqlite3.Row) -> Item:
         seen_at=seen_at,
         published=parse_time(row["published"]),
         author=row["author"],
+        lang=row["lang"],
     )
 
 

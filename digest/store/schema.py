@@ -211,4 +211,41 @@ MIGRATIONS: tuple[str, ...] = (
             VALUES (last_insert_rowid(), new.title, new.text, new.source);
     END;
     """,
+    # 6: each item's language; a trigram index over Japanese and Korean items, whose words have
+    # no spaces (or carry particles) for the word index to find. Only those items are indexed,
+    # so English polling pays nothing for it. Rows are keyed on (source, id), as since 5.
+    """
+    ALTER TABLE items ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+    CREATE TABLE cjk_rows (
+        rowid INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        UNIQUE (source, item_id),
+        FOREIGN KEY (source, item_id) REFERENCES items(source, id) ON DELETE CASCADE
+    );
+    CREATE VIRTUAL TABLE items_cjk USING fts5(
+        title, text, source, content='', tokenize='trigram'
+    );
+    CREATE TRIGGER items_cjk_insert AFTER INSERT ON items WHEN new.lang IN ('ja', 'ko') BEGIN
+        INSERT INTO cjk_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO items_cjk (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    CREATE TRIGGER items_cjk_delete BEFORE DELETE ON items WHEN old.lang IN ('ja', 'ko') BEGIN
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+        DELETE FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+    END;
+    CREATE TRIGGER items_cjk_update AFTER UPDATE OF source, id, title, text ON items
+        WHEN old.lang IN ('ja', 'ko') BEGIN
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+        DELETE FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO cjk_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO items_cjk (rowid, title, text, source)
+            VALUES (last_insert_rowid(), new.title, new.text, new.source);
+    END;
+    """,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 from digest.store.base import StoreBase
@@ -11,13 +12,47 @@ from digest.store.records import EditionRecord, SearchFilters, SearchHit, editio
 class SearchStore(StoreBase):
     # --- search -----------------------------------------------------------------------------
 
-    def search(self, match: str, filters: SearchFilters) -> list[SearchHit]:
+    def search(self, match: str, filters: SearchFilters, *, cjk: bool = False) -> list[SearchHit]:
         """Items matching the FTS5 expression `match`, best first (BM25, titles weigh most).
 
+        `cjk`: search the trigram index of Japanese and Korean items instead of the word index
+        (every word of `match` then needs three characters or more).
         Raises sqlite3.OperationalError when FTS5 refuses the expression.
         """
-        where = ["items_fts MATCH ?"]
-        params: list[str | int] = [match]
+        index, rows_table = ("items_cjk", "cjk_rows") if cjk else ("items_fts", "search_rows")
+        where, params = self._filters(filters, [f"{index} MATCH ?"], [match])
+        rows = self.db.execute(
+            f"SELECT items.*, {index}.rank AS rank FROM {index}"
+            f" JOIN {rows_table} ON {rows_table}.rowid = {index}.rowid"
+            f" JOIN items ON items.source = {rows_table}.source"
+            f" AND items.id = {rows_table}.item_id"
+            f" WHERE {' AND '.join(where)} ORDER BY {index}.rank LIMIT ?",
+            [*params, filters.limit],
+        ).fetchall()
+        return self._hits(rows)
+
+    def search_substrings(self, words: Sequence[str], filters: SearchFilters) -> list[SearchHit]:
+        """Japanese and Korean items whose title or text holds every one of `words`, newest
+        first (for words too short for the trigram index: 北, 납치)."""
+        where = ["items.lang IN ('ja', 'ko')"]
+        params: list[str | int] = []
+        for word in words:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("(items.title LIKE ? ESCAPE '\\' OR items.text LIKE ? ESCAPE '\\')")
+            params.extend([f"%{escaped}%"] * 2)
+        where, params = self._filters(filters, where, params)
+        rows = self.db.execute(
+            "SELECT items.*, 0.0 AS rank FROM items"
+            f" WHERE {' AND '.join(where)}"
+            " ORDER BY COALESCE(items.published, items.seen_at) DESC, items.id LIMIT ?",
+            [*params, filters.limit],
+        ).fetchall()
+        return self._hits(rows)
+
+    def _filters(
+        self, filters: SearchFilters, where: list[str], params: list[str | int]
+    ) -> tuple[list[str], list[str | int]]:
+        """`where` and `params` with the conditions of `filters` added."""
         date = "substr(COALESCE(items.published, items.seen_at), 1, 10)"
         if filters.since is not None:
             where.append(f"{date} >= ?")
@@ -37,13 +72,9 @@ class SearchStore(StoreBase):
                 " OR editions.slug = ?))"
             )
             params.extend([filters.digest, filters.digest])
-        rows = self.db.execute(
-            "SELECT items.*, items_fts.rank AS rank FROM items_fts"
-            " JOIN search_rows ON search_rows.rowid = items_fts.rowid"
-            " JOIN items ON items.source = search_rows.source AND items.id = search_rows.item_id"
-            f" WHERE {' AND '.join(where)} ORDER BY items_fts.rank LIMIT ?",
-            [*params, filters.limit],
-        ).fetchall()
+        return where, params
+
+    def _hits(self, rows: Sequence[sqlite3.Row]) -> list[SearchHit]:
         appeared = self._appearances([(row["source"], row["id"]) for row in rows])
         return [
             SearchHit(

@@ -28,7 +28,8 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
-from digest.summary import cleaning
+from digest.language.morphemes import ANALYSED
+from digest.summary import cjk, cleaning
 from digest.summary.scoring import PositionalCentralitySummarizer, Weights, similarity_matrix
 from digest.summary.sentences import OfflineTokenizer, split_text
 
@@ -89,26 +90,30 @@ def split_sentences(text: str) -> list[str]:
     return [s for paragraph in cleaning.blocks(text) for s in split_text(paragraph)]
 
 
-def summarize(text: str, settings: SummarySettings) -> tuple[str, ...]:
+def summarize(text: str, settings: SummarySettings, lang: str = "en") -> tuple[str, ...]:
     """The best extractive summary of one article: whole sentences of its own, in its order."""
-    return summarize_many((text,), settings)
+    return summarize_many((text,), settings, lang)
 
 
-def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str, ...]:
+def summarize_many(
+    texts: Sequence[str], settings: SummarySettings, lang: str = "en"
+) -> tuple[str, ...]:
     """One summary of several articles telling the same story; the first is the lead.
 
     Sentences come from any of the texts, the lead's are preferred, and a sentence that repeats
     one already chosen (the same fact from another outlet) is skipped. Returned in the order of
     the texts, then of the sentences within each. A sentence that leans on what comes before it
     ("But", "He said", "The two-day meeting") comes only right after the sentence it leans on,
-    or after a chosen sentence that names what it refers to.
+    or after a chosen sentence that names what it refers to. Japanese and Korean texts (`lang`)
+    are split and cleaned by their own rules (`digest.summary.cjk`).
     """
-    sentences, doc_ids, positions = _parse(texts)
+    lang = lang if lang in ANALYSED else "en"
+    sentences, doc_ids, positions = _parse(texts, lang)
     if not sentences:
         return ()
-    similarity = similarity_matrix(sentences, _stem(), _stop_words())
-    ranking = _rank(sentences, doc_ids, positions, similarity, settings)
-    chosen = _select(sentences, ranking, similarity, doc_ids, settings)
+    similarity = similarity_matrix(sentences, _stem(lang), _stop_words(lang))
+    ranking = _rank(sentences, doc_ids, positions, similarity, settings, lang)
+    chosen = _select(sentences, ranking, similarity, doc_ids, settings, lang)
     chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
     texts = [str(s) for s in sentences]
     kept: list[int] = []
@@ -117,7 +122,8 @@ def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str
             doc_ids[i],
             positions[i],
         )
-        if after_its_own or not cleaning.is_dangling(texts[i], [texts[j] for j in kept]):
+        leans = cjk.rules(lang, 0, 0).is_dangling
+        if after_its_own or not leans(texts[i], [texts[j] for j in kept]):
             kept.append(i)
     return tuple(texts[i] for i in kept)
 
@@ -125,20 +131,21 @@ def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str
 # -- parsing -------------------------------------------------------------------------------
 
 
-def _parse(texts: Sequence[str]) -> tuple[list[Sentence], np.ndarray, np.ndarray]:
+def _parse(texts: Sequence[str], lang: str) -> tuple[list[Sentence], np.ndarray, np.ndarray]:
     """All sentences of all texts through sumy's parser, with their text's index and position.
 
     Exact and near duplicates (the same sentence syndicated twice) are kept once, first wins.
     A position counts the text's sentences only: headings, menus and datelines left over from a
     page do not push its first sentence down.
     """
-    tokenizer = _tokenizer()
+    tokenizer = _tokenizer(lang)
     sentences: list[Sentence] = []
     doc_ids: list[int] = []
     positions: list[int] = []
     seen: set[str] = set()
     for doc, text in enumerate(texts):
-        body = "\n\n".join(cleaning.paragraphs(text))
+        blocks = cleaning.paragraphs(text) if lang == "en" else cjk.paragraphs(text)
+        body = "\n\n".join(blocks)
         document = PlaintextParser.from_string(body, tokenizer).document
         position = 0
         for sentence in document.sentences:
@@ -155,19 +162,25 @@ def _parse(texts: Sequence[str]) -> tuple[list[Sentence], np.ndarray, np.ndarray
     return sentences, np.array(doc_ids, dtype=int), np.array(positions, dtype=int)
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> OfflineTokenizer:
-    return OfflineTokenizer(LANGUAGE)
+@lru_cache(maxsize=4)
+def _tokenizer(lang: str) -> OfflineTokenizer | cjk.CjkTokenizer:
+    return OfflineTokenizer(LANGUAGE) if lang == "en" else cjk.CjkTokenizer(lang)
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    return frozenset(get_stop_words(LANGUAGE))
+@lru_cache(maxsize=4)
+def _stop_words(lang: str) -> frozenset[str]:
+    # Japanese and Korean words are content morphemes already: nothing to stop
+    return frozenset(get_stop_words(LANGUAGE)) if lang == "en" else frozenset()
 
 
-@lru_cache(maxsize=1)
-def _stem() -> Callable[[str], str]:
-    return lru_cache(maxsize=100_000)(Stemmer(LANGUAGE))
+def _same(word: str) -> str:
+    return word
+
+
+@lru_cache(maxsize=4)
+def _stem(lang: str) -> Callable[[str], str]:
+    # Japanese and Korean words come in dictionary form from the analysers
+    return lru_cache(maxsize=100_000)(Stemmer(LANGUAGE)) if lang == "en" else _same
 
 
 # -- ranking -------------------------------------------------------------------------------
@@ -179,22 +192,23 @@ def _rank(
     positions: np.ndarray,
     similarity: np.ndarray,
     settings: SummarySettings,
+    lang: str,
 ) -> list[int]:
     """Indexes of the sentences, best first."""
     if settings.algorithm == "lead":
         return sorted(range(len(sentences)), key=lambda i: (positions[i], doc_ids[i]))
     if settings.algorithm == "pacsum":
-        scorer = PositionalCentralitySummarizer(_stem(), _stop_words(), Weights())
+        scorer = PositionalCentralitySummarizer(_stem(lang), _stop_words(lang), Weights())
         scores = scorer.rate(sentences, positions, doc_ids, similarity)
         return sorted(range(len(sentences)), key=lambda i: -scores[i])
-    return _rank_stock(sentences, doc_ids, settings)
+    return _rank_stock(sentences, doc_ids, settings, lang)
 
 
 def _rank_stock(
-    sentences: list[Sentence], doc_ids: np.ndarray, settings: SummarySettings
+    sentences: list[Sentence], doc_ids: np.ndarray, settings: SummarySettings, lang: str
 ) -> list[int]:
     """A stock sumy summariser's full ranking, captured through its `sentences_count` hook."""
-    summarizer = _stock(settings.algorithm)
+    summarizer = _stock(settings.algorithm, lang)
     # Multi-document input: the lead text first, so position-based methods see it first.
     document = ObjectDocumentModel([Paragraph(sentences)])
     ranked: list[Any] = []
@@ -208,7 +222,7 @@ def _rank_stock(
     return [index[id(info.sentence)] for info in ranked]
 
 
-def _stock(name: str) -> Any:
+def _stock(name: str, lang: str) -> Any:
     classes: dict[str, Any] = {
         "lexrank": LexRankSummarizer,
         "textrank": TextRankSummarizer,
@@ -219,12 +233,12 @@ def _stock(name: str) -> Any:
         "sumbasic": SumBasicSummarizer,
         "reduction": ReductionSummarizer,
     }
-    summarizer = classes[name](Stemmer(LANGUAGE))
-    summarizer.stop_words = get_stop_words(LANGUAGE)
+    summarizer = classes[name](_stem(lang))
+    summarizer.stop_words = _stop_words(lang)
     if name == "edmundson":
         summarizer.bonus_words = PlaintextParser.SIGNIFICANT_WORDS
         summarizer.stigma_words = PlaintextParser.STIGMA_WORDS
-        summarizer.null_words = get_stop_words(LANGUAGE)
+        summarizer.null_words = _stop_words(lang)
     return summarizer
 
 
@@ -237,6 +251,7 @@ def _select(
     similarity: np.ndarray,
     doc_ids: np.ndarray,
     settings: SummarySettings,
+    lang: str = "en",
 ) -> list[int]:
     """Walk the ranking and keep clean, non-redundant sentences within the budgets.
 
@@ -244,6 +259,8 @@ def _select(
     sentence: both are taken together when they fit, else neither.
     """
     texts = [str(s) for s in sentences]
+    rules = cjk.rules(lang, settings.min_sentence_words, settings.max_sentence_words)
+    count_words, dangling, pickable = rules.word_count, rules.is_dangling, rules.is_pickable
     chosen: list[int] = []
     words = 0
 
@@ -252,13 +269,11 @@ def _select(
             return False
         for i in group:
             text = texts[i]
-            if not cleaning.is_pickable(
-                text, settings.min_sentence_words, settings.max_sentence_words
-            ):
+            if not pickable(text):
                 return False
             if any(similarity[i, j] >= settings.redundancy for j in chosen):
                 return False
-        count = sum(cleaning.word_count(texts[i]) for i in group)
+        count = sum(count_words(texts[i]) for i in group)
         return not (chosen and settings.max_words and words + count / 2 > settings.max_words)
 
     for i in ranking:
@@ -268,15 +283,15 @@ def _select(
             continue
         group = [i]
         context = [texts[j] for j in chosen]
-        if cleaning.is_dangling(texts[i], context):
+        if dangling(texts[i], context):
             leans_on = i - 1
             if leans_on < 0 or doc_ids[leans_on] != doc_ids[i]:
                 continue
             if leans_on not in chosen:
-                if cleaning.is_dangling(texts[leans_on], context):
+                if dangling(texts[leans_on], context):
                     continue
                 group = [leans_on, i]
         if fits(group):
             chosen.extend(group)
-            words += sum(cleaning.word_count(texts[j]) for j in group)
+            words += sum(count_words(texts[j]) for j in group)
     return chosen

@@ -1,0 +1,91 @@
+"""One story across languages: whether a Japanese, a Korean and an English item report one event.
+
+Versions of one report in different languages share few words but the same figures, names and
+places (`digest.language.anchors`). Two items in different languages are linked only when
+they were published within `hours` of each other, the figures in their headlines do not
+disagree, one headline names something the other item's lead has, and what their headlines
+and leads share weighs enough: each shared figure (not a bare
+day of the month or a year) and each shared Latin-script name counts two, each shared person,
+place or subject of the gazetteer one; the countries of the topic count nothing, since every
+item names them. Like the rest of grouping it errs towards keeping items apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC
+from itertools import combinations
+
+from digest.language.anchors import COUNTRIES, Anchors, anchors
+from digest.models import ScoredItem
+
+__all__ = ["CrossLinks"]
+
+_LEAD_CHARS = 500  # the headline and lead name the event; a roundup's tail must not count
+_NEEDED = 3  # weight of shared anchors that links two versions of one report
+_COMMON = 0.2  # an anchor in more than this share of the items (and more than 5) finds no pairs
+
+
+def _marks(found: Anchors) -> frozenset[str]:
+    return found.numbers | found.names | (found.concepts - COUNTRIES)
+
+
+def _hours(s: ScoredItem) -> float:
+    moment = s.item.published or s.item.seen_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp() / 3600.0
+
+
+class CrossLinks:
+    """Cross-language links among `items` (in grouping's canonical order), computed on demand."""
+
+    def __init__(self, items: Sequence[ScoredItem], hours: float) -> None:
+        self.hours = hours
+        self.langs = [s.item.lang or "en" for s in items]
+        self.active = len(set(self.langs)) > 1  # one language: nothing to do, nothing computed
+        self.when = [_hours(s) for s in items] if self.active else []
+        self.titles: list[Anchors] = []
+        self.leads: list[Anchors] = []
+        for s in items if self.active else ():
+            lang = s.item.lang or "en"
+            self.titles.append(anchors(s.item.title, lang))
+            self.leads.append(anchors(f"{s.item.title}\n{s.item.text[:_LEAD_CHARS]}", lang))
+
+    def applies(self, i: int, j: int) -> bool:
+        """Are i and j in different languages (so decided here, not by word similarity)?"""
+        return self.active and self.langs[i] != self.langs[j]
+
+    def candidates(self) -> list[tuple[int, int]]:
+        """Pairs in different languages sharing a figure or a name (never all pairs)."""
+        index: dict[str, list[int]] = defaultdict(list)
+        for i, lead in enumerate(self.leads):
+            for key in _marks(lead):
+                index[key].append(i)
+        cap = max(5, int(_COMMON * len(self.leads)))
+        pairs = {
+            (i, j)
+            for members in index.values()
+            if len(members) <= cap
+            for i, j in combinations(members, 2)
+            if self.langs[i] != self.langs[j]
+        }
+        return sorted(pairs)
+
+    def link(self, i: int, j: int) -> float:
+        """A positive score when i and j tell the same story in two languages, else 0."""
+        if abs(self.when[i] - self.when[j]) > self.hours:
+            return 0.0
+        ta, tb = self.titles[i], self.titles[j]
+        if ta.numbers and tb.numbers and ta.numbers.isdisjoint(tb.numbers):
+            return 0.0  # the year's close is not the day's opening, 179 is not 180
+        a, b = self.leads[i], self.leads[j]
+        if not (_marks(ta) & _marks(b) or _marks(tb) & _marks(a)):
+            return 0.0  # what they share must be in one of the headlines: the event, not a detail
+        weight = (
+            2 * len(a.numbers & b.numbers)
+            + 2 * len(a.names & b.names)
+            + len((a.concepts & b.concepts) - COUNTRIES)
+        )
+        return weight / (weight + _NEEDED) if weight >= _NEEDED else 0.0

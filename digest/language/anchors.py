@@ -1,0 +1,192 @@
+"""What versions of one report share across languages: numbers, names and places in each script.
+
+A Japanese, a Korean and an English version of one wire story share hardly a word, but they
+share its figures (１兆６８５０億ウォン, 1조6850억원 and 1.685 trillion won are one value), its
+Latin-script names (KOSPI, BTS, ICBM), and its people and places, written in each script
+(金正恩, 김정은, Kim Jong Un). `anchors` gives those, language-neutral, for grouping to compare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["COUNTRIES", "Anchors", "anchors"]
+
+# One concept per line: its key, then how each press writes it (Japanese, Korean, English).
+_GAZETTEER_TEXT = """
+kim-jong-un | 金正恩 金総書記 キム・ジョンウン キム総書記 | 김정은 | Kim Jong Un, Kim Jong-un
+kim-yo-jong | 金与正 キム・ヨジョン | 김여정 | Kim Yo Jong, Kim Yo-jong
+kim-yong-nam | 金永南 キム・ヨンナム | 김영남 | Kim Yong Nam, Kim Yong-nam
+choe-son-hui | 崔善姫 チェ・ソンヒ | 최선희 | Choe Son Hui
+takaichi | 高市 | 다카이치 | Takaichi
+ishiba | 石破 | 이시바 | Ishiba
+kishida | 岸田 | 기시다 | Kishida
+lee-jae-myung | 李在明 イ・ジェミョン 李大統領 | 이재명 李대통령 | Lee Jae Myung, Lee Jae-myung
+yoon-suk-yeol | 尹錫悦 ユン・ソクヨル | 윤석열 | Yoon Suk Yeol
+trump | トランプ | 트럼프 | Trump
+xi-jinping | 習近平 習主席 | 시진핑 | Xi Jinping
+putin | プーチン | 푸틴 | Putin
+rubio | ルビオ | 루비오 | Rubio
+megumi-yokota | 横田めぐみ | 요코타 메구미 | Megumi Yokota
+north-korea | 北朝鮮 | 북한 北 | North Korea, N. Korea, DPRK, Pyongyang
+pyongyang | 平壌 ピョンヤン | 평양 | Pyongyang
+japan | 日本 | 일본 日 | Japan, Tokyo
+south-korea | 韓国 | 한국 韓 | South Korea, S. Korea, Seoul
+china | 中国 | 중국 中 | China, Chinese, Beijing
+russia | ロシア | 러시아 | Russia, Russian, Moscow
+united-states | 米国 アメリカ | 미국 美 | United States, U.S., Washington
+hokkaido | 北海道 | 홋카이도 | Hokkaido
+poland | ポーランド | 폴란드 | Poland, Polish
+jeju | 済州 チェジュ | 제주 | Jeju
+muan | 務安 | 무안 | Muan
+coupang | クーパン | 쿠팡 | Coupang
+kospi | 総合株価指数 KOSPI | 코스피 | KOSPI
+hanwha | ハンファ | 한화 | Hanwha
+enhypen | エンハイプン | 엔하이픈 | ENHYPEN
+cheong-wa-dae | 青瓦台 | 청와대 | Cheong Wa Dae
+chongryon | 朝鮮総連 総連 | 조총련 | Chongryon, Chongryun
+abduction | 拉致 | 납북 납치 | abduct, abducted, abductee, abductees, abduction
+missile | ミサイル | 미사일 | missile, missiles
+ballistic | 弾道 | 탄도 | ballistic
+icbm | ICBM 大陸間弾道 | ICBM 대륙간탄도 | ICBM
+submarine | 潜水艦 原潜 | 잠수함 핵잠 | submarine
+satellite | 衛星 | 위성 | satellite
+nuclear | 核 | 핵 | nuclear
+eez | EEZ 排他的経済水域 | EEZ 배타적경제수역 | EEZ, exclusive economic zone
+summit | 首脳会談 | 정상회담 | summit
+sanctions | 制裁 | 제재 | sanction, sanctions
+un | 国連 | 유엔 | U.N., UN, United Nations
+iaea | IAEA | IAEA | IAEA
+special-counsel | 特別検察 特検 | 특검 | special counsel
+exports | 輸出 | 수출 | export, exports, exported
+tourists | 観光客 | 관광객 | tourist, tourists
+webtoon | ウェブトゥーン ウェブ漫画 | 웹툰 | webtoon, webtoons
+memorial | 追悼 | 추모 | memorial, memorialize, mourn
+died | 死去 | 사망 별세 | died, dies, death
+"""
+
+# Concepts nearly every item of the topic names: they tell no two events apart.
+COUNTRIES = frozenset(
+    {"north-korea", "pyongyang", "japan", "south-korea", "china", "russia", "united-states"}
+)
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_STOP_LATIN_TEXT = """
+    the and for with from that this into over after says said will have has been was were are
+    its his her their new more than about ahead amid also lead nd rd st th news yonhap afp ap
+    reuters kyodo nhk kbs photo file video seoul korea korean only use not all editorial epa
+    copyright reserved rights yna newsis news1 ytn sbs mbc jtbc www com net org kr jp attn
+    updates adds urgent"""
+# links and addresses carry Latin letters that name nothing (yna, co, kr)
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_STOP_LATIN = frozenset(_STOP_LATIN_TEXT.split())
+# A number with its CJK multipliers: 1兆6850億, 1조6천850억, 7千億, 2万, 1.685 trillion
+_NUMBER = re.compile(
+    r"(?P<num>\d[\d.,]*(?:[万億兆千百萬만억조천백][\d.,]*)*"
+    r"(?:\s?(?:trillion|billion|million|thousand|tln|bln|mln)(?![a-z]))?)"
+    r"(?P<unit>\s*(?:%|％|pct|percent|퍼센트))?",
+    re.IGNORECASE,
+)
+_MULT = {
+    "万": 1e4, "萬": 1e4, "億": 1e8, "兆": 1e12, "千": 1e3, "百": 1e2,
+    "만": 1e4, "억": 1e8, "조": 1e12, "천": 1e3, "백": 1e2,
+    "trillion": 1e12, "tln": 1e12, "billion": 1e9, "bln": 1e9, "million": 1e6, "mln": 1e6,
+    "thousand": 1e3,
+}  # fmt: skip
+_MULT_TOKEN = re.compile(
+    r"[万億兆千百萬만억조천백]|trillion|billion|million|thousand|tln|bln|mln", re.I
+)
+
+
+def _parse_gazetteer() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    forms: dict[str, str] = {}
+    cjk: list[str] = []
+    latin: list[str] = []
+    for line in _GAZETTEER_TEXT.strip().splitlines():
+        key, ja, ko, en = (part.strip() for part in line.split("|"))
+        for form in (*ja.split(), *ko.split()):
+            forms[form] = key
+            cjk.append(form)
+        for form in en.split(","):
+            forms[form.strip().lower()] = key
+            latin.append(form.strip())
+    by_length = sorted(set(cjk), key=len, reverse=True)
+    cjk_re = re.compile("|".join(map(re.escape, by_length)))
+    latin_sorted = sorted(set(latin), key=len, reverse=True)
+    latin_re = re.compile(
+        r"(?<![\w.])(?:"
+        + "|".join(re.escape(f).replace(r"\ ", r"[\s\-]") for f in latin_sorted)
+        + r")(?![\w])",
+        re.IGNORECASE,
+    )
+    return forms, cjk_re, latin_re
+
+
+_FORMS, _CJK_FORMS, _LATIN_FORMS = _parse_gazetteer()
+
+
+_PIECE = re.compile(
+    r"(\d+(?:\.\d+)?)|([万億兆萬만억조]|trillion|billion|million|tln|bln|mln)|([千百천백]|thousand)",
+    re.I,
+)
+
+
+def _value(match: re.Match[str]) -> str | None:
+    """A figure as one string: 1兆6850億 == 1조6천850억 == 1.685 trillion == 1.685e+12."""
+    body = match["num"].replace(",", "").rstrip(".")
+    total = section = number = 0.0
+    for digits, large, small in _PIECE.findall(body):
+        if digits:
+            number = float(digits)
+        elif small:  # 6천 850: thousands and hundreds add up inside a section
+            section += (number or 1.0) * _MULT[small.lower()]
+            number = 0.0
+        else:  # 억, 万, trillion: the section so far is counted in this unit
+            total += (section + number or 1.0) * _MULT[large.lower()]
+            section = number = 0.0
+    total += section + number
+    if match["unit"]:
+        return f"{total:g}%"
+    return f"{total:.4g}" if total >= 1e4 else f"{total:g}"
+
+
+class Anchors:
+    """Language-neutral marks of a text: figures, concepts and Latin-script names."""
+
+    __slots__ = ("concepts", "names", "numbers")
+
+    def __init__(self, numbers: frozenset[str], concepts: frozenset[str], names: frozenset[str]):
+        self.numbers = numbers
+        self.concepts = concepts
+        self.names = names
+
+
+def _significant(value: str) -> bool:
+    """Figures that tell events apart: not a bare day of the month or a year on its own."""
+    if value.endswith("%"):
+        return True
+    number = float(value)
+    return not (number.is_integer() and (number <= 31 or 1900 <= number <= 2100))
+
+
+@lru_cache(maxsize=20_000)
+def anchors(text: str, lang: str) -> Anchors:
+    """The figures, gazetteer concepts and Latin-script names in `text` (written in `lang`)."""
+    text = unicodedata.normalize("NFKC", text)
+    numbers = frozenset(
+        v for m in _NUMBER.finditer(text) if (v := _value(m)) is not None and _significant(v)
+    )
+    concepts = {_FORMS[m.group()] for m in _CJK_FORMS.finditer(text)} if lang != "en" else set()
+    concepts |= {
+        _FORMS[re.sub(r"[\s\-]+", " ", m.group()).lower()]
+        for m in _LATIN_FORMS.finditer(text)
+        if re.sub(r"[\s\-]+", " ", m.group()).lower() in _FORMS
+    }
+    latin = _LATIN.findall(_ADDRESS.sub(" ", text))
+    if lang == "en":  # names written in capitals: KOSPI, BTS, ENHYPEN
+        names = {w.lower() for w in latin if w.isupper() and len(w) > 2}
+    else:  # any Latin word in Japanese or Korean text is a name or a term
+        names = {w.lower() for w in latin if len(w) > 2}
+    names -= _STOP_LATIN
+    return Anchors(numbers, frozenset(concepts), frozenset(names))

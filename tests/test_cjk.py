@@ -1,0 +1,348 @@
+"""Japanese and Korean items end to end: relevance, one story across languages, summaries,
+the stored language, search, and the edition (lang attributes, text wrapped by display width)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from chromium import browser, sync_api
+from conftest import SHARED, need
+
+from digest.edition import poll_sources
+from digest.editorial.crosslang import CrossLinks
+from digest.editorial.relevance import TopicSettings, score_item
+from digest.editorial.stories import GroupingSettings, group_items
+from digest.language.width import display_width
+from digest.models import Item, Origin, Relevance, ScoredItem
+from digest.sources.folder import FolderSource
+from digest.sources.settings import FetchSettings
+from digest.store import SearchFilters, Store
+from digest.store.query import search
+from digest.summary.summarize import SummarySettings, summarize
+
+__all__ = ["browser"]  # the shared fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+LANG = SHARED / "eval" / "lang"
+TOPIC = TopicSettings()
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+
+def report_half(key: str) -> bool:
+    """The half of the shared data we report on (the other half was for tuning)."""
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2 == 1
+
+
+def item(ident: str, title: str, text: str = "", lang: str = "", hours: float = 0.0) -> Item:
+    when = NOW - timedelta(hours=hours)
+    return Item(
+        ident, "Wire", Origin.FEED, title, f"http://x.invalid/{ident}", text, when, when, lang=lang
+    )
+
+
+# --- relevance ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        ("拉致被害者家族 “日米首脳会談 全員取り戻すこと確認の場に”", "ja"),
+        ('북한, 日다카이치 총리에 첫 반응…"우익보수 대변"', "ko"),
+        ("北のミサイルが上空を通過か", "ja"),
+        ("北朝鮮がミサイル発射 避難を", "ja"),
+        ('北 "日 해상자위대 토마호크 배치, 재침략 화살" 반발', "ko"),
+        ("日 정부, 北 탄도미사일 발사에 항의", "ko"),
+    ],
+)
+def test_japanese_and_korean_headlines_on_topic(title: str, lang: str) -> None:
+    assert score_item(TOPIC, title, "", lang).on_topic
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        ("北海道で大雪 日本海側中心に", "ja"),  # 北 inside 北海道 is no North Korea
+        ("15日朝 関東平野部で雪の恐れ", "ja"),  # 日朝 across two morphemes
+        ("北朝鮮が核実験か 人工的地震", "ja"),  # one side only
+        ("韓·美·日, 북한 IT 인력 우려에 공동성명 발표", "ko"),  # Japan one name in a list
+    ],
+)
+def test_japanese_and_korean_headlines_off_topic(title: str, lang: str) -> None:
+    assert not score_item(TOPIC, title, "", lang).on_topic
+
+
+def test_english_terms_still_apply_to_english() -> None:
+    assert score_item(TOPIC, "North Korea fires missile over Japan", "", "en").on_topic
+    assert not score_item(TOPIC, "北朝鮮がミサイル発射 避難を", "", "en").on_topic
+
+
+def _f1(rows: list[dict[str, object]]) -> float:
+    tp = fp = fn = 0
+    for row in rows:
+        got = score_item(TOPIC, str(row["title"]), str(row["text"] or ""), str(row["lang"]))
+        tp += got.on_topic and row["label"] == 1
+        fp += got.on_topic and row["label"] == 0
+        fn += not got.on_topic and row["label"] == 1
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def test_relevance_on_labelled_japanese_and_korean_items() -> None:
+    with need(LANG / "labelled.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    clear = [r for r in rows if r["clear"]]
+    korean = [r for r in clear if r["lang"] == "ko" and report_half(r["id"])]
+    assert _f1(korean) >= 0.85  # the half not tuned on
+    # the Japanese positives all fell in the tuning half: the whole set is reported
+    assert _f1([r for r in clear if r["lang"] == "ja"]) >= 0.85
+
+
+# --- one story across languages -----------------------------------------------------------------
+
+
+def _from_shared(row: dict[str, str]) -> ScoredItem:
+    day = row["date"] or "2025-01-01"
+    when = datetime.fromisoformat(day if len(day) > 10 else day + "T12:00:00+09:00")
+    return ScoredItem(
+        Item(
+            row["id"],
+            row["publisher"],
+            Origin.FEED,
+            row["title"],
+            "",
+            row["text"],
+            when,
+            when,
+            lang=row["lang"],
+        ),
+        Relevance(0.5, True),
+    )
+
+
+def test_labelled_cross_language_pairs() -> None:
+    rows: dict[str, dict[str, str]] = {}
+    for name in ("yonhap-naver-en-ko-ja-2025.jsonl", "nhk-yonhap-chosun-2025.jsonl"):
+        with need(LANG / name).open(encoding="utf-8") as lines:
+            rows.update((r["id"], r) for r in map(json.loads, lines))
+    with (ROOT / "tests" / "data" / "crosslang_pairs.jsonl").open(encoding="utf-8") as lines:
+        pairs = [json.loads(line) for line in lines]
+    found = missed = wrong = 0
+    for pair in pairs:
+        if not report_half(pair["a"] + "|" + pair["b"]):
+            continue
+        links = CrossLinks([_from_shared(rows[pair["a"]]), _from_shared(rows[pair["b"]])], 36.0)
+        linked = (0, 1) in links.candidates() and links.link(0, 1) > 0
+        if pair["same"]:
+            found += linked
+            missed += not linked
+        else:
+            wrong += linked
+    assert found / (found + missed) >= 0.8
+    assert wrong == 0
+
+
+def test_one_launch_in_three_languages_is_one_story() -> None:
+    en = item(
+        "en",
+        "North Korean missile lands in Japan's EEZ off Hokkaido",
+        "North Korea fired a ballistic missile that flew for about 70 minutes and fell some 200"
+        " kilometres west of Okushiri island, reaching an altitude of 6,000 kilometres.",
+        "en",
+    )
+    ja = item(
+        "ja",
+        "北朝鮮の弾道ミサイル、北海道沖のEEZ内に落下",
+        "ミサイルは約70分間飛行し、奥尻島の西およそ200キロに落下した。最高高度は6000キロを超えた。",
+        "ja",
+        hours=2,
+    )
+    ko = item(
+        "ko",
+        "북한 탄도미사일, 日 홋카이도 앞 EEZ에 낙하",
+        "미사일은 약 70분간 비행한 뒤 오쿠시리섬 서쪽 약 200㎞ 해상에 떨어졌다."
+        " 최고 고도는 6천㎞를 넘었다.",
+        "ko",
+        hours=3,
+    )
+    other = item(
+        "ko2", "북한, 日 정부 규탄 담화 발표", "조선중앙통신은 22일 담화를 냈다.", "ko", hours=1
+    )
+    scored = [ScoredItem(i, Relevance(0.6, True)) for i in (en, ja, ko, other)]
+    groups = group_items(scored, GroupingSettings())
+    assert sorted(s.item.id for s in groups[0]) == ["en", "ja", "ko"]
+    assert [s.item.id for s in groups[1]] == ["ko2"]
+    # a day and a half apart, they are two events
+    late = ScoredItem(item("ja", ja.title, ja.text, "ja", hours=40), Relevance(0.6, True))
+    assert len(group_items([scored[0], late], GroupingSettings())) == 2
+
+
+# --- summaries ------------------------------------------------------------------------------------
+
+
+def _clipping(name: str) -> str:
+    text = (ROOT / "archive" / "clippings" / name).read_text(encoding="utf-8")
+    return text.split("\n\n", 2)[2]  # past the headline and the date
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"), [("2026-11-missile-eez-ja.txt", "ja"), ("2026-11-missile-eez-ko.txt", "ko")]
+)
+def test_summaries_are_whole_sentences_of_the_article(name: str, lang: str) -> None:
+    text = _clipping(name)
+    summary = summarize("【東京】 記者\n" + text if lang == "ja" else text, SummarySettings(), lang)
+    assert 1 <= len(summary) <= 3
+    flat = " ".join(text.split())
+    for sentence in summary:
+        assert sentence in flat
+        assert re.search(r"[。.!?！？]$", sentence)
+        assert sentence.count("「") == sentence.count("」")
+        assert sentence.count('"') % 2 == 0
+
+
+def test_summary_hygiene_in_korean() -> None:
+    text = (
+        "(서울=연합뉴스) 홍길동 기자 = 북한이 20일 오전 동해상으로 탄도미사일 1발을"
+        " 발사했다고 합동참모본부가 밝혔다.\n\n"
+        "사진=연합뉴스 무단 전재 및 재배포 금지\n\n"
+        '합참은 "추가 발사에 대비해 감시를 강화하고 있다"며 "미국, 일본과 정보를 긴밀히'
+        ' 공유하고 있다"고 말했다.\n\n'
+        "gildong@yna.co.kr"
+    )
+    summary = summarize(text, SummarySettings(), "ko")
+    assert summary[0].startswith("북한이 20일")  # the dateline and byline are gone
+    assert not any("무단" in s or "@" in s for s in summary)
+
+
+# --- store and search ---------------------------------------------------------------------------
+
+
+def test_language_is_stored_and_japanese_and_korean_words_are_found() -> None:
+    store = Store.memory()
+    store.add_items(
+        [
+            item("ja", "北朝鮮が弾道ミサイルを発射", "政府は抗議した。", "ja"),
+            item("ko", "북한, 납치피해자 문제 언급", "일본 정부는 반발했다.", "ko"),
+            item("en", "North Korea fires missile", "Tokyo protested.", "en"),
+        ],
+        NOW,
+    )
+    langs = {row[0]: row[1] for row in store.db.execute("SELECT id, lang FROM items")}
+    assert langs == {"ja": "ja", "ko": "ko", "en": "en"}
+    ids = lambda query: sorted(h.item.id for h in search(store, query, SearchFilters()))  # noqa: E731
+    assert ids("ミサイル") == ["ja"]  # inside a run of Japanese text (trigram index)
+    assert ids("北朝鮮") == ["ja"]
+    assert ids("납치") == ["ko"]  # two characters, inside 납치피해자 (substring search)
+    assert ids("일본 정부") == ["ko"]
+    assert ids("missile") == ["en"]
+    store.db.execute("DELETE FROM items WHERE id = 'ja'")
+    assert ids("ミサイル") == []
+
+
+def test_a_source_lang_overrides_detection(tmp_path: Path) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "北朝鮮のミサイル発射について\n\n政府は北朝鮮に抗議した。\n", encoding="utf-8"
+    )
+    (folder / "b.txt").write_text("Japan protests the launch\n\nTokyo lodged a protest.\n")
+
+    def langs(lang: str | None) -> list[str]:
+        store = Store.memory()
+        source = FolderSource("Saved", folder, FetchSettings(), lang=lang)
+        with httpx.Client() as client:
+            poll_sources(sources=[source], store=store, client=client, now=NOW)
+        return sorted(row[0] for row in store.db.execute("SELECT lang FROM items"))
+
+    assert langs(None) == ["en", "ja"]  # detected per item
+    assert langs("ko") == ["ko", "ko"]  # the source's `lang:` wins
+
+
+# --- the edition ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real `digest run --offline` over the shipped clippings (English, Japanese, Korean)."""
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("mixed")
+    config = (ROOT / "feeds.yaml").read_text(encoding="utf-8")
+    config = config.replace("path: archive/clippings", f"path: {ROOT / 'archive' / 'clippings'}")
+    (folder / "feeds.yaml").write_text(config, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "digest",
+            "run",
+            "--offline",
+            "--since",
+            "all",
+            "--config",
+            str(folder / "feeds.yaml"),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode in (0, 3), result.stderr
+    return folder / "archive"
+
+
+def test_text_edition_of_a_mixed_edition_lines_up(mixed_edition: Path) -> None:
+    (text_file,) = mixed_edition.rglob("*.txt")
+    text = text_file.read_text(encoding="utf-8")
+    assert "北朝鮮の弾道ミサイル" in text.replace("\n    ", "") and "북한 탄도미사일" in text
+    for line in text.splitlines():
+        if "://" in line or line.strip().startswith("../"):
+            continue  # a link is never cut
+        assert display_width(line) <= 72, line
+    assert any(display_width(line) > len(line) for line in text.splitlines())  # wide lines exist
+
+
+def test_html_marks_the_language_of_titles(mixed_edition: Path) -> None:
+    (page,) = (p for p in mixed_edition.rglob("*.html") if re.match(r"\d{4}-", p.name))
+    html = page.read_text(encoding="utf-8")
+    assert re.search(r'<span lang="ja">北朝鮮の弾道ミサイル', html)
+    assert re.search(r'<span lang="ko">북한 탄도미사일', html)
+
+
+def test_browser_search_finds_japanese_and_korean_words(
+    mixed_edition: Path, browser: sync_api.Browser
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((mixed_edition / "search.html").as_uri() + "?q=ミサイル")
+        results = page.locator("#results li")
+        assert results.count() == 1  # inside 北朝鮮の弾道ミサイル, one story in three languages
+        page.fill("#q", "북한")  # a prefix of 북한이 / 북한, as for English
+        assert results.count() == 1
+        page.fill("#q", "EEZ 홋카이도")
+        assert results.count() == 1
+        page.fill("#q", "北海道沖 abduction")
+        assert results.count() == 0
+    finally:
+        context.close()
+    assert errors == []
+
+
+def test_japanese_and_korean_stories_find_their_sections() -> None:
+    from digest.editorial.sections import DEFAULT_SECTIONS, assign_section
+
+    assert assign_section("北朝鮮の弾道ミサイル、EEZ内に落下", [], DEFAULT_SECTIONS) == (
+        "Missiles and nuclear"
+    )
+    assert assign_section("拉致被害者家族が会見", [], DEFAULT_SECTIONS) == "Abductions"
+    assert assign_section("일본, 대북 독자 제재 2년 연장", [], DEFAULT_SECTIONS) == (
+        "Sanctions and trade"
+    )
