@@ -29,3 +29,9 @@ class ArchiveError(DigestError):
 
 class ArchiveLocked(ArchiveError):
     """Another digest process holds the archive's lock."""
+
+
+class UsageError(DigestError):
+    """The command line names what does not exist, or gives a malformed value; nothing done."""
+
+    exit_code = 2

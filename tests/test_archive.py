@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 import feedparser
 import pytest
+from cli_process import digest
 from editions import HOSTILE_TITLE, make_three_editions
 
 from digest.models import Item, Origin
@@ -39,22 +38,6 @@ def archive_copy(made: Path, tmp_path: Path) -> Path:
     """A private copy of the three-edition archive (and its config) a test may change."""
     shutil.copytree(made.parent, tmp_path / "site")
     return tmp_path / "site" / "archive"
-
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m digest` from this checkout (not whichever copy is installed)."""
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": path},
-    )
 
 
 class Links(HTMLParser):

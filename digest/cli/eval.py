@@ -1,17 +1,64 @@
-"""`digest eval`: measure the topic filter and the summariser on labelled sets."""
+"""`digest eval`: measure the topic filter and the summariser on labelled sets.
+
+The measuring code and its libraries (the `eval` extra: rouge-score) are imported only when one
+of these commands runs, so a plain install's `digest` starts without them, and `digest eval`
+without them says in one line what to install.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from digest.evaluation.relevance import relevance_command
-from digest.evaluation.summaries import summaries_command
+from digest.cli.common import verbose_option
+from digest.errors import DigestError
+
+# name: (module, command, one-line help for `digest eval --help`, which must not import them)
+SUBCOMMANDS = {
+    "relevance": (
+        "digest.evaluation.relevance",
+        "relevance_command",
+        "Precision, recall and F1 of the topic filter on labelled items.",
+    ),
+    "summaries": (
+        "digest.evaluation.summaries",
+        "summaries_command",
+        "ROUGE of the summariser against reference highlights, next to Lead-3.",
+    ),
+}
+EVAL_EXTRA = ("rouge_score", "absl")  # what the eval extra brings
 
 
-@click.group("eval")
+class EvalGroup(click.Group):
+    """Subcommands loaded when named; the listing comes from SUBCOMMANDS."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in SUBCOMMANDS:
+            return None
+        module_name, attribute, _help = SUBCOMMANDS[cmd_name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in EVAL_EXTRA:
+                raise
+            raise DigestError(
+                f"`digest eval` needs the eval extra ({exc.name} is not installed):"
+                " pip install '.[eval]' in digest's source folder"
+            ) from None
+        command: click.Command = getattr(module, attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUBCOMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group("eval", cls=EvalGroup)
+@verbose_option
 def eval_command() -> None:
     """Measure quality on labelled JSONL files (relevance, summaries)."""
-
-
-eval_command.add_command(relevance_command)
-eval_command.add_command(summaries_command)

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from digest.cli.common import config_option
-from digest.config import load_config
+from digest.cli.common import global_options
 from digest.errors import ConfigError
-from digest.publish import archive
-from digest.sources.health import health_table
-from digest.sources.opml import MAX_OPML_BYTES, read_opml, write_opml, yaml_entries
-from digest.store import Store
 
 
 @click.group(invoke_without_command=True)
-@config_option
+@global_options
 @click.pass_context
 def sources(ctx: click.Context, config_path: Path) -> None:
     """Show each source's health (or import and export OPML).
@@ -31,17 +24,24 @@ def sources(ctx: click.Context, config_path: Path) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from rich.console import Console
+
+    from digest.config import load_config
+    from digest.publish import archive
+    from digest.sources.health import health_table
+    from digest.store import Store
+
     config = load_config(config_path)
     database = config.archive / archive.DATABASE_NAME
     states = Store.snapshot(database).source_states()
     console = Console(width=None if sys.stdout.isatty() else 200)
-    names = [s.name for s in config.sources if s.path is None]
+    names = [s.name for s in config.sources]
     console.print(health_table(states.values(), names=names, now=datetime.now(UTC)))
 
 
 @sources.command("import")
 @click.argument("opml_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@config_option
+@global_options
 @click.option(
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -49,6 +49,10 @@ def sources(ctx: click.Context, config_path: Path) -> None:
 )
 def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
     """Add the feeds of an OPML file to the config (its comments kept) or to a new file."""
+    from digest.config import load_config
+    from digest.models import plural
+    from digest.sources.opml import MAX_OPML_BYTES, read_opml, yaml_entries
+
     try:
         with opml_file.open("rb") as handle:  # never more than the cap (say, /dev/zero)
             data = handle.read(MAX_OPML_BYTES + 1)
@@ -60,7 +64,7 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
             raise ConfigError(f"{output}: already exists; choose a new file")
         text = "sources:\n" + yaml_entries(outlines, ())
         _write(output, text)
-        click.echo(f"wrote {len(outlines)} feeds to {output}")
+        click.echo(f"wrote {plural(len(outlines), 'feed')} to {output}")
         return
     config = load_config(config_path)
     original = config_path.read_text(encoding="utf-8")
@@ -75,13 +79,16 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
     except ConfigError:
         _write(config_path, original)
         raise
-    click.echo(f"added {added.count('  - name:')} feeds to {config_path}")
+    click.echo(f"added {plural(added.count('  - name:'), 'feed')} to {config_path}")
 
 
 @sources.command("export")
-@config_option
+@global_options
 def export(config_path: Path) -> None:
     """Print the config's feeds as OPML 2.0."""
+    from digest.config import load_config
+    from digest.sources.opml import write_opml
+
     config = load_config(config_path)
     title = config.all_digests()[0].name
     click.echo(write_opml(config.sources, title=title), nl=False)
@@ -99,6 +106,8 @@ def _append_to_sources(text: str, entries: str, *, where: str) -> str:
 
 
 def _write(path: Path, text: str) -> None:
+    import tempfile
+
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import click
 
 from digest.editorial.relevance import TopicSettings, score_item
-from digest.errors import DigestError
+from digest.errors import UsageError
 
 __all__ = [
     "ItemResult",
@@ -107,7 +107,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
                 if not isinstance(row, dict) or row.get("label") not in (0, 1):
                     raise ValueError("need an object with label 0 or 1")
             except ValueError as exc:
-                raise DigestError(f"{path}:{number}: not a labelled item: {exc}") from exc
+                raise UsageError(f"{path}:{number}: not a labelled item: {exc}") from None
             rows.append(row)
     return rows
 
@@ -182,10 +182,7 @@ def relevance_command(file: Path, config: str, out: TextIO | None) -> None:
     """Measure the topic filter on a labelled JSONL FILE (title, text, label)."""
     from digest.config import load_config  # the config imports the topic model: load late
 
-    try:
-        report = evaluate_relevance(file, load_config(Path(config)).topic)
-    except DigestError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = evaluate_relevance(file, load_config(Path(config)).topic)  # errors: one line each
     click.echo(format_report(report))
     if out is not None:
         write_results(report, out)
