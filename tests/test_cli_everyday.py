@@ -4,6 +4,7 @@ understands, outputs that read well in a pipe. Through the real CLI in a subproc
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -228,3 +229,36 @@ def test_counts_take_the_right_plural(made: Path, tmp_path: Path) -> None:
     added = digest("sources", "import", opml, cwd=site)
     assert added.returncode == 0, added.stderr
     assert "added 1 feed to feeds.yaml" in added.stdout
+
+
+def test_archive_list_on_an_80_column_terminal_keeps_each_path_whole(made: Path) -> None:
+    """On a terminal too narrow for one line per edition: two lines each, nothing folded."""
+    leader, follower = os.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "digest", "archive", "list"],
+            cwd=made,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "80"},
+            timeout=60,
+        )
+        os.close(follower)
+        output = b""
+        while chunk := _read(leader):
+            output += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0, done.stderr
+    lines = output.decode().replace("\r\n", "\n").splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    assert f"            2026/{STEM}.html" in lines
+    assert "2026-11-09  Japan–North Korea Weekly, 2 stories, 2026-10-26 – 2026-11-09" in lines
+    assert "2026-10-26  Japan–North Korea Weekly, 1 story, 2026-10-19 – 2026-10-26" in lines
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end is closed: all read
+        return b""
