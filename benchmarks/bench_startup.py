@@ -40,6 +40,7 @@ def wall_time(args: list[str], root: Path) -> float:
     subprocess.run(
         [sys.executable, "-m", "digest", *args],
         env=_env(root),
+        cwd=root,  # `-m` looks in the current folder first
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
@@ -52,6 +53,7 @@ def costliest_imports(args: list[str], count: int, root: Path) -> list[tuple[int
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "digest", *args],
         env=_env(root),
+        cwd=root,  # `-m` looks in the current folder first
         capture_output=True,
         text=True,
         check=False,

@@ -19,6 +19,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -47,6 +48,17 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 POLL_ID, DELIVER_ID = "poll", "deliver"
 JOB_TABLE = "scheduler_jobs"
+
+
+class ZonedFormatter(logging.Formatter):
+    """Log times in the config's zone, named, so they read like the schedule's times."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return f"{datetime.fromtimestamp(record.created, self.zone):%Y-%m-%d %H:%M:%S %Z}"
 
 
 def utc_now() -> datetime:

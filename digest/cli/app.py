@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -52,6 +50,8 @@ def cli(ctx: click.Context, config_path: Path) -> None:
     Exit status: 0 done; 1 failed; 2 bad config or usage (nothing written);
     3 done, but some sources could not be read.
     """
+    import logging  # here, not at the top: `digest --help` never needs it
+
     logging.basicConfig(
         level=logging.INFO if ctx.meta.get(VERBOSE) else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -73,9 +73,6 @@ def main() -> None:
     except DigestError as exc:
         click.echo(f"digest: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except sqlite3.Error as exc:  # a full disk or a read-only archive, met by the database
-        click.echo(f"digest: error: the archive's database: {exc}", err=True)
-        sys.exit(1)
     except OSError as exc:  # the same, met elsewhere
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"digest: error: {where}{exc.strerror or exc}", err=True)
@@ -88,6 +85,13 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        sqlite3 = sys.modules.get("sqlite3")  # loaded if the database was reached at all
+        if sqlite3 is None or not isinstance(exc, sqlite3.Error):
+            raise
+        # a full disk or a read-only archive, met by the database
+        click.echo(f"digest: error: the archive's database: {exc}", err=True)
+        sys.exit(1)
     try:
         sys.stdout.flush()  # a closed pipe met at the last write, not before
     except BrokenPipeError:

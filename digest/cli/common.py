@@ -7,7 +7,6 @@ error cost an interpreter and click (tests/test_cli_startup.py checks which modu
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +40,8 @@ def _config_path(ctx: click.Context, _param: click.Parameter, value: Path | None
 
 def _verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
+        import logging
+
         ctx.meta[VERBOSE] = True
         logging.getLogger().setLevel(logging.INFO)  # after the group set logging up
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
     from digest.store import Store
 
 EXIT_PARTIAL = 3  # the edition was made, but at least one source could not be read
-
-log = logging.getLogger("digest")
 
 
 class DurationType(click.ParamType):  # type: ignore[type-arg]
@@ -130,6 +127,9 @@ def _run(
 def _progress(total: int) -> Iterator[Progress]:
     """A progress bar on a terminal; plain log lines otherwise."""
     if not sys.stderr.isatty():
+        import logging
+
+        log = logging.getLogger("digest")
         yield lambda name: log.info("read source %s", name)
         return
     from rich.progress import Progress as Bar

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-import signal
 import sys
-import threading
-from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -20,8 +16,6 @@ if TYPE_CHECKING:
 
     from digest.config import Config
     from digest.delivery.mail import Connect
-
-log = logging.getLogger("digest")
 
 
 @click.command()
@@ -47,10 +41,14 @@ def serve(config_path: Path, once: bool) -> None:
         if not schedule.serve_once(config, connect=connect, label=str(config_path)):
             sys.exit(1)
         return
+    import logging
+    import signal
+    import threading
+
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s", signal.Signals(signum).name)
+        logging.getLogger("digest").info("received %s", signal.Signals(signum).name)
         stopping.set()
         for number in (signal.SIGTERM, signal.SIGINT):
             signal.signal(number, signal.SIG_DFL)  # a second signal stops at once
@@ -150,19 +148,12 @@ def _connect(config: Config, config_path: Path) -> Connect | None:
         raise ConfigError(f"{config_path}: {exc}") from None
 
 
-class ZonedFormatter(logging.Formatter):
-    """Log times in the config's zone, named, so they read like the schedule's times."""
-
-    def __init__(self, zone: ZoneInfo) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        self.zone = zone
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        return f"{datetime.fromtimestamp(record.created, self.zone):%Y-%m-%d %H:%M:%S %Z}"
-
-
 def _log_with_times(zone: ZoneInfo) -> None:
     """serve runs for days: log its job lines at INFO, with times in one zone."""
+    import logging
+
+    from digest.schedule import ZonedFormatter
+
     logging.getLogger("digest").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("apscheduler.executors").setLevel(logging.CRITICAL)  # we log job errors
