@@ -262,3 +262,11 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the terminal's other end is closed: all read
         return b""
+
+
+def test_a_config_before_eval_is_the_one_eval_reads(made: Path, tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text('{"title": "Japan and North Korea hold talks", "text": "", "label": 1}\n')
+    result = digest("--config", made / "feeds.yaml", "eval", "relevance", labelled, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "for topic" in result.stdout

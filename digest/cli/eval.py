@@ -8,10 +8,12 @@ without them says in one line what to install.
 from __future__ import annotations
 
 import importlib
+import os
+from pathlib import Path
 
 import click
 
-from digest.cli.common import verbose_option
+from digest.cli.common import CONFIG, CONFIG_ENV, global_options
 from digest.errors import DigestError
 
 # name: (module, command, one-line help for `digest eval --help`, which must not import them)
@@ -52,6 +54,13 @@ class EvalGroup(click.Group):
         command: click.Command = getattr(module, attribute)
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        # A --config before the subcommand (or $DIGEST_CONFIG) is its --config's default.
+        given = ctx.meta.get(CONFIG) or os.environ.get(CONFIG_ENV)
+        if given:
+            ctx.default_map = {name: {"config": str(given)} for name in SUBCOMMANDS}
+        return super().invoke(ctx)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SUBCOMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
@@ -59,6 +68,6 @@ class EvalGroup(click.Group):
 
 
 @click.group("eval", cls=EvalGroup)
-@verbose_option
-def eval_command() -> None:
+@global_options
+def eval_command(config_path: Path) -> None:
     """Measure quality on labelled JSONL files (relevance, summaries)."""
