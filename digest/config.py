@@ -6,7 +6,9 @@ the key and what was expected, so a bad config never gets as far as writing anyt
 
 from __future__ import annotations
 
+import difflib
 import re
+import typing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
-from digest.delivery.mail import MailSettings
+from digest.delivery.mail import MailSettings, check_recipient
 from digest.durations import Duration
 from digest.editorial.relevance import TopicSettings
 from digest.editorial.sections import DEFAULT_SECTIONS, SectionSettings
@@ -53,10 +56,7 @@ class DigestSettings(_Strict):
     @classmethod
     def _check_recipients(cls, recipients: tuple[str, ...]) -> tuple[str, ...]:
         for address in recipients:
-            if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address):
-                raise ValueError(
-                    f"expected a bare address such as ann@example.org, got {address!r}"
-                )
+            check_recipient(address)
         return recipients
 
     @field_validator("name")
@@ -277,23 +277,100 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> i
     return size
 
 
+MAX_ERRORS = 5  # a typo early in a file can set off many; the first few say what to fix
+
+# pydantic's wording for a wrong type, in the words of someone editing YAML
+_EXPECTED = {
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of keys",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+}
+
+
 def _describe(exc: ValidationError) -> str:
-    """The first validation error as 'key.path: what was expected', plus a count of the rest."""
+    """Every validation error (up to a few) as 'key.path: what was expected', in file order.
+
+    An error that only follows from another (a list left empty because its one entry failed) is
+    left out; an unknown key names the near one it may be a typo of.
+    """
     errors = exc.errors()
-    first = errors[0]
-    key = _key_path(first["loc"])
-    kind = first["type"]
+    locs = [tuple(e["loc"]) for e in errors]
+    shown = [
+        e
+        for e, loc in zip(errors, locs, strict=True)
+        if not (e["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs))
+    ]
+    parts = [_describe_one(error) for error in shown[:MAX_ERRORS]]
+    if len(shown) > MAX_ERRORS:
+        parts.append(f"and {len(shown) - MAX_ERRORS} more")
+    return "; ".join(parts)
+
+
+def _describe_one(error: ErrorDetails) -> str:
+    loc = tuple(error["loc"])
+    key = _key_path(loc)
+    kind = error["type"]
+    given = error.get("input")
     if kind == "extra_forbidden":
-        message = "unknown key"
+        message = "unknown key" + _near_key(loc)
     elif kind == "missing":
         message = "required key is missing"
+    elif kind in _EXPECTED:
+        entry = _model_at(loc) if kind in ("tuple_type", "list_type") else None
+        example = f" of entries such as `- {next(iter(entry.model_fields))}: ...`" if entry else ""
+        message = f"{_EXPECTED[kind]}{example}, got {given!r:.60}"
     else:
-        message = first["msg"].removeprefix("Value error, ")
-        if first.get("input") is not None and kind not in ("value_error",):
-            message += f" (got {first['input']!r:.60})"
-    where = f"{key}: " if key else ""
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where}{message}{more}"
+        message = error["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
+        if given is not None and kind != "value_error":
+            message += f" (got {given!r:.60})"
+    return f"{key}: {message}" if key else message
+
+
+def _near_key(loc: tuple[int | str, ...]) -> str:
+    """' (did you mean `path`?)' for a typo of a key valid at `loc`, else the keys valid there."""
+    model = _model_at(loc[:-1])
+    if model is None:
+        return ""
+    keys = list(model.model_fields)
+    near = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6)
+    if near:
+        return f" (did you mean `{near[0]}`?)"
+    return f" (expected one of: {', '.join(keys)})"
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The settings class whose keys are valid at `loc` (the top-level Config at `()`)."""
+    model: type[BaseModel] = Config
+    for part in loc:
+        if isinstance(part, int) or "[" in part or "-" in part:
+            continue  # an entry of a list, or pydantic's tag of a union: the same model
+        field = model.model_fields.get(part)
+        inner = _inner_model(field.annotation) if field is not None else None
+        if inner is None:
+            return None
+        model = inner
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel in `X`, `X | None`, `tuple[X, ...]` (one level of nesting each)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _key_path(loc: tuple[int | str, ...]) -> str:
@@ -321,6 +398,8 @@ def _resolve(config: Config, path: Path) -> Config:
             source = source.model_copy(update={"path": folder})
         sources.append(source)
     archive = config.archive if config.archive.is_absolute() else base / config.archive
+    if archive.exists() and not archive.is_dir():
+        raise ConfigError(f"{path}: archive: expected a folder, {archive} is a file")
     templates = config.templates if config.templates.is_absolute() else base / config.templates
     return config.model_copy(
         update={"sources": tuple(sources), "archive": archive, "templates": templates}

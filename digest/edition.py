@@ -37,7 +37,7 @@ from digest.publish.render import check_templates, make_environment
 from digest.publish.site import build_site, saved_copies
 from digest.sources import Source
 from digest.sources.feeds import FeedSource
-from digest.sources.health import footer_reports, period_notices
+from digest.sources.health import footer_reports, period_notices, read_state
 from digest.sources.limits import clip_item
 from digest.sources.poller import Poller
 from digest.store import EditionRecord, Store
@@ -46,6 +46,7 @@ from digest.summary.summarize import summarize_many
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+OFFLINE = "not fetched (offline)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ def poll_sources(
 
     if offline:
         for feed in remote:
-            reports[feed.name] = SourceReport(feed.name, False, error="not fetched (offline)")
+            reports[feed.name] = SourceReport(feed.name, False, error=OFFLINE)
     elif remote:
         poller = poller or Poller(remote[0].fetch)
         polls = poller.poll(remote, store=store, now=now, progress=progress, sink=store_items)
@@ -125,6 +126,13 @@ def poll_sources(
         if progress is not None:
             progress(source.name)
     store_items(items)
+    known = store.source_states()
+    polled_names = {state.name for state in states}
+    states += [  # folders and file: feeds, so `digest sources` shows what they last read too
+        read_state(known.get(report.name), report, now)
+        for report in reports.values()
+        if report.name not in polled_names and report.error != OFFLINE
+    ]
     # Only now the feeds' validators and hashes: a crash before this point re-reads them.
     store.save_source_states(states)
     return PollResult(tuple(reports[s.name] for s in sources), seen, new)

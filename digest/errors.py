@@ -35,3 +35,9 @@ class TemplateError(DigestError):
     """A user template does not compile or fails to render; nothing has been written."""
 
     exit_code = 2
+
+
+class UsageError(DigestError):
+    """The command line names what does not exist, or gives a malformed value; nothing done."""
+
+    exit_code = 2

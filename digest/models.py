@@ -150,3 +150,8 @@ class Edition:
     failed_sources: tuple[SourceReport, ...] = ()
     tally: Tally | None = None
     sections: tuple[str, ...] = field(default=())
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """A count with its noun: '1 story', '2 stories', '0 feeds'."""
+    return f"{count} {singular if count == 1 else many or singular + 's'}"

@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -36,16 +37,29 @@ from digest.delivery.dispatch import deliver_due
 from digest.delivery.mail import Connect
 from digest.edition import poll_sources, run_edition
 from digest.errors import ArchiveLocked, DigestError
+from digest.models import plural
 from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
 from digest.store import Store
+from digest.visible import VisibleFormatter
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 POLL_ID, DELIVER_ID = "poll", "deliver"
 JOB_TABLE = "scheduler_jobs"
+
+
+class ZonedFormatter(VisibleFormatter):
+    """Log times in the config's zone, named, so they read like the schedule's times."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return f"{datetime.fromtimestamp(record.created, self.zone):%Y-%m-%d %H:%M:%S %Z}"
 
 
 def utc_now() -> datetime:
@@ -105,7 +119,8 @@ def poll_job() -> str:
         rt.owed.clear()
     failed = sum(not r.ok for r in result.reports)
     lines = [
-        f"{len(result.reports) - failed} sources read, {failed} failed, {result.items_new} new"
+        f"{plural(len(result.reports) - failed, 'source')} read, {failed} failed,"
+        f" {result.items_new} new"
     ]
     lines += [_publish(rt, name, scheduled) for name, scheduled in redo]
     lines.append(_deliver(rt))
@@ -118,7 +133,8 @@ def publish_job(digest_name: str) -> str:
     now = rt.clock()
     digest = rt.config.digest(digest_name)
     scheduled = period_of(_trigger(rt.config, digest), now, rt.config.catch_up) or now
-    log.info("publish %s: started for %s", digest.name, f"{scheduled:%Y-%m-%d %H:%M %Z}")
+    when = scheduled.astimezone(rt.config.zone)
+    log.info("publish %s: started for %s", digest.name, f"{when:%Y-%m-%d %H:%M %Z}")
     return "; ".join(line for line in (_publish(rt, digest.name, scheduled), _deliver(rt)) if line)
 
 
@@ -156,7 +172,8 @@ def _publish(rt: Runtime, digest_name: str, scheduled: datetime) -> str:
             )
     edition = result.edition
     tally = edition.tally.line() if edition.tally else ""
-    return f"wrote {result.files[0].stem}, {len(edition.stories)} stories ({tally})"
+    stories = plural(len(edition.stories), "story", "stories")
+    return f"wrote {result.files[0].stem}, {stories} ({tally})"
 
 
 def _deliver(rt: Runtime) -> str:
@@ -167,7 +184,7 @@ def _deliver(rt: Runtime) -> str:
             config=rt.config,
             store=store,
             connect=rt.connect,
-            now=rt.clock(),
+            now=rt.clock().astimezone(rt.config.zone),  # its log lines in the schedule's zone
             stopping=rt.stopping.is_set,
         )
     return report.line() if report != type(report)() else ""
@@ -330,6 +347,20 @@ def install_jobs(scheduler: BackgroundScheduler, config: Config, *, now: datetim
         scheduler.add_job(deliver_job, retry, id=DELIVER_ID, name="deliver", jobstore="memory")
 
 
+@contextmanager
+def _serving(config: Config, label: str) -> Iterator[None]:
+    """`.serve.lock` for serve's lifetime: one serve per archive, refused before anything else."""
+    with ExitStack() as held:
+        try:
+            held.enter_context(
+                archive.locked(config.archive, name=".serve.lock", holder="digest serve")
+            )
+        except ArchiveLocked as exc:
+            raise ArchiveLocked(f"digest serve is already running: {exc}") from None
+        log.info("serving %s (archive %s)", label or "the config", config.archive)
+        yield
+
+
 def serve(
     config: Config,
     *,
@@ -337,6 +368,7 @@ def serve(
     stopping: threading.Event,
     clock: Clock = utc_now,
     lock_wait: float = 600.0,
+    label: str = "",
 ) -> None:
     """Run the scheduler until `stopping` is set; then let the running job finish and return.
 
@@ -344,14 +376,7 @@ def serve(
     a job changes the archive, so `digest run` works between jobs.
     """
     global _runtime
-    serving = ExitStack()
-    try:
-        serving.enter_context(
-            archive.locked(config.archive, name=".serve.lock", holder="digest serve")
-        )
-    except ArchiveLocked as exc:
-        raise ArchiveLocked(f"digest serve is already running: {exc}") from None
-    with serving:
+    with _serving(config, label):
         _runtime = Runtime(config, connect, clock, stopping, lock_wait)
         _report_interrupted(_runtime)
         scheduler = make_scheduler(config)
@@ -362,7 +387,7 @@ def serve(
         try:
             install_jobs(scheduler, config, now=clock())
             for job in scheduler.get_jobs():
-                log.info("%s: next run %s", job.name, _when(job.next_run_time))
+                log.info("%s: next run %s", job.name, _when(job.next_run_time, config.zone))
             scheduler.resume()
             stopping.wait()
             log.info("stopping: letting the running job reach a safe point")
@@ -370,6 +395,69 @@ def serve(
             scheduler.shutdown(wait=True)
             _runtime = None
         log.info("stopped")
+
+
+def serve_once(
+    config: Config,
+    *,
+    connect: Connect | None,
+    clock: Clock = utc_now,
+    lock_wait: float = 600.0,
+    label: str = "",
+) -> bool:
+    """`digest serve --once`: poll, publish each digest whose time has come, deliver, return.
+
+    The jobs and the job store of `serve`, run one after another instead of on a timer, so cron
+    can run it every few minutes and a time missed between two runs is made once (within
+    catch_up). False when a job failed (it is logged).
+    """
+    global _runtime
+    with _serving(config, label):
+        _runtime = rt = Runtime(config, connect, clock, threading.Event(), lock_wait)
+        scheduler = make_scheduler(config)
+        try:
+            _report_interrupted(rt)
+            scheduler.start(paused=True)  # for its job store only: nothing runs on a timer
+            install_jobs(scheduler, config, now=clock())
+            ok = _run_job("poll", poll_job)
+            for job in scheduler.get_jobs(jobstore="default"):
+                ok = _publish_if_due(rt, job) and ok
+        finally:
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
+            _runtime = None
+    return ok
+
+
+def _publish_if_due(rt: Runtime, job: Job) -> bool:
+    """Run a publishing job whose time has come (within catch_up), then move it to its next time.
+
+    A job that failed keeps its time, so the next run tries it again.
+    """
+    now = rt.clock()
+    due: datetime | None = job.next_run_time
+    after = due
+    ok = True
+    if due is not None and due <= now:
+        if now - due > rt.config.catch_up:
+            log.warning("%s: missed its time by more than catch_up", job.name)
+        else:
+            ok = _run_job(job.name, partial(publish_job, *job.args))
+        if ok:
+            after = job.trigger.get_next_fire_time(None, now)
+            job.modify(next_run_time=after)
+    log.info("%s: next run %s", job.name, _when(after, rt.config.zone))
+    return ok
+
+
+def _run_job(name: str, job: Callable[[], str]) -> bool:
+    try:
+        result = job()
+    except (DigestError, Stopped, sqlite3.Error, OSError) as exc:
+        log.error("%s: failed: %s", name, _error(exc))
+        return False
+    log.info("%s: %s", name, result or "done")
+    return True
 
 
 def _report_interrupted(rt: Runtime) -> None:
@@ -393,7 +481,7 @@ def _log_event(scheduler: BackgroundScheduler, event: JobEvent) -> None:
     stopped = scheduler.state == STATE_STOPPED
     job = None if stopped else scheduler.get_job(event.job_id)
     name = job.name if job is not None else event.job_id
-    after = f"next run {_when(job.next_run_time if job is not None else None)}"
+    after = f"next run {_when(job.next_run_time if job else None, scheduler.timezone)}"
     if event.code == EVENT_JOB_MISSED:
         log.warning("%s: missed its time by more than catch_up; %s", name, after)
     elif getattr(event, "exception", None) is not None:
@@ -422,5 +510,6 @@ def _error(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M:%S %Z}" if moment is not None else "none"
+def _when(moment: datetime | None, zone: tzinfo) -> str:
+    """A job's time as logged: in the config's zone, like every other time serve logs."""
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}" if moment is not None else "none"

@@ -9,7 +9,9 @@ the CLI's printing, the log lines) passes untrusted strings through it.
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 
 # Line and paragraph breaks and tabs: a space, so words stay apart.
 _BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
@@ -26,3 +28,17 @@ _INVISIBLE = re.compile(
 def one_line(text: str) -> str:
     """`text` as one line of visible characters: breaks become a space, the rest go."""
     return _INVISIBLE.sub("", _BREAKS.sub(" ", text))
+
+
+class VisibleFormatter(logging.Formatter):
+    """Log records as the CLI prints: the message one line of visible characters; a traceback
+    keeps its lines, each made visible."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return one_line(super().formatMessage(record))
+
+    def formatException(self, ei: Any) -> str:
+        return "\n".join(one_line(line) for line in super().formatException(ei).splitlines())
+
+    def formatStack(self, stack_info: str) -> str:
+        return "\n".join(one_line(line) for line in stack_info.splitlines())

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 
 import feedparser
 import pytest
-from conftest import digest
+from cli_process import digest
 from editions import HOSTILE_TITLE, make_three_editions
 
 from digest.models import Item, Origin

@@ -89,7 +89,11 @@ def test_cli_exits_2_with_one_line_and_writes_nothing(
         timeout=60,
     )
     assert result.returncode == 2
-    assert result.stderr.strip() == f"digest: error: {path}: colour: unknown key"
+    assert result.stderr.strip() == (
+        f"digest: error: {path}: colour: unknown key (expected one of: archive, archive_url,"
+        " templates, timezone, lookback, poll_every, catch_up, mail, topic, summary, stories,"
+        " sections, fetch, digests, sources)"
+    )
     assert sorted(tmp_path.rglob("*")) == before
 
 

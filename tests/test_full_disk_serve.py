@@ -62,7 +62,8 @@ def test_a_full_disk_at_publication_then_space_freed(small_archive: ServeSoak, l
     try:
         wait_for(lambda: re.search(r" poll: \d+ sources read", log.read_text()), 30, log)
         filler = fill(harness.archive, leave)
-        failures = r"^(\S+ \S+) ERROR digest\.schedule: publish (\w+): failed: (.*)$"
+        # serve's log time, in the config's zone (UTC here), then the level
+        failures = r"^(\S+ \S+) UTC ERROR digest\.schedule: publish (\w+): failed: (.*)$"
         wait_for(
             lambda: (
                 {m[1] for m in re.findall(failures, log.read_text(), re.M)}
@@ -113,6 +114,6 @@ def test_a_full_disk_at_publication_then_space_freed(small_archive: ServeSoak, l
 
 def _period(stamp: str) -> str:
     """The scheduled time a publishing job that failed at `stamp` (its log time) was for."""
-    moment = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=UTC)
+    moment = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     start = int(moment.timestamp()) // PERIOD * PERIOD
     return datetime.fromtimestamp(start, UTC).isoformat(timespec="seconds")

@@ -99,7 +99,9 @@ def test_a_second_serve_is_refused(tmp_path: Path) -> None:
         second = start_serve(path)
         output, _ = second.communicate(timeout=20)
         assert second.returncode == 1
-        assert "digest serve is already running" in output and "pid" in output
+        # The refusal comes first and alone: no "serving ..." line before it.
+        [line] = output.strip().splitlines()
+        assert "digest serve is already running" in line and "pid" in line
     finally:
         first.send_signal(signal.SIGINT)
         first.communicate(timeout=10)

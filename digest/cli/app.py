@@ -1,194 +1,79 @@
-"""The command line: parses flags, loads the config, calls the pipeline, reports in one line."""
+"""The command group and `main`: global options, the commands, one line for every failure.
+
+`--config` and `-v` work before the command (`digest -v run`) and after it (`digest run -v`);
+`DIGEST_CONFIG` names the config when neither is given.
+"""
 
 from __future__ import annotations
 
-import logging
-import sqlite3
+import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from digest import __version__
 from digest.cli.archive import archive_command
-from digest.cli.common import VisibleFormatter, config_option, say
+from digest.cli.common import VERBOSE, global_options, say
 from digest.cli.eval import eval_command
+from digest.cli.run import run
 from digest.cli.search import search_command
 from digest.cli.serve import send, serve
 from digest.cli.sources import sources
-from digest.config import Config, load_config
-from digest.durations import parse_duration
-from digest.edition import Progress, RunResult, run_edition
 from digest.errors import DigestError
-from digest.publish import archive
-from digest.sources import build_sources
-from digest.sources.http import make_client
-from digest.store import Store
-from digest.visible import one_line
-
-EXIT_PARTIAL = 3  # the edition was made, but at least one source could not be read
-
-log = logging.getLogger("digest")
 
 
-class DurationType(click.ParamType):  # type: ignore[type-arg]
-    name = "duration"
+class ClosedPipe(Exception):
+    """The reader of stdout went away (`digest search ... | head`): a normal end."""
 
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> timedelta:
-        if isinstance(value, timedelta):
-            return value
-        text = str(value)
-        if text == "all":
-            return timedelta(days=365 * 100)
+
+class DigestGroup(click.Group):
+    """The top group; a closed pipe leaves it as ClosedPipe, which click does not turn into
+    status 1 as it does an OSError."""
+
+    def invoke(self, ctx: click.Context) -> object:
         try:
-            return parse_duration(text)
-        except ValueError as exc:
-            self.fail(f"{exc} (or 'all')", param, ctx)
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ClosedPipe from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DigestGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="digest")
-@click.option("-v", "--verbose", is_flag=True, help="Log each step.")
-def cli(verbose: bool) -> None:
+@global_options
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path) -> None:
     """digest: a weekly news digest on one topic, from feeds and saved articles.
+
+    --config and -v may come before or after the command.
 
     Exit status: 0 done; 1 failed; 2 bad config or usage (nothing written);
     3 done, but some sources could not be read.
     """
+    import logging  # here, not at the top: `digest --help` never needs it
+
+    from digest.visible import VisibleFormatter  # feed text reaches the log: one line each
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    level = logging.INFO if ctx.meta.get(VERBOSE) else logging.WARNING
+    logging.basicConfig(level=level, handlers=[handler])
 
 
-cli.add_command(archive_command)
-cli.add_command(search_command)
-cli.add_command(eval_command)
-cli.add_command(serve)
-cli.add_command(send)
-cli.add_command(sources)
-
-
-@cli.command()
-@config_option
-@click.option("--since", type=DurationType(), help="Take items from this window (7d, 48h, all).")
-@click.option(
-    "--offline", is_flag=True, help="Skip the network: use saved articles and stored items."
-)
-@click.option("--dry-run", is_flag=True, help="Make the edition but write and record nothing.")
-@click.option("--digest", "digest_name", help="Which digest of the config (default: the first).")
-def run(
-    config_path: Path,
-    since: timedelta | None,
-    offline: bool,
-    dry_run: bool,
-    digest_name: str | None,
-) -> None:
-    """Make one edition now: poll, select, summarise, write HTML and text into the archive."""
-    config = load_config(config_path)
-    config.digest(digest_name)  # an unknown digest fails before anything is touched
-    now = datetime.now(UTC)
-    if dry_run:
-        result = _run(
-            config,
-            Store.snapshot(config.archive / archive.DATABASE_NAME),
-            now,
-            digest_name=digest_name,
-            since=since,
-            offline=offline,
-            write=False,
-        )
-    else:
-        with archive.locked(config.archive):
-            store = Store.open(config.archive / archive.DATABASE_NAME)
-            try:
-                result = _run(
-                    config,
-                    store,
-                    now,
-                    digest_name=digest_name,
-                    since=since,
-                    offline=offline,
-                    write=True,
-                )
-            finally:
-                store.close()
-    _report(result, dry_run=dry_run)
-    if result.partial:
-        sys.exit(EXIT_PARTIAL)
-
-
-def _run(
-    config: Config,
-    store: Store,
-    now: datetime,
-    *,
-    digest_name: str | None,
-    since: timedelta | None,
-    offline: bool,
-    write: bool,
-) -> RunResult:
-    sources = build_sources(config)
-    with make_client(config.fetch) as client, _progress(len(sources)) as progress:
-        return run_edition(
-            config=config,
-            sources=sources,
-            store=store,
-            client=client,
-            now=now,
-            digest_name=digest_name,
-            since=since,
-            offline=offline,
-            write=write,
-            progress=progress,
-        )
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Progress]:
-    """A progress bar on a terminal; plain log lines otherwise."""
-    if not sys.stderr.isatty():
-        yield lambda name: log.info("read source %s", name)
-        return
-    from rich.progress import Progress as Bar
-
-    with Bar(transient=True) as bar:
-        task = bar.add_task("Reading sources", total=total)
-        yield lambda name: bar.update(task, advance=1, description=one_line(f"Read {name}"))
-
-
-def _report(result: RunResult, *, dry_run: bool) -> None:
-    for report in result.poll.reports:
-        if not report.ok:
-            say(f"source {report.name!r} not read: {report.error}", err=True)
-        elif report.error:
-            say(f"source {report.name!r} read with a warning: {report.error}", err=True)
-    for path in result.files:
-        say(f"wrote {path}")
-    if dry_run:
-        edition = result.edition
-        say(f"dry run: {len(edition.stories)} stories; nothing written")
-        for story in edition.stories:
-            say(f"  - {story.lead.item.title} ({', '.join(story.outlets)})")
-    tally = result.edition.tally
-    if tally is not None:
-        say(tally.line())
+for command in (run, archive_command, search_command, eval_command, serve, send, sources):
+    cli.add_command(command)
 
 
 def main() -> None:
-    """Entry point: DigestErrors become one line on stderr and their exit status."""
+    """Entry point: every failure the user can act on is one line on stderr and its status."""
     try:
         cli.main(standalone_mode=False, prog_name="digest")
+    except (ClosedPipe, BrokenPipeError):
+        _quiet_stdout()  # the reader (`| head`) has all it wanted: a normal end
+        sys.exit(0)
     except DigestError as exc:
         say(f"digest: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except sqlite3.Error as exc:  # a full disk or a read-only archive, met by the database
-        say(f"digest: error: the archive's database: {exc}", err=True)
-        sys.exit(1)
     except OSError as exc:  # the same, met elsewhere
         where = f"{exc.filename}: " if exc.filename else ""
         say(f"digest: error: {where}{exc.strerror or exc}", err=True)
@@ -201,3 +86,20 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        sqlite3 = sys.modules.get("sqlite3")  # loaded if the database was reached at all
+        if sqlite3 is None or not isinstance(exc, sqlite3.Error):
+            raise
+        # a full disk or a read-only archive, met by the database
+        say(f"digest: error: the archive's database: {exc}", err=True)
+        sys.exit(1)
+    try:
+        sys.stdout.flush()  # a closed pipe met at the last write, not before
+    except BrokenPipeError:
+        _quiet_stdout()
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's own flush at exit has nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from digest.cli.common import config_option, open_store
-from digest.config import load_config
-from digest.edition import rebuild
-from digest.publish import archive
-from digest.publish.server import Allowed, ArchiveServer
-from digest.publish.site import SitePaths, site_paths
-from digest.store import Store
+from digest.cli.common import global_options, open_store
+
+if TYPE_CHECKING:
+    from digest.publish.site import SitePaths
 
 
 @click.group("archive")
-def archive_command() -> None:
+@global_options
+def archive_command(config_path: Path) -> None:
     """Browse and maintain the archive of editions."""
 
 
 @archive_command.command("list")
-@config_option
+@global_options
 def list_editions(config_path: Path) -> None:
-    """Every edition, newest first, as a table."""
-    from rich.console import Console
-    from rich.table import Table
+    """Every edition, newest first: date, digest, period covered, stories, page.
+
+    One line per edition, never wrapped; on a terminal too narrow for that, two lines each.
+    """
+    import shutil
+
+    from digest.config import load_config
+    from digest.models import plural
 
     config = load_config(config_path)
     store = open_store(config)
@@ -34,33 +39,48 @@ def list_editions(config_path: Path) -> None:
         editions = store.editions()
     finally:
         store.close()
-    noun = "edition" if len(editions) == 1 else "editions"
-    table = Table(title=f"{len(editions)} {noun} in {config.archive}", title_justify="left")
-    table.add_column("date", no_wrap=True)
-    table.add_column("digest")
-    table.add_column("covering", no_wrap=True)
-    table.add_column("stories", justify="right")
-    table.add_column("page", overflow="fold")
     zone = config.zone
+    rows = [("date", "digest", "covering", "stories", "page")]
     for edition in editions:
         since, until = edition.since.astimezone(zone), edition.until.astimezone(zone)
-        table.add_row(
-            edition.date,
-            edition.digest,
-            f"{since:%Y-%m-%d} – {until:%Y-%m-%d}",
-            str(edition.stories),
-            edition.html_path,
+        covering = f"{since:%Y-%m-%d} – {until:%Y-%m-%d}"
+        rows.append(
+            (edition.date, edition.digest, covering, str(edition.stories), edition.html_path)
         )
-    Console(soft_wrap=False).print(table)
+    click.echo(f"{plural(len(editions), 'edition')} in {config.archive}")
+    if not editions:
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(_cells(row, widths)).rstrip() for row in rows]
+    narrow = sys.stdout.isatty() and max(map(len, lines)) > shutil.get_terminal_size().columns
+    if not narrow:
+        click.echo("\n".join(lines))
+        return
+    for date, digest, covering, stories, page in rows[1:]:
+        click.echo(f"{date}  {digest}, {plural(int(stories), 'story', 'stories')}, {covering}")
+        click.echo(f"{'':10}  {page}")
+
+
+def _cells(row: tuple[str, ...], widths: list[int]) -> list[str]:
+    """Columns padded to their width; the count of stories aligned right."""
+    return [
+        cell.rjust(width) if index == 3 else cell.ljust(width)
+        for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+    ]
 
 
 @archive_command.command("rebuild")
-@config_option
+@global_options
 def rebuild_archive(config_path: Path) -> None:
     """Re-render every edition page, the index, the feed and the search page from the store.
 
     Run it after changing a template. Files whose content would not change are not touched.
     """
+    from digest.config import load_config
+    from digest.edition import rebuild
+    from digest.models import plural
+    from digest.publish import archive
+
     config = load_config(config_path)
     with archive.locked(config.archive):
         store = open_store(config)
@@ -70,17 +90,21 @@ def rebuild_archive(config_path: Path) -> None:
             store.close()
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"{len(written)} files changed")
+    click.echo(f"{plural(len(written), 'file')} changed")
 
 
 @archive_command.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@config_option
+@global_options
 def serve_archive(port: int, config_path: Path) -> None:
     """Browse the archive at http://127.0.0.1:PORT/ (only this machine can reach it).
 
     `--port 0` picks a free port. Stop with Ctrl-C.
     """
+    from digest.config import load_config
+    from digest.publish import archive
+    from digest.publish.server import Allowed, ArchiveServer
+
     config = load_config(config_path)
     if not config.archive.is_dir():
         raise click.ClickException(f"no archive folder at {config.archive}")
@@ -102,6 +126,9 @@ def serve_archive(port: int, config_path: Path) -> None:
 
 
 def _site_paths(database: Path) -> SitePaths:
+    from digest.publish.site import site_paths
+    from digest.store import Store
+
     store = Store.reader(database)
     try:
         return site_paths(store.editions(), store.edition_contents())

@@ -1,55 +1,78 @@
-"""`digest eval`: measure the topic filter, the summariser and whole editions on labelled sets."""
+"""`digest eval`: measure the topic filter, the summariser and whole editions on labelled sets.
+
+The measuring code and its libraries (the `eval` extra: rouge-score) are imported only when one
+of these commands runs, so a plain install's `digest` starts without them, and `digest eval`
+without them says in one line what to install.
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
 from pathlib import Path
 
 import click
 
+from digest.cli.common import CONFIG, CONFIG_ENV, global_options
 from digest.errors import DigestError
-from digest.evaluation.relevance import relevance_command
-from digest.evaluation.summaries import summaries_command
+
+# name: (module, command, one-line help for `digest eval --help`, which must not import them)
+SUBCOMMANDS = {
+    "relevance": (
+        "digest.evaluation.relevance",
+        "relevance_command",
+        "Precision, recall and F1 of the topic filter on labelled items.",
+    ),
+    "summaries": (
+        "digest.evaluation.summaries",
+        "summaries_command",
+        "ROUGE of the summariser against reference highlights, next to Lead-3.",
+    ),
+    "weeks": (
+        "digest.evaluation.weeks_command",
+        "weeks_command",
+        "Whole editions of labelled weeks of real feeds: recall, grouping, clean sentences.",
+    ),
+}
+EVAL_EXTRA = ("rouge_score", "absl")  # what the eval extra brings
 
 
-@click.group("eval")
-def eval_command() -> None:
+class EvalGroup(click.Group):
+    """Subcommands loaded when named; the listing comes from SUBCOMMANDS."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in SUBCOMMANDS:
+            return None
+        module_name, attribute, _help = SUBCOMMANDS[cmd_name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in EVAL_EXTRA:
+                raise
+            raise DigestError(
+                f"`digest eval` needs the eval extra ({exc.name} is not installed):"
+                " pip install '.[eval]' in digest's source folder"
+            ) from None
+        command: click.Command = getattr(module, attribute)
+        return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        # A --config before the subcommand (or $DIGEST_CONFIG) is its --config's default.
+        given = ctx.meta.get(CONFIG) or os.environ.get(CONFIG_ENV)
+        if given:
+            ctx.default_map = {name: {"config": str(given)} for name in SUBCOMMANDS}
+        return super().invoke(ctx)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUBCOMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group("eval", cls=EvalGroup)
+@global_options
+def eval_command(config_path: Path) -> None:
     """Measure quality on labelled data (relevance, summaries, whole weeks of feeds)."""
-
-
-eval_command.add_command(relevance_command)
-eval_command.add_command(summaries_command)
-
-
-@eval_command.command("weeks")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Config whose topic, grouping and summary settings are measured (not its sources).",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write each week's text edition and its stories with their labels here.",
-)
-@click.option("--week", "weeks", multiple=True, help="Only this week folder (repeatable).")
-def weeks_command(
-    folder: Path, config_path: Path | None, out: Path | None, weeks: tuple[str, ...]
-) -> None:
-    """Run the whole pipeline over each labelled week folder under FOLDER and score it.
-
-    Each week (FOLDER/2023-W16/feeds/*.xml and labels.jsonl) becomes an edition made with the
-    clock at the Monday after it. Prints one line per week, then totals for halves A and B (a
-    stable hash of the week's name: tune on one, report on the other) and for all weeks.
-    """
-    # The whole pipeline is imported only when this command runs.
-    from digest.config import load_config
-    from digest.evaluation.weeks import default_config, evaluate_weeks, format_scores
-
-    try:
-        config = load_config(config_path) if config_path else default_config(folder)
-        results = evaluate_weeks(folder, config, out, weeks)
-    except DigestError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(format_scores(results))

@@ -2,31 +2,49 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from digest.cli.common import config_option, open_store, say
-from digest.config import load_config
-from digest.store import SearchFilters, SearchHit
-from digest.store.query import search
+from digest.cli.common import global_options, open_store, say
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+if TYPE_CHECKING:
+    from digest.store import SearchHit
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    """A day as YYYY-MM-DD, refused in words a person reads ("expected a date like ...")."""
+
+    name = "date"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return datetime.strptime(str(value), "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"expected a date like 2026-11-23, got {value!r}", param, ctx)
 
 
 @click.command("search")
 @click.argument("query")
-@click.option("--since", type=DATE, help="Only items dated on or after this day (YYYY-MM-DD).")
-@click.option("--until", type=DATE, help="Only items dated on or before this day (YYYY-MM-DD).")
+@click.option(
+    "--since", type=DateType(), help="Only items dated on or after this day (YYYY-MM-DD)."
+)
+@click.option("--until", type=DateType(), help="Only items dated on or before this day.")
 @click.option("--digest", "digest_name", help="Only items that appeared in this digest.")
 @click.option("--source", help="Only items from this source (its name in the config).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@config_option
+@global_options
 def search_command(
     query: str,
-    since: datetime | None,
-    until: datetime | None,
+    since: date | None,
+    until: date | None,
     digest_name: str | None,
     source: str | None,
     limit: int,
@@ -36,22 +54,44 @@ def search_command(
 
     Prints each match best first: title; outlet, date and the editions it appeared in; link.
     """
+    from digest.config import load_config
+    from digest.errors import UsageError
+    from digest.models import plural
+    from digest.store import SearchFilters
+    from digest.store.query import search
+
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {since} is after --until {until}: no day is in both")
     config = load_config(config_path)
-    filters = SearchFilters(
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        digest=digest_name,
-        source=source,
-        limit=limit,
-    )
     store = open_store(config)
     try:
+        if digest_name is not None:
+            digests, editions = config.all_digests(), store.editions()
+            valid = {*(d.name for d in digests), *(d.file_slug for d in digests)}
+            valid |= {e.digest for e in editions} | {e.slug for e in editions}
+            _check_known("digest", digest_name, [d.name for d in digests], valid)
+        if source is not None:
+            known = [s.name for s in config.sources]
+            _check_known("source", source, known, {*known, *store.item_sources()})
+        filters = SearchFilters(
+            since=since, until=until, digest=digest_name, source=source, limit=limit
+        )
         hits = search(store, query, filters)
     finally:
         store.close()
     for number, hit in enumerate(hits, 1):
         say(*format_hit(number, hit, config.archive))
-    say(f"{len(hits)} {'item matches' if len(hits) == 1 else 'items match'}", err=True)
+    say(plural(len(hits), "item matches", "items match"), err=True)
+
+
+def _check_known(kind: str, name: str, configured: list[str], valid: Iterable[str]) -> None:
+    """A name that matches nothing is refused, naming the valid ones, not answered with 0 hits."""
+    from digest.errors import UsageError
+
+    if name.casefold() not in {v.casefold() for v in valid}:
+        raise UsageError(
+            f"no {kind} named {name!r}; the config defines: {', '.join(configured) or 'none'}"
+        )
 
 
 def format_hit(number: int, hit: SearchHit, root: Path) -> tuple[str, str, str]:

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import click
-from rich.console import Console
 
-from digest.cli.common import config_option, say
-from digest.config import load_config
+from digest.cli.common import global_options, say
 from digest.errors import ConfigError
-from digest.publish import archive
-from digest.sources.guard import why_refused
-from digest.sources.health import health_table
-from digest.sources.opml import MAX_OPML_BYTES, ImportPlan, plan_import, read_opml, write_opml
-from digest.store import Store
+
+if TYPE_CHECKING:
+    from digest.sources.opml import ImportPlan
 
 
 @click.group(invoke_without_command=True)
-@config_option
+@global_options
 @click.pass_context
 def sources(ctx: click.Context, config_path: Path) -> None:
     """Show each source's health (or import and export OPML).
@@ -33,17 +29,24 @@ def sources(ctx: click.Context, config_path: Path) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from rich.console import Console
+
+    from digest.config import load_config
+    from digest.publish import archive
+    from digest.sources.health import health_table
+    from digest.store import Store
+
     config = load_config(config_path)
     database = config.archive / archive.DATABASE_NAME
     states = Store.snapshot(database).source_states()
     console = Console(width=None if sys.stdout.isatty() else 200)
-    names = [s.name for s in config.sources if s.path is None]
+    names = [s.name for s in config.sources]
     console.print(health_table(states.values(), names=names, now=datetime.now(UTC)))
 
 
 @sources.command("import")
 @click.argument("opml_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@config_option
+@global_options
 @click.option(
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -51,6 +54,10 @@ def sources(ctx: click.Context, config_path: Path) -> None:
 )
 def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
     """Add the feeds of an OPML file to the config (its comments kept) or to a new file."""
+    from digest.config import load_config
+    from digest.models import plural
+    from digest.sources.opml import MAX_OPML_BYTES, plan_import, read_opml
+
     try:
         with opml_file.open("rb") as handle:  # never more than the cap (say, /dev/zero)
             data = handle.read(MAX_OPML_BYTES + 1)
@@ -66,7 +73,7 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
             raise ConfigError(f"{output}: already exists; choose a new file")
         plan = plan_import(found, ())
         _write(output, "sources:\n" + plan.yaml)
-        _report(plan, f"wrote {_feeds(len(plan.added))} to {output}")
+        _report(plan, f"wrote {plural(len(plan.added), 'feed')} to {output}")
         return
     config = load_config(config_path)
     original = config_path.read_text(encoding="utf-8")
@@ -81,11 +88,7 @@ def import_(opml_file: Path, config_path: Path, output: Path | None) -> None:
     except ConfigError:
         _write(config_path, original)
         raise
-    _report(plan, f"added {_feeds(len(plan.added))} to {config_path}")
-
-
-def _feeds(count: int) -> str:
-    return "1 feed" if count == 1 else f"{count} feeds"
+    _report(plan, f"added {plural(len(plan.added), 'feed')} to {config_path}")
 
 
 def _report(plan: ImportPlan, done: str) -> None:
@@ -98,9 +101,12 @@ def _report(plan: ImportPlan, done: str) -> None:
 
 
 @sources.command("export")
-@config_option
+@global_options
 def export(config_path: Path) -> None:
     """Print the config's feeds as OPML 2.0."""
+    from digest.config import load_config
+    from digest.sources.opml import write_opml
+
     config = load_config(config_path)
     title = config.all_digests()[0].name
     opml = write_opml(config.sources, title=title, now=datetime.now(UTC))
@@ -116,6 +122,8 @@ def _inside(url: str) -> str:
         return ""
     if host == "localhost" or host.endswith(".localhost"):
         return "this machine"
+    from digest.sources.guard import why_refused
+
     why = why_refused(host)
     if why in ("", "unparsable"):  # a public address, or a name
         return ""
@@ -134,6 +142,8 @@ def _append_to_sources(text: str, entries: str, *, where: str) -> str:
 
 
 def _write(path: Path, text: str) -> None:
+    import tempfile
+
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)

@@ -12,7 +12,7 @@ import logging
 import smtplib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -180,13 +180,13 @@ def store_failure(
         log.warning("not delivered to %s, refused for good: %s", delivery.recipient, exc)
         store.set_delivery(delivery, DeliveryStatus.FAILED, now, error=str(exc))
         return
-    retry_at = now + retry_delay(delivery.attempts + 1, first)
+    retry_at = now.astimezone(UTC) + retry_delay(delivery.attempts + 1, first)
     log.warning(
         "not delivered to %s (attempt %d): %s; retrying at %s",
         delivery.recipient,
         delivery.attempts + 1,
         exc,
-        f"{retry_at:%Y-%m-%d %H:%M:%S %Z}",
+        f"{retry_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M:%S %Z}",  # in the caller's zone
     )
     store.set_delivery(delivery, DeliveryStatus.PENDING, now, error=str(exc), retry_at=retry_at)
 

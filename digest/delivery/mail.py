@@ -183,6 +183,16 @@ def stable_message_id(stem: str, recipient: str, sender: str) -> str:
 
 
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_BARE_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
+
+
+def check_recipient(address: str) -> str:
+    """`address` when it is a bare address (ann@example.org); a ValueError saying so if not."""
+    if not _BARE_ADDRESS.fullmatch(address):
+        raise ValueError(f"expected a bare address such as ann@example.org, got {address!r}")
+    return address
+
+
 _HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from digest.errors import DigestError
+from digest.errors import UsageError
 
 
 def json_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -19,7 +19,7 @@ def json_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 row = json.loads(line)
             except ValueError as exc:
-                raise DigestError(f"{path}:{number}: not JSON: {exc}") from exc
+                raise UsageError(f"{path}:{number}: not JSON: {exc}") from exc
             if not isinstance(row, dict):
-                raise DigestError(f"{path}:{number}: not a JSON object")
+                raise UsageError(f"{path}:{number}: not a JSON object")
             yield number, row

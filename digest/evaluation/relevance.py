@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import click
 
 from digest.editorial.relevance import TopicSettings, score_item
-from digest.errors import DigestError
+from digest.errors import UsageError
 from digest.evaluation.jsonl import json_rows
 
 __all__ = [
@@ -103,7 +103,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
     for number, row in json_rows(path):
         if row.get("label") not in (0, 1):
             message = "not a labelled item: need an object with label 0 or 1"
-            raise DigestError(f"{path}:{number}: {message}")
+            raise UsageError(f"{path}:{number}: {message}")
         rows.append(row)
     return rows
 
@@ -178,10 +178,7 @@ def relevance_command(file: Path, config: str, out: TextIO | None) -> None:
     """Measure the topic filter on a labelled JSONL FILE (title, text, label)."""
     from digest.config import load_config  # the config imports the topic model: load late
 
-    try:
-        report = evaluate_relevance(file, load_config(Path(config)).topic)
-    except DigestError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = evaluate_relevance(file, load_config(Path(config)).topic)  # errors: one line each
     click.echo(format_report(report))
     if out is not None:
         write_results(report, out)

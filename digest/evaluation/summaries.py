@@ -17,6 +17,7 @@ from typing import Literal
 import click
 from rouge_score import rouge_scorer
 
+from digest.errors import UsageError
 from digest.summary.summarize import SummarySettings, split_sentences, summarize
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
@@ -69,10 +70,24 @@ def read_pairs(path: Path, limit: int | None = None, part: Part = "all") -> list
                 or (part == "test" and not index % 2)
             ):
                 continue
-            pairs.append(json.loads(line))
+            pairs.append(_pair(line, f"{path}:{index + 1}"))
             if limit is not None and len(pairs) >= limit:
                 break
     return pairs
+
+
+def _pair(line: str, where: str) -> dict[str, str]:
+    """One line as a pair with text `article` and `reference`; a UsageError naming the line."""
+    try:
+        row = json.loads(line)
+    except ValueError as exc:
+        raise UsageError(f"{where}: not a JSON line ({exc}); expected JSON Lines") from None
+    if not isinstance(row, dict):
+        raise UsageError(f"{where}: expected an object with 'article' and 'reference'")
+    for key in ("article", "reference"):
+        if not isinstance(row.get(key), str):
+            raise UsageError(f"{where}: expected text under {key!r}, found none")
+    return row
 
 
 def evaluate_summaries(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from rich.table import Table
@@ -66,6 +67,28 @@ def footer_reports(
     return tuple(listed.values())
 
 
+def read_state(previous: SourceState | None, report: SourceReport, now: datetime) -> SourceState:
+    """A source read here (a folder, a file: feed) after one read: the health fields the poller
+    keeps for remote feeds (last success or error, failures, items per read)."""
+    state = previous or SourceState(report.name, config_url="", url="")
+    if report.ok:
+        return replace(
+            state,
+            last_success=now,
+            failures=0,
+            failing_since=None,
+            polls=state.polls + 1,
+            items=state.items + report.items,
+        )
+    return replace(
+        state,
+        last_error=report.error,
+        last_error_at=now,
+        failures=state.failures + 1,
+        failing_since=state.failing_since or now,
+    )
+
+
 def _age(delta: timedelta) -> str:
     hours = delta.total_seconds() / 3600
     return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.0f} hours"
@@ -90,7 +113,7 @@ def health_table(states: Iterable[SourceState], *, names: Sequence[str], now: da
             f"{state.last_success:%Y-%m-%d %H:%M}" if state.last_success else "never",
             _cell(state.last_error or "-"),
             str(state.failures),
-            f"{state.items_per_poll:.1f}",
+            f"{state.items_per_poll:.0f}",
             f"{median:.0f}" if median is not None else "-",
         )
     return table

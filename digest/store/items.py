@@ -75,6 +75,10 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
             for row in self.db.execute(query + " ORDER BY first_seen, source, id", params)
         ]
 
+    def item_sources(self) -> set[str]:
+        """The name of every source an item was ever stored from."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT source FROM items")}
+
     def count_items(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0])
 

@@ -1,0 +1,106 @@
+"""Start-up time of the command line: the median wall time of a few commands that do no work
+(help, a usage error), each in a fresh interpreter, and the imports that cost `--help` most.
+
+    PYTHONPATH=. python benchmarks/bench_startup.py [--runs 21] [--root OTHER_CHECKOUT]
+
+`--root` times another checkout's `digest` (say, an older commit in a worktree) in the same run,
+so the two are compared under the same load.
+
+Target: `digest --help` and usage errors under 0.3 s on the 2-core development machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = {
+    "digest --help": ["--help"],
+    "digest run --help": ["run", "--help"],
+    "digest search --help": ["search", "--help"],
+    "usage error: digest run --bogus": ["run", "--bogus"],
+    "usage error: digest search": ["search"],
+    "digest --version": ["--version"],
+}
+TARGET = 0.3
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(root)}
+
+
+def wall_time(args: list[str], root: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "digest", *args],
+        env=_env(root),
+        cwd=root,  # `-m` looks in the current folder first
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return time.perf_counter() - start
+
+
+def costliest_imports(args: list[str], count: int, root: Path) -> list[tuple[int, str]]:
+    """The top-level packages that `python -X importtime` says took longest, in microseconds."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "digest", *args],
+        env=_env(root),
+        cwd=root,  # `-m` looks in the current folder first
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    totals: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _self, cumulative, name = line.removeprefix("import time:").split("|")
+        if not cumulative.strip().isdigit() or name.startswith("  "):  # nested: counted above
+            continue
+        totals[name.strip()] = int(cumulative)
+    return sorted(((us, name) for name, us in totals.items()), reverse=True)[:count]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs per case (default 21)")
+    parser.add_argument("--top", type=int, default=8, help="imports listed (default 8)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to time")
+    options = parser.parse_args()
+    root = options.root.resolve()
+    print(f"checkout: {root}")
+    bare = statistics.median(_bare_interpreter() for _ in range(options.runs))
+    print(f"python -c pass (the floor): median {bare * 1000:.0f} ms of {options.runs}")
+    worst = 0.0
+    for label, args in CASES.items():
+        wall_time(args, root)  # warm the file cache
+        times = [wall_time(args, root) for _ in range(options.runs)]
+        median = statistics.median(times)
+        worst = max(worst, median)
+        low, high = min(times) * 1000, max(times) * 1000
+        print(f"{label:<34} median {median * 1000:4.0f} ms  (min {low:.0f}, max {high:.0f})")
+    verdict = "met" if worst < TARGET else "NOT met"
+    print(f"slowest median {worst * 1000:.0f} ms; target < {TARGET * 1000:.0f} ms: {verdict}")
+    load = os.getloadavg()[0]
+    print(f"load average at the end: {load:.2f}")
+    print("costliest top-level imports of `digest --help` (python -X importtime):")
+    for micros, name in costliest_imports(["--help"], options.top, root):
+        print(f"  {micros / 1000:6.1f} ms  {name}")
+
+
+def _bare_interpreter() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=False)
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""`digest run`: one edition now, from polling to the archived files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from digest.cli.common import global_options, say
+
+if TYPE_CHECKING:
+    from digest.config import Config
+    from digest.edition import Progress, RunResult
+    from digest.store import Store
+
+EXIT_PARTIAL = 3  # the edition was made, but at least one source could not be read
+
+
+class DurationType(click.ParamType):  # type: ignore[type-arg]
+    name = "duration"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        from digest.durations import parse_duration
+
+        if isinstance(value, timedelta):
+            return value
+        text = str(value)
+        if text == "all":
+            return timedelta(days=365 * 100)
+        try:
+            return parse_duration(text)
+        except ValueError as exc:
+            self.fail(f"{exc} (or 'all')", param, ctx)
+
+
+@click.command()
+@global_options
+@click.option("--since", type=DurationType(), help="Take items from this window (7d, 48h, all).")
+@click.option(
+    "--offline", is_flag=True, help="Skip the network: use saved articles and stored items."
+)
+@click.option("--dry-run", is_flag=True, help="Make the edition but write and record nothing.")
+@click.option("--digest", "digest_name", help="Which digest of the config (default: the first).")
+def run(
+    config_path: Path,
+    since: timedelta | None,
+    offline: bool,
+    dry_run: bool,
+    digest_name: str | None,
+) -> None:
+    """Make one edition now: poll, select, summarise, write HTML and text into the archive."""
+    from digest.config import load_config
+    from digest.publish import archive
+    from digest.store import Store
+
+    config = load_config(config_path)
+    config.digest(digest_name)  # an unknown digest fails before anything is touched
+    now = datetime.now(UTC)
+    if dry_run:
+        result = _run(
+            config,
+            Store.snapshot(config.archive / archive.DATABASE_NAME),
+            now,
+            digest_name=digest_name,
+            since=since,
+            offline=offline,
+            write=False,
+        )
+    else:
+        with archive.locked(config.archive):
+            store = Store.open(config.archive / archive.DATABASE_NAME)
+            try:
+                result = _run(
+                    config,
+                    store,
+                    now,
+                    digest_name=digest_name,
+                    since=since,
+                    offline=offline,
+                    write=True,
+                )
+            finally:
+                store.close()
+    _report(result, dry_run=dry_run)
+    if result.partial:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _run(
+    config: Config,
+    store: Store,
+    now: datetime,
+    *,
+    digest_name: str | None,
+    since: timedelta | None,
+    offline: bool,
+    write: bool,
+) -> RunResult:
+    from digest.edition import run_edition
+    from digest.sources import build_sources
+    from digest.sources.http import make_client
+
+    sources = build_sources(config)
+    with make_client(config.fetch) as client, _progress(len(sources)) as progress:
+        return run_edition(
+            config=config,
+            sources=sources,
+            store=store,
+            client=client,
+            now=now,
+            digest_name=digest_name,
+            since=since,
+            offline=offline,
+            write=write,
+            progress=progress,
+        )
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Progress]:
+    """A progress bar on a terminal; plain log lines otherwise."""
+    if not sys.stderr.isatty():
+        import logging
+
+        log = logging.getLogger("digest")
+        yield lambda name: log.info("read source %s", name)
+        return
+    from rich.progress import Progress as Bar
+
+    from digest.visible import one_line
+
+    with Bar(transient=True) as bar:
+        task = bar.add_task("Reading sources", total=total)
+        yield lambda name: bar.update(task, advance=1, description=one_line(f"Read {name}"))
+
+
+def _report(result: RunResult, *, dry_run: bool) -> None:
+    from digest.models import plural
+
+    for report in result.poll.reports:
+        if not report.ok:
+            say(f"source {report.name!r} not read: {report.error}", err=True)
+        elif report.error:
+            say(f"source {report.name!r} read with a warning: {report.error}", err=True)
+    for path in result.files:
+        say(f"wrote {path}")
+    if dry_run:
+        edition = result.edition
+        say(f"dry run: {plural(len(edition.stories), 'story', 'stories')}; nothing written")
+        for story in edition.stories:
+            say(f"  - {story.lead.item.title} ({', '.join(story.outlets)})")
+    tally = result.edition.tally
+    if tally is not None:
+        say(tally.line())
