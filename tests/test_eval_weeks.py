@@ -162,9 +162,13 @@ def test_captions_and_dangling_openers_are_counted() -> None:
             "But the talks went on.",  # leans on nothing given
         ),
     )
-    brief = ("This came a day after the drills.", "Japan protested the launch.")
+    brief = (
+        "This came a day after the drills.",
+        "The defence minister also ordered destroyers to sea.",
+        "Japan protested the launch.",
+    )
     score = score_edition(_edition([story], brief), {}, {})
-    assert (score.sentences, score.captions, score.dangling) == (6, 1, 2)
+    assert (score.sentences, score.captions, score.dangling) == (7, 1, 3)
 
 
 def test_scores_add_up_and_rates_are_safe_on_empty_weeks() -> None:

@@ -333,6 +333,12 @@ def test_the_event_pass_keeps_time_ordinals_and_tense_apart() -> None:
     )
     fired = _reports()[1]
     assert not together(group_items([plan, fired], SETTINGS, _stream()), "plan", "r1")
+    # Numbers in the two headlines must agree (those of the text may not: 621 miles, 1,000 km).
+    r0, _, r2 = _reports()
+    assert together(group_items([r0, r2], SETTINGS, _stream()), "r0", "r2")
+    n0 = scored("n0", r0.item.title + " for 12 hours", r0.item.text)
+    n2 = scored("n2", r2.item.title + " for 3 hours", r2.item.text, hours=7)
+    assert not together(group_items([n0, n2], SETTINGS, _stream()), "n0", "n2")
 
 
 def test_the_event_pass_needs_publication_times() -> None:

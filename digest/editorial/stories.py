@@ -20,9 +20,9 @@ passes:
   does not carry them into one story). Terms are weighed by how rare they are in the whole
   period's stream (the `context` the orchestrator passes), so the event's own names, places and
   numbers count and "North Korea" or "missile" hardly do. Hard rules still keep events apart:
-  an announcement never joins a report of the event, ordinals and years must agree (a second
-  launch is not a third), weekdays too, and items without a publication time are left to the
-  first pass.
+  an announcement never joins a report of the event, ordinals, years and the headlines' numbers
+  must agree (a second launch is not a third), weekdays too, and items without a publication
+  time are left to the first pass.
 
 Photo captions are dropped from the text first: they describe a picture, not the event.
 """
@@ -263,6 +263,7 @@ class _Features:
     weekdays: frozenset[int]
     prospective: bool
     marks: frozenset[str]  # ordinals and years of the lead: which launch, which year
+    headline_numbers: frozenset[str]
     dated: bool  # has a publication time, not only the time it was first seen
 
 
@@ -309,6 +310,7 @@ def _features(s: ScoredItem) -> _Features:
         weekdays=weekdays,
         prospective=not _PROSPECTIVE.isdisjoint(_main_clause(title)),
         marks=frozenset(marks),
+        headline_numbers=frozenset(n for n in map(_number, title) if n is not None),
         dated=s.item.published is not None,
     )
 
@@ -435,8 +437,12 @@ class _Scorer:
             return None
         if a.prospective != b.prospective or _weekdays_apart(a, b):
             return None
-        # Only which-one numbers keep events apart here: 621 miles and 1,000 km are one flight.
+        # Here the lead's numbers may differ (621 miles and 1,000 km are one flight); ordinals,
+        # years and the headlines' numbers may not.
         if a.marks and b.marks and a.marks.isdisjoint(b.marks):
+            return None
+        numbers = a.headline_numbers, b.headline_numbers
+        if all(numbers) and numbers[0].isdisjoint(numbers[1]):
             return None
         return _cosine(self.vectors[i], self.vectors[j])
 

@@ -186,9 +186,10 @@ def score_edition(edition: Edition, labels: dict[str, Label], ids: dict[str, str
 def _hygiene(edition: Edition) -> tuple[int, int, int]:
     """(sentences, captions, dangling) over the summaries and the brief.
 
-    A summary sentence dangles when it opens with a word that points back ("It", "But") and the
-    sentence before it in the summary is not the one it follows in an item's text; a brief line
-    stands alone, so every such opener there dangles.
+    A sentence leans back when it opens with a word that points at something said before ("It",
+    "But", "This") or says "also" in its first words ("The minister also ordered..."). In a
+    summary it dangles when the sentence before it there is not the one it follows in an item's
+    text; a brief line stands alone, so there every such sentence dangles.
     """
     sentences = captions = dangling = 0
     for story in edition.stories:
@@ -196,14 +197,21 @@ def _hygiene(edition: Edition) -> tuple[int, int, int]:
         for k, sentence in enumerate(story.summary):
             sentences += 1
             captions += is_caption(sentence)
-            if is_dangling(sentence):
+            if _leans_back(sentence):
                 joined = f"{story.summary[k - 1]} {sentence}" if k else None
                 dangling += joined is None or not any(joined in t for t in texts)
     for line in edition.brief:
         sentences += 1
         captions += is_caption(line)
-        dangling += is_dangling(line)
+        dangling += _leans_back(line)
     return sentences, captions, dangling
+
+
+_ALSO_REACH = 6  # "also" among this many opening words leans on an earlier sentence
+
+
+def _leans_back(sentence: str) -> bool:
+    return is_dangling(sentence) or "also" in sentence.lower().split()[:_ALSO_REACH]
 
 
 def week_clock(name: str) -> datetime:
