@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -122,6 +124,19 @@ def seeds_folder(tmp_path: Path) -> Path:
 
 
 WriteConfig = Callable[[str], Path]
+
+
+def run_digest(
+    *args: str | Path, cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m digest ARGS` as a user runs it: its exit status, stdout and stderr."""
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import LoopbackServer, Route, WriteConfig
+from conftest import run_digest as digest
 from feeds import ABDUCTION_TALKS, MISSILE_OVER_JAPAN, TOKYO_STOCKS, atom, iso, rfc822, rss
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def editions(archive: Path) -> list[Path]:
