@@ -84,7 +84,7 @@ def test_a_fifo_or_device_swapped_in_before_the_read_never_blocks(
         daemon=True,
     )
     reader.start()
-    reader.join(10)
+    reader.join(30)
     if reader.is_alive() and swap_in == "fifo":  # blocked in open(): free it, then fail
         os.close(os.open(swapped, os.O_WRONLY | os.O_NONBLOCK))
     assert not reader.is_alive() and done, "the read blocked"
