@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import httpcore
 import pytest
 from conftest import LoopbackServer, Route, WriteConfig
+from conftest import run_digest as digest
 from feeds import ABDUCTION_TALKS, rfc822, rss
 
 from digest.sources import poller as poller_module
@@ -36,16 +35,6 @@ INTERNAL_PAGE = (
 ).encode()
 PAGE = "text/html; charset=utf-8"
 EXIT_PARTIAL = 3
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def teaser(title: str, link: str) -> dict[str, str]:

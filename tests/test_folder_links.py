@@ -4,8 +4,6 @@ says `follow_symlinks: true`, and a FIFO or device swapped in for a file never b
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import WriteConfig
+from conftest import run_digest as digest
 from hostile import PASSWD_MARKERS
 
 from digest.sources.folder import FolderSource
@@ -24,16 +23,6 @@ TALKS = (
     "abduction of Japanese citizens by North Korea, the Foreign Ministry in Tokyo said.\n"
 )
 OUTSIDE = TALKS.replace("Stockholm", "Ulaanbaatar").replace("resume", "hold secret")
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def archived(folder: Path) -> str:
@@ -95,7 +84,7 @@ def test_a_fifo_or_device_swapped_in_before_the_read_never_blocks(
         daemon=True,
     )
     reader.start()
-    reader.join(10)
+    reader.join(30)
     if reader.is_alive() and swap_in == "fifo":  # blocked in open(): free it, then fail
         os.close(os.open(swapped, os.O_WRONLY | os.O_NONBLOCK))
     assert not reader.is_alive() and done, "the read blocked"

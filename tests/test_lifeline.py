@@ -122,11 +122,11 @@ def test_killing_a_run_leaves_no_process_behind(
     )
     try:
         # digest, the forkserver, the resource tracker and at least one worker
-        assert wait_until(lambda: len(marked(mark)) >= 4, 30), marked(mark)
+        assert wait_until(lambda: len(marked(mark)) >= 4, 60), marked(mark)
         time.sleep(0.5)
         run.send_signal(how)
         run.wait(10)
-        assert wait_until(lambda: not marked(mark), 10), [
+        assert wait_until(lambda: not marked(mark), 20), [
             (Path(f"/proc/{pid}/cmdline").read_bytes()[:80]) for pid in marked(mark)
         ]
     finally:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import email
 import logging
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import default
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LoopbackServer, Route, WriteConfig
+from conftest import run_digest as digest
 from feeds import ABDUCTION_TALKS, rfc822, rss
 
 from digest.cli.common import VisibleFormatter
@@ -35,16 +34,6 @@ HOSTILE_FEED = f"""<?xml version="1.0" encoding="utf-8"?>
 <author>ann&#133;{FORGED}</author>
 <description><![CDATA[{ABDUCTION_TALKS}]]></description></item>
 </channel></rss>""".encode()
-
-
-def digest(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def assert_visible_lines(text: str) -> None:
@@ -71,7 +60,7 @@ def test_no_line_is_forged_and_no_escape_reaches_the_terminal(
     assert_visible_lines(result.stderr)  # ...without its escapes
     [text_path] = (tmp_path / "archive").glob("*/*.txt")
     edition = text_path.read_text()
-    assert "Link: http://news.invalid/a" in edition
+    assert "Link: http://news.invalid/a%0D%0ALink:%20http://evil.example/phish" in edition
     assert_visible_lines(edition)
 
     eml = tmp_path / "edition.eml"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 import xml.sax
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import feedparser
 import httpx
@@ -128,13 +130,14 @@ def _html(data: bytes) -> bool:
 
 def _item(entry: Any, source: str, now: datetime) -> Item:
     title = normalize_whitespace(html_fragment_to_text(entry.get("title", "")))
-    link = _web_link(entry.get("link", "") or "")
+    given = entry.get("link", "") or ""
+    link = _web_link(given)
     contents = entry.get("content") or []
     body = contents[0].get("value", "") if contents else entry.get("summary", "")
     text = html_fragment_to_text(body or "")
     published = _timestamp(entry.get("published_parsed") or entry.get("updated_parsed"))
     return Item(
-        id=stable_id(entry.get("id") or link, title, text),
+        id=stable_id(entry.get("id") or given, title, text),  # as before links were checked
         source=source,
         origin=Origin.FEED,
         title=title or (text[:80] + "…" if len(text) > 80 else text) or "(untitled)",
@@ -148,9 +151,16 @@ def _item(entry: Any, source: str, now: datetime) -> Item:
 
 def _web_link(link: str) -> str:
     """The entry's link if it is http(s), else "": a feed has no business linking readers to
-    their own files (`file:///home/ann/.ssh/id_rsa`), nor to anything but the web."""
+    their own files (`file:///home/ann/.ssh/id_rsa`), nor to anything but the web. Spaces and
+    controls inside it are percent-encoded, as a browser would: a URL is one word, so a link
+    holding a line break shows no second URL beside it."""
     stripped = link.strip()
-    return stripped if stripped.lower().startswith(("http://", "https://")) else ""
+    if not stripped.lower().startswith(("http://", "https://")):
+        return ""
+    return _URL_BREAKERS.sub(lambda found: quote(found.group()), stripped)
+
+
+_URL_BREAKERS = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
 
 
 def stable_id(guid: str | None, title: str, text: str) -> str:

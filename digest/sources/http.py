@@ -1,4 +1,5 @@
-"""The one HTTP client digest uses: named, time-limited, size-capped."""
+"""The one HTTP client digest uses: named, time-limited, size-capped, and kept out of the
+network it runs in (redirects followed here, hop by hop; see "where a request may go")."""
 
 from __future__ import annotations
 
