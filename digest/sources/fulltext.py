@@ -18,7 +18,6 @@ import httpx
 
 from digest.models import Batch, Item
 from digest.sources.http import Fetcher, total_deadline
-from digest.sources.text import decode_bytes, html_page_to_text
 
 if TYPE_CHECKING:
     from digest.sources.feeds import FeedSource
@@ -71,6 +70,8 @@ async def add_full_text(
             markup = await client.run(_get_page, link, feed.headers, feed.fetch.timeout)
         if not markup:
             return link, ""
+        from digest.sources.text import html_page_to_text  # lxml, trafilatura: only when needed
+
         _, text, _ = await loop.run_in_executor(executor, html_page_to_text, markup, link)
         return link, text
 
@@ -100,6 +101,8 @@ def _get_page(client: httpx.Client, url: str, headers: dict[str, str], timeout: 
                 if size > MAX_PAGE_BYTES:
                     return ""
                 chunks.append(chunk)
+            from digest.sources.text import decode_bytes
+
             return decode_bytes(b"".join(chunks), response.charset_encoding)
     except httpx.HTTPError:
         return ""

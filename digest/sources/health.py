@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from digest.models import SourceReport, SourceState
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def period_notices(
@@ -72,6 +74,8 @@ def _age(delta: timedelta) -> str:
 def health_table(states: Iterable[SourceState], *, names: Sequence[str], now: datetime) -> Table:
     """One row per configured source (in config order), then any the store knows besides."""
     by_name = {s.name: s for s in states}
+    from rich.table import Table  # only `digest sources` shows it: not imported by a run
+
     table = Table(title="Sources", title_justify="left")
     for heading in ("source", "status", "last success", "last error", "fails", "items/poll"):
         table.add_column(heading, overflow="fold")

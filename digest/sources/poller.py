@@ -268,7 +268,7 @@ class _LazyExecutor(Executor):
         if self.pool is None:
             if self.workers > 1:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["digest.sources.feeds"])
+                context.set_forkserver_preload(["digest.sources.entries"])
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
             else:
                 self.pool = ThreadPoolExecutor(1)
