@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -32,15 +33,15 @@ from digest.models import (
     Tally,
 )
 from digest.publish import archive, codec
-from digest.publish.render import make_environment
-from digest.publish.site import build_site
 from digest.sources import Source
 from digest.sources.feeds import FeedSource
 from digest.sources.health import footer_reports, period_notices
 from digest.sources.limits import clip_item
 from digest.sources.poller import Poller
 from digest.store import EditionRecord, Store
-from digest.summary.summarize import summarize_many
+
+if TYPE_CHECKING:
+    from digest.publish.site import Parts
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,10 @@ def build_edition(
     poll: PollResult,
 ) -> Edition:
     """Group, summarise, section and rank the on-topic items into an edition (no I/O)."""
+    # Imported here, not at the top: sumy, nltk and numpy take longer to import than a warm
+    # poll takes, and the first request should not wait for them.
+    from digest.summary.summarize import summarize_many
+
     topic = config.topic_of(digest)
     stories: list[Story] = []
     for group in group_items(candidates, config.stories):
@@ -255,44 +260,47 @@ def publish(
     The new page is rendered from the stored content, exactly as `rebuild` would render it; the
     previous edition's page (now with a "next" link), the index, feed and search index follow.
     """
+    from digest.publish import site  # jinja2: imported after the poll, not before it
+
     root = config.archive
+    journal = root / PENDING
+    # After a killed publish any page may be stale, so this one renders them all; otherwise
+    # only what the new edition changes (see `touched_by`), however long the archive.
+    everything = journal.is_file()
     recover(root, store)  # files of an edition a killed run never recorded free their names
-    recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
+    records = store.editions()  # read once: with thousands of editions it is not free
+    recorded = {p for e in records for p in (e.html_path, e.text_path)}
     html_path, text_path = archive.edition_paths(root, edition.date, edition.slug, recorded)
-    record = EditionRecord(
-        id=0,
-        digest=edition.digest,
-        slug=edition.slug,
-        date=edition.date.date().isoformat(),
-        since=edition.since,
-        until=edition.until,
-        html_path=archive.relative(root, html_path),
-        text_path=archive.relative(root, text_path),
-        stories=len(edition.stories),
-        headlines=tuple(s.lead.item.title for s in edition.stories[:5]),
-        scheduled=scheduled,
-    )
+    record = edition_record(edition, root=root, html=html_path, text=text_path, scheduled=scheduled)
     items = [scored for story in edition.stories for scored in story.items]
     content = codec.dumps(edition, archive_root=root.resolve().as_posix())
     # All or nothing: the new files are named in a journal, then the edition is recorded in a
     # transaction left open while every file is written from it, and committed last. A full
-    # disk rolls it back (which needs no space) and removes what was written; a crash leaves
-    # the journal, and the next run removes the unrecorded files it names.
-    journal = root / PENDING
-    archive.write_atomic(journal, f"{record.html_path}\n{record.text_path}\n")
+    # disk rolls it back (which needs no space), removes the files that are new and renders the
+    # changed ones as they were; a crash leaves the journal, and the next run removes the
+    # unrecorded files it names.
+    new = [record.html_path, record.text_path]
+    archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
+    parts = site.EVERYTHING
     try:
         # Inside the try: a full disk can refuse the record itself, and the journal must go too.
-        store.begin_edition(record, items, content, recipients)
-        rebuild(config=config, store=store, repair=False)
+        edition_id = store.begin_edition(record, items, content, recipients)
+        records = sorted([*records, replace(record, id=edition_id)], key=_newest, reverse=True)
+        if not everything:
+            parts = site.touched_by(records, edition_id)
+        files = _site_files(config, store, parts, records)
+        new = [name for name in files if not (root / name).exists()]  # the edition's among them
+        archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
+        archive.write_site(root, files)
         store.commit()
     except BaseException as exc:
         # Whatever stopped it (a full disk, a bug, Ctrl-C), undo it all here; only a process
         # killed outright leaves the journal, for `recover` to act on.
         store.rollback()
-        for path in (html_path, text_path):
-            path.unlink(missing_ok=True)
+        for name in new:
+            (root / name).unlink(missing_ok=True)
         with contextlib.suppress(ArchiveError, OSError, sqlite3.Error):
-            rebuild(config=config, store=store, repair=False)  # the pages as they were
+            archive.write_site(root, _site_files(config, store, parts))  # the pages as they were
         journal.unlink(missing_ok=True)
         if isinstance(exc, sqlite3.Error):
             message = f"cannot record the edition in the archive's database: {exc}"
@@ -300,6 +308,25 @@ def publish(
         raise
     journal.unlink(missing_ok=True)
     return (html_path, text_path, root / "index.html")
+
+
+def edition_record(
+    edition: Edition, *, root: Path, html: Path, text: Path, scheduled: datetime | None = None
+) -> EditionRecord:
+    """What the store records of an edition whose files are `html` and `text` in `root`."""
+    return EditionRecord(
+        id=0,
+        digest=edition.digest,
+        slug=edition.slug,
+        date=edition.date.date().isoformat(),
+        since=edition.since,
+        until=edition.until,
+        html_path=archive.relative(root, html),
+        text_path=archive.relative(root, text),
+        stories=len(edition.stories),
+        headlines=tuple(s.lead.item.title for s in edition.stories[:5]),
+        scheduled=scheduled,
+    )
 
 
 PENDING = ".pending-edition"  # the journal of an edition being published
@@ -332,9 +359,29 @@ def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path,
     if repair:
         with contextlib.suppress(OSError):
             recover(config.archive, store)
+    return archive.write_site(config.archive, _site_files(config, store))
+
+
+def _site_files(
+    config: Config,
+    store: Store,
+    parts: Parts | None = None,
+    records: Sequence[EditionRecord] | None = None,
+) -> dict[str, str]:
+    """The archive's files that `parts` names (all by default), from the store as it is
+    (`records`: its editions, newest first, when the caller has them at hand)."""
+    from digest.publish import site
+    from digest.publish.render import make_environment
+
     env = make_environment(_user_templates(config))
-    files = build_site(env, store.editions(), store.edition_contents(), zone=config.zone)
-    return archive.write_site(config.archive, files)
+    records = store.editions() if records is None else records
+    contents = store.edition_contents
+    return site.build_site(env, records, contents, zone=config.zone, parts=parts or site.EVERYTHING)
+
+
+def _newest(record: EditionRecord) -> tuple[datetime, int]:
+    """The order of `Store.editions`: newest `until` first, then newest id."""
+    return (record.until, record.id)
 
 
 def _user_templates(config: Config) -> Path | None:

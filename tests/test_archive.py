@@ -103,20 +103,24 @@ def broken_links(root: Path) -> list[str]:
     return broken
 
 
-def test_index_lists_the_three_editions_newest_first_grouped_by_year_and_month(
+def test_index_lists_the_editions_by_year_newest_year_first_grouped_by_month(
     made: Path,
 ) -> None:
     index = (made / "index.html").read_text(encoding="utf-8")
-    hrefs = [h for h in parse(made / "index.html").hrefs if h.endswith(".html")]
+    earlier = (made / "index-2026.html").read_text(encoding="utf-8")
+    hrefs = [h for p in ("index.html", "index-2026.html") for h in parse(made / p).hrefs]
     editions = [h for h in hrefs if re.fullmatch(r"\d{4}/.*\.html", h)]
     assert editions == list(PAGES)
-    for page in PAGES:
-        assert f'href="{page[:-5]}.txt"' in index
-    assert index.index(">2027</h2>") < index.index(">January 2027</h3>") < index.index(">2026</h2>")
-    assert index.index(">November 2026</h3>") < index.index(">October 2026</h3>")
-    assert "Covering 26 Oct 2026 – 9 Nov 2026 · 2 stories" in index
-    assert "North Korean missile flies over northern Japan" in index  # a top headline
-    assert '<html lang="en">' in index
+    assert PAGES[0] in index and PAGES[1] not in index  # the newest year only
+    for page in PAGES[1:]:
+        assert f'href="{page[:-5]}.txt"' in earlier
+    # Each year's page links to the others.
+    assert 'href="index-2026.html">2026</a>' in index and 'href="index.html">2027</a>' in earlier
+    assert ">January 2027</h3>" in index
+    assert earlier.index(">November 2026</h3>") < earlier.index(">October 2026</h3>")
+    assert "Covering 26 Oct 2026 – 9 Nov 2026 · 2 stories" in earlier
+    assert "North Korean missile flies over northern Japan" in earlier  # a top headline
+    assert '<html lang="en">' in index and '<html lang="en">' in earlier
 
 
 def test_every_link_in_the_archive_is_relative_and_resolves(made: Path) -> None:
@@ -167,7 +171,9 @@ def test_rebuild_is_byte_identical_and_writes_nothing_when_nothing_changed(
     assert result.stdout.strip() == "0 files changed"
     assert {p: p.stat().st_mtime_ns for p in files} == stamps
 
-    for name in (*PAGES, "index.html", "feed.xml", "search.html", "search-index.js"):
+    pieces = [p.relative_to(archive_copy) for p in archive_copy.glob("*/search-*.js")]
+    assert len(pieces) == 3  # October and November 2026, January 2027
+    for name in (*PAGES, "index.html", "feed.xml", "search.html", "search-index.js", *pieces):
         (archive_copy / name).unlink()
     result = digest("archive", "rebuild", "--config", "feeds.yaml", cwd=archive_copy.parent)
     assert result.returncode == 0, result.stderr
@@ -208,10 +214,10 @@ def test_the_archive_still_works_after_the_folder_moves(archive_copy: Path, tmp_
 
 def test_hostile_titles_stay_text_everywhere(made: Path) -> None:
     escaped = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
-    for name in (PAGES[1], "index.html"):
+    for name in (PAGES[1], "index-2026.html"):
         page = (made / name).read_text()
         assert "<script>alert" not in page and escaped in page
-    script = (made / "search-index.js").read_text()
+    script = "".join(p.read_text() for p in made.glob("*/search-*.js"))
     assert "</script" not in script and "<" not in script
     assert "\u2028" not in script and "\u2029" not in script
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in script
@@ -220,10 +226,20 @@ def test_hostile_titles_stay_text_everywhere(made: Path) -> None:
     assert HOSTILE_TITLE.startswith("Abduction families </script>")
 
 
-def test_search_index_lists_every_archived_story(made: Path) -> None:
-    script = (made / "search-index.js").read_text()
-    assert script.startswith("window.DIGEST_SEARCH = [")
-    anchors = re.findall(r'"href":"([^"]+)"', script)
+def test_search_index_is_a_manifest_of_monthly_pieces_listing_every_archived_story(
+    made: Path,
+) -> None:
+    manifest = (made / "search-index.js").read_text()
+    assert manifest.startswith("window.DIGEST_SEARCH_INDEX = {")
+    months = re.findall(r'"month":"([0-9-]+)"', manifest)
+    assert months == ["2027-01", "2026-11", "2026-10"]  # newest first
+    anchors = []
+    for month in months:
+        piece = (made / month[:4] / f"search-{month}.js").read_text()
+        assert piece.startswith(
+            f'(window.DIGEST_SEARCH_PIECES = window.DIGEST_SEARCH_PIECES || {{}})["{month}"] = ['
+        )
+        anchors += re.findall(r'"href":"([^"]+)"', piece)
     assert len(anchors) == 4
     for href in anchors:
         page, anchor = href.split("#")

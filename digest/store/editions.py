@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from digest.models import ScoredItem
@@ -102,9 +102,18 @@ class EditionStore(StoreBase):
         rows = self.db.execute("SELECT * FROM editions ORDER BY until DESC, id DESC")
         return [edition_row(row) for row in rows]
 
-    def edition_contents(self) -> dict[int, str]:
-        """The stored JSON of every edition that has it, by edition id."""
-        rows = self.db.execute("SELECT id, content FROM editions WHERE content IS NOT NULL")
+    def edition_contents(self, ids: Collection[int] | None = None) -> dict[int, str]:
+        """The stored JSON of every edition that has it (or of those in `ids`), by edition id."""
+        query = "SELECT id, content FROM editions WHERE content IS NOT NULL"
+        if ids is None:
+            rows = list(self.db.execute(query))
+        else:
+            wanted = sorted(ids)
+            rows = []
+            for start in range(0, len(wanted), 500):  # under SQLite's limit on parameters
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(f"{query} AND id IN ({marks})", chunk).fetchall()
         return {int(row["id"]): str(row["content"]) for row in rows}
 
     def edition(self, edition_id: int) -> EditionRecord | None:
