@@ -8,7 +8,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -17,8 +18,11 @@ import feedparser
 import pytest
 from editions import HOSTILE_TITLE, make_three_editions
 
-from digest.models import Item, Origin
-from digest.publish import archive
+from digest.config import load_config
+from digest.edition import publish, rebuild
+from digest.errors import ArchiveError
+from digest.models import Edition, Item, Origin
+from digest.publish import archive, codec
 from digest.store import MIGRATIONS, SearchFilters, Store
 from digest.store.query import SearchError, search, to_fts
 
@@ -334,3 +338,85 @@ def test_a_recorded_edition_whose_files_were_lost_keeps_its_name(archive_copy: P
         archive_copy, datetime(2027, 1, 4, tzinfo=UTC), "japan-north-korea", {PAGES[0]}
     )
     assert html.name == "2027-01-04-japan-north-korea-2.html"
+
+
+def a_later_edition(store: Store, **changes: object) -> Edition:
+    """The newest stored edition again with `changes`, its items stored afresh under new ids."""
+    newest = store.editions()[0]
+    made = codec.loads(store.edition_contents([newest.id])[newest.id]).edition
+    stories = []
+    for story in made.stories:
+        items = [replace(s, item=replace(s.item, id=s.item.id + "-again")) for s in story.items]
+        store.add_items([s.item for s in items], made.until)
+        stories.append(replace(story, lead=items[0], others=tuple(items[1:])))
+    return replace(made, stories=tuple(stories), **changes)  # type: ignore[arg-type]
+
+
+def test_a_publish_rewrites_only_what_the_new_edition_changes(archive_copy: Path) -> None:
+    config = load_config(archive_copy.parent / "feeds.yaml")
+    store = Store.open(archive_copy / archive.DATABASE_NAME)
+    try:
+        made = store.editions()[0]
+        later = a_later_edition(
+            store, date=datetime(2027, 1, 11, 9, tzinfo=UTC), until=made.until + timedelta(7)
+        )
+        files = [p for p in archive_copy.rglob("*") if p.is_file() and "clippings" not in p.parts]
+        stamps = {p: p.stat().st_mtime_ns for p in files}
+        publish(config=config, store=store, edition=later)
+        changed = {
+            p.relative_to(archive_copy).as_posix()
+            for p in archive_copy.rglob("*")
+            if p.is_file()
+            and "clippings" not in p.parts
+            and "sqlite3" not in p.name
+            and stamps.get(p) != p.stat().st_mtime_ns
+        }
+        assert changed == {
+            "2027/2027-01-11-japan-north-korea.html",
+            "2027/2027-01-11-japan-north-korea.txt",
+            PAGES[0],  # its previous edition, now with a "next" link
+            "index.html",
+            "feed.xml",
+            "search.html",
+            "search-index.js",
+            "2027/search-2027-01.js",
+        }
+        # What a whole rebuild would write is what is there already.
+        assert rebuild(config=config, store=store) == ()
+    finally:
+        store.close()
+
+
+def test_a_publish_that_fails_removes_the_pages_it_added_and_restores_the_others(
+    archive_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(archive_copy.parent / "feeds.yaml")
+    store = Store.open(archive_copy / archive.DATABASE_NAME)
+    before = {p: p.read_bytes() for p in archive_copy.rglob("*") if p.is_file()}
+    try:
+        made = store.editions()[0]
+        # A new year: index.html moves on to 2028 and 2027 gets a page of its own.
+        later = a_later_edition(
+            store, date=datetime(2028, 1, 3, 9, tzinfo=UTC), until=made.until + timedelta(364)
+        )
+        writes = []
+        real = archive.write_atomic
+
+        def fail_late(path: Path, content: str) -> None:
+            writes.append(path)
+            if path.name == "search.html":
+                raise ArchiveError(f"cannot write {path}: No space left on device")
+            real(path, content)
+
+        monkeypatch.setattr(archive, "write_atomic", fail_late)
+        with pytest.raises(ArchiveError):
+            publish(config=config, store=store, edition=later)
+        assert any(p.name == "index-2027.html" for p in writes)  # it was written, then undone
+        monkeypatch.setattr(archive, "write_atomic", real)
+        after = {p: p.read_bytes() for p in archive_copy.rglob("*") if p.is_file()}
+        pages = {p for p in after if "sqlite3" not in p.name}
+        assert pages == {p for p in before if "sqlite3" not in p.name}
+        assert all(after[p] == before[p] for p in pages)
+        assert len(store.editions()) == 3
+    finally:
+        store.close()

@@ -204,12 +204,20 @@ def _index_pages(
     pages = {}
     for year in by_year if years is None else [y for y in by_year if y in years]:
         group = _year(year, by_year[year], zone)
+        # Only index.html, rewritten by every publish, gives the total: other years' pages stay
+        # as they are until their own year changes.
+        total = len(records) if year == newest else None
         pages[index_path(year, newest)] = template.render(
-            years=(group,), year=year, year_links=links, count=len(records), has_feed=True
+            years=(group,),
+            year=year,
+            year_links=links,
+            count=len(by_year[year]),
+            total=total,
+            has_feed=True,
         )
     if not by_year:
         pages["index.html"] = template.render(
-            years=(), year="", year_links=(), count=0, has_feed=True
+            years=(), year="", year_links=(), count=0, total=0, has_feed=True
         )
     return pages
 
