@@ -9,8 +9,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -359,7 +362,47 @@ def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path,
     if repair:
         with contextlib.suppress(OSError):
             recover(config.archive, store)
-    return archive.write_site(config.archive, _site_files(config, store))
+    return archive.write_site(config.archive, _every_file(config, store))
+
+
+PARALLEL_FROM = 200  # editions: below this, worker processes cost more than they save
+
+
+def _every_file(config: Config, store: Store) -> dict[str, str]:
+    """Every file of the archive; with many editions rendered by a process per core, each
+    taking whole years (their pages, index pages and search pieces), the rest here."""
+    from digest.publish import search_index, site
+
+    records = store.editions()
+    workers = min(os.cpu_count() or 1, 4)
+    if len(records) < PARALLEL_FROM or workers < 2:
+        return _site_files(config, store, None, records)
+    years = sorted({r.date[:4] for r in records})
+    contents = store.edition_contents()
+    jobs = []
+    for group in (frozenset(years[start::workers]) for start in range(workers)):
+        mine = [r for r in records if r.date[:4] in group]
+        part = site.Parts(
+            editions=frozenset(r.id for r in mine),
+            years=group,
+            months=frozenset(search_index.month_of(r) for r in mine),
+            common=False,
+        )
+        jobs.append((part, {r.id: contents[r.id] for r in mine if r.id in contents}))
+    files: dict[str, str] = {}
+    context = multiprocessing.get_context("forkserver")  # clean workers, whoever calls
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        user_dir = _user_templates(config)
+        futures = [
+            pool.submit(site.build_part, user_dir, records, mine, config.zone, part)
+            for part, mine in jobs
+        ]
+        for future in futures:
+            files.update(future.result())
+    nothing = frozenset[str]()
+    common = site.Parts(editions=frozenset(), years=nothing, months=nothing)
+    files.update(_site_files(config, store, common, records))
+    return files
 
 
 def _site_files(

@@ -420,3 +420,24 @@ def test_a_publish_that_fails_removes_the_pages_it_added_and_restores_the_others
         assert len(store.editions()) == 3
     finally:
         store.close()
+
+
+def test_a_parallel_rebuild_writes_the_same_bytes(
+    archive_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest import edition
+
+    monkeypatch.setattr(edition, "PARALLEL_FROM", 1)  # three editions, two years: two workers
+    files = {p: p.read_bytes() for p in archive_copy.rglob("*") if p.is_file()}
+    pages = [p for p in files if p.suffix in (".html", ".txt", ".js", ".xml")]
+    pages = [p for p in pages if "clippings" not in p.parts]
+    for page in pages:
+        page.unlink()
+    config = load_config(archive_copy.parent / "feeds.yaml")
+    store = Store.open(archive_copy / archive.DATABASE_NAME)
+    try:
+        written = rebuild(config=config, store=store)
+    finally:
+        store.close()
+    assert sorted(written) == sorted(pages)
+    assert all(page.read_bytes() == files[page] for page in pages)

@@ -11,11 +11,18 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from itertools import groupby
+from pathlib import Path
 
 import jinja2
 
 from digest.publish import codec, search_index
-from digest.publish.render import EditionPage, NavLink, edition_page, render_edition
+from digest.publish.render import (
+    EditionPage,
+    NavLink,
+    edition_page,
+    make_environment,
+    render_edition,
+)
 from digest.store import EditionRecord
 
 FEED_SIZE = 20  # editions in feed.xml
@@ -75,12 +82,13 @@ class Parts:
 
     `editions` are edition ids whose pages are rendered, `years` the years whose index pages
     are, `months` the months ("2026-11") whose search pieces are. The feed, the search page and
-    the search manifest are always built: they are small and list the newest editions.
+    the search manifest are built too unless `common` is false (a parallel rebuild's workers).
     """
 
     editions: frozenset[int] | None = None
     years: frozenset[str] | None = None
     months: frozenset[str] | None = None
+    common: bool = True
 
 
 EVERYTHING = Parts()
@@ -120,7 +128,7 @@ def build_site(
     """
     every = {r.id for r in records}
     page_ids = every if parts.editions is None else every & parts.editions
-    feed_records = list(records[:feed_size])
+    feed_records = list(records[:feed_size]) if parts.common else []
     in_pieces = [
         r for r in records if parts.months is None or search_index.month_of(r) in parts.months
     ]
@@ -143,13 +151,32 @@ def build_site(
             html, text = render_edition(env, pages[record.id])
             files[record.html_path], files[record.text_path] = html, text
     files.update(_index_pages(env, records, zone, parts.years))
-    files["feed.xml"] = _feed(env, feed_records, pages, zone)
-    files["search.html"] = env.get_template("search.html.j2").render(count=len(records))
-    files[search_index.MANIFEST] = search_index.manifest_js(records)
+    if parts.common:
+        files["feed.xml"] = _feed(env, feed_records, pages, zone)
+        files["search.html"] = env.get_template("search.html.j2").render(count=len(records))
+        files[search_index.MANIFEST] = search_index.manifest_js(records)
     for month, piece in search_index.pieces(in_pieces, pages).items():
         if parts.months is None or month in parts.months:
             files[search_index.piece_path(month)] = piece
     return files
+
+
+def build_part(
+    user_dir: Path | None,
+    records: Sequence[EditionRecord],
+    contents: Mapping[int, str],
+    zone: tzinfo,
+    parts: Parts,
+) -> dict[str, str]:
+    """`build_site` in a worker process: its own Jinja environment, the contents handed over."""
+    env = make_environment(user_dir)
+    return build_site(
+        env,
+        records,
+        lambda ids: {i: contents[i] for i in ids if i in contents},
+        zone=zone,
+        parts=parts,
+    )
 
 
 def _neighbours(
