@@ -6,7 +6,8 @@ edition) straight into a store, then measures on this machine:
 
 - `rebuild` of the whole archive (every page, index page, search piece), cold;
 - a publish (record + write what it changes) into that archive, median of `--runs`, beside a
-  publish into an archive holding one edition, in the same run;
+  publish into an archive holding one edition and one holding `--middle` (a year and more: a
+  full feed, year page and month piece), alternating, in the same run;
 - the largest page, the largest search file, and the search page's first load (the page, its
   manifest and the newest piece: what a browser fetches before anyone types).
 """
@@ -99,6 +100,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--editions", type=int, default=4000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--middle", type=int, default=400, help="editions of a third archive (a year and more)"
+    )
     args = parser.parse_args()
     rng = random.Random(5)
     first = datetime(2016, 1, 1, 7, tzinfo=UTC)
@@ -106,12 +110,17 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
         small_root, big_root = Path(tmp) / "one", Path(tmp) / "many"
+        middle_root = Path(tmp) / "middle"
         configs = [
             Config.model_validate({"archive": str(r), "sources": [{"name": "x", "path": tmp}]})
-            for r in (small_root, big_root)
+            for r in (small_root, big_root, middle_root)
         ]
         small = Store.open(small_root / archive.DATABASE_NAME)
         timed_publish(configs[0], small, after, 900_000)
+        middle = Store.open(middle_root / archive.DATABASE_NAME)
+        for number in range(args.editions - args.middle, args.editions):
+            record(middle, middle_root, edition(rng, first + timedelta(days=number), number))
+        rebuild(config=configs[2], store=middle)
 
         big = Store.open(big_root / archive.DATABASE_NAME)
         started = time.perf_counter()
@@ -128,18 +137,25 @@ def main() -> None:
         # Alternate, so both see the same load.
         one: list[float] = []
         many: list[float] = []
+        year: list[float] = []
         for run in range(args.runs):
             day = after + timedelta(days=1 + run)
             one.append(timed_publish(configs[0], small, day, 900_001 + run))
             many.append(timed_publish(configs[1], big, day, 900_001 + run))
+            year.append(timed_publish(configs[2], middle, day, 900_001 + run))
         ratio = statistics.median(many) / statistics.median(one)
         print(
             f"publish with 1 edition:   median {statistics.median(one):.3f} s  "
             f"({' '.join(f'{t:.3f}' for t in one)})"
         )
         print(
+            f"publish with {args.middle + 1}+:  median {statistics.median(year):.3f} s  "
+            f"({' '.join(f'{t:.3f}' for t in year)})"
+        )
+        print(
             f"publish with {args.editions + 1}+:  median {statistics.median(many):.3f} s  "
-            f"({' '.join(f'{t:.3f}' for t in many)})  ratio {ratio:.2f}x  (target < 2x)"
+            f"({' '.join(f'{t:.3f}' for t in many)})  ratio {ratio:.2f}x  (target < 2x); "
+            f"{statistics.median(many) / statistics.median(year):.2f}x the {args.middle + 1}+ one"
         )
         files = [p for p in big_root.rglob("*") if p.is_file() and p.suffix in (".html", ".js")]
         page = max((p for p in files if p.suffix == ".html"), key=lambda p: p.stat().st_size)
