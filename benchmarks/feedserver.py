@@ -14,8 +14,11 @@ import hashlib
 import multiprocessing
 import re
 import socket
+import time
+from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "feeds" / "real"
 _BLOCK = re.compile(rb"<(item|entry)[\s>].*?</\1>", re.DOTALL)
@@ -63,7 +66,9 @@ def build_feeds(count: int) -> list[bytes]:
     return feeds
 
 
-async def _serve(sock: socket.socket, feeds: list[bytes], delay: float) -> None:
+async def _serve(
+    socks: list[socket.socket], feeds: list[bytes], delay: float, first: Any = None
+) -> None:
     tags = [b'"' + hashlib.sha1(f).hexdigest().encode() + b'"' for f in feeds]
     modified = formatdate(1_700_000_000, usegmt=True).encode()
 
@@ -71,6 +76,8 @@ async def _serve(sock: socket.socket, feeds: list[bytes], delay: float) -> None:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                if first is not None and not first.value:
+                    first.value = time.monotonic()  # one clock for every process on Linux
                 request, *lines = head.split(b"\r\n")
                 path = request.split(b" ")[1].decode()
                 headers = {}
@@ -103,13 +110,12 @@ async def _serve(sock: socket.socket, feeds: list[bytes], delay: float) -> None:
         finally:
             writer.close()
 
-    server = await asyncio.start_server(handle, sock=sock, backlog=1024)
-    async with server:
-        await server.serve_forever()
+    servers = [await asyncio.start_server(handle, sock=s, backlog=1024) for s in socks]
+    await asyncio.gather(*(s.serve_forever() for s in servers))
 
 
-def _run(sock: socket.socket, count: int, delay: float) -> None:
-    asyncio.run(_serve(sock, build_feeds(count), delay))
+def _run(socks: list[socket.socket], count: int, delay: float, first: Any = None) -> None:
+    asyncio.run(_serve(socks, build_feeds(count), delay, first))
 
 
 def start(count: int, delay: float) -> tuple[str, multiprocessing.Process]:
@@ -119,7 +125,49 @@ def start(count: int, delay: float) -> tuple[str, multiprocessing.Process]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(1024)
     process = multiprocessing.get_context("fork").Process(
-        target=_run, args=(sock, count, delay), daemon=True
+        target=_run, args=([sock], count, delay), daemon=True
     )
     process.start()
     return f"http://127.0.0.1:{sock.getsockname()[1]}", process
+
+
+@dataclass
+class Hosts:
+    """A server answering on 127.0.0.1 .. 127.0.0.N, one port; `first` holds the monotonic time
+    of the first request since it was last set to 0."""
+
+    bases: list[str]
+    process: multiprocessing.Process
+    first: Any
+
+    def url(self, kind: str, number: int) -> str:
+        return f"{self.bases[number % len(self.bases)]}/{kind}/{number}"
+
+
+def start_hosts(count: int, delay: float, hosts: int) -> Hosts:
+    """Start one server process listening on `hosts` loopback addresses at the same port."""
+    for _ in range(20):
+        socks = []
+        try:
+            for number in range(1, hosts + 1):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                socks.append(sock)
+                port = socks[0].getsockname()[1] if number > 1 else 0
+                sock.bind((f"127.0.0.{number}", port))
+                sock.listen(1024)
+            break
+        except OSError:  # the port was free on 127.0.0.1 but not on another address: again
+            for sock in socks:
+                sock.close()
+    else:
+        raise SystemExit(f"no port free on all of 127.0.0.1-127.0.0.{hosts}")
+    context = multiprocessing.get_context("fork")
+    first = context.Value("d", 0.0, lock=False)
+    process = context.Process(target=_run, args=(socks, count, delay, first), daemon=True)
+    process.start()
+    port = socks[0].getsockname()[1]
+    for sock in socks:
+        sock.close()  # the child holds its own copies
+    bases = [f"http://127.0.0.{n}:{port}" for n in range(1, hosts + 1)]
+    return Hosts(bases, process, first)

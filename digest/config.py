@@ -33,7 +33,7 @@ from digest.editorial.sections import DEFAULT_SECTIONS, SectionSettings
 from digest.editorial.stories import GroupingSettings
 from digest.errors import ConfigError
 from digest.sources.settings import FetchSettings, SourceSettings
-from digest.summary.summarize import SummarySettings
+from digest.summary.settings import SummarySettings
 
 DEFAULT_CONFIG = Path("feeds.yaml")
 

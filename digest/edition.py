@@ -9,11 +9,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import multiprocessing
+import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -33,15 +37,15 @@ from digest.models import (
     Tally,
 )
 from digest.publish import archive, codec
-from digest.publish.render import check_templates, make_environment
-from digest.publish.site import build_site, saved_copies
 from digest.sources import Source
 from digest.sources.feeds import FeedSource
 from digest.sources.health import footer_reports, period_notices, read_state
 from digest.sources.limits import clip_item
 from digest.sources.poller import Poller
 from digest.store import EditionRecord, Store
-from digest.summary.summarize import summarize_many
+
+if TYPE_CHECKING:
+    from digest.publish.site import Parts
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +156,10 @@ def build_edition(
 
     `stream` is every item of the period, on topic or not: how often a term occurs in it tells
     the grouping which names and places are the period's rare ones."""
+    # Imported here, not at the top: sumy, nltk and numpy take longer to import than a warm
+    # poll takes, and the first request should not wait for them.
+    from digest.summary.summarize import summarize_many
+
     topic = config.topic_of(digest)
     stories: list[Story] = []
     for group in group_items(candidates, config.stories, stream):
@@ -231,6 +239,8 @@ def run_edition(
     """
     digest = config.digest(digest_name)
     if write:  # a template that does not compile is refused before anything is polled
+        from digest.publish.render import check_templates, make_environment
+
         check_templates(make_environment(_user_templates(config)))
     poll = poll_sources(
         sources=sources,
@@ -294,44 +304,48 @@ def publish(
     The new page is rendered from the stored content, exactly as `rebuild` would render it; the
     previous edition's page (now with a "next" link), the index, feed and search index follow.
     """
+    from digest.publish import site  # jinja2: imported after the poll, not before it
+
     root = config.archive
+    journal = root / PENDING
+    # After a killed publish any page may be stale, so this one renders them all; otherwise
+    # only what the new edition changes (see `touched_by`), however long the archive.
+    everything = journal.is_file()
     recover(root, store)  # files of an edition a killed run never recorded free their names
-    recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
+    records = store.editions()  # read once: with thousands of editions it is not free
+    recorded = {p for e in records for p in (e.html_path, e.text_path)}
     html_path, text_path = archive.edition_paths(root, edition.date, edition.slug, recorded)
-    record = EditionRecord(
-        id=0,
-        digest=edition.digest,
-        slug=edition.slug,
-        date=edition.date.date().isoformat(),
-        since=edition.since,
-        until=edition.until,
-        html_path=archive.relative(root, html_path),
-        text_path=archive.relative(root, text_path),
-        stories=len(edition.stories),
-        headlines=tuple(s.lead.item.title for s in edition.stories[:5]),
-        scheduled=scheduled,
-    )
+    record = edition_record(edition, root=root, html=html_path, text=text_path, scheduled=scheduled)
     items = [scored for story in edition.stories for scored in story.items]
     content = codec.dumps(edition, archive_root=root.resolve().as_posix())
     # All or nothing: the new files are named in a journal, then the edition is recorded in a
     # transaction left open while every file is written from it, and committed last. A full
-    # disk rolls it back (which needs no space) and removes what was written; a crash leaves
-    # the journal, and the next run removes the unrecorded files it names.
-    journal = root / PENDING
-    archive.write_atomic(journal, f"{record.html_path}\n{record.text_path}\n")
+    # disk rolls it back (which needs no space), removes the files that are new and renders the
+    # changed ones as they were; a crash leaves the journal, and the next run removes the
+    # unrecorded files it names.
+    new = [record.html_path, record.text_path]
+    archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
+    parts = site.EVERYTHING
     try:
         # Inside the try: a full disk can refuse the record itself, and the journal must go too.
-        store.begin_edition(record, items, content, recipients)
-        rebuild(config=config, store=store, repair=False)
+        edition_id = store.begin_edition(record, items, content, recipients)
+        records = sorted([*records, replace(record, id=edition_id)], key=_newest, reverse=True)
+        if not everything:
+            parts = site.touched_by(records, edition_id)
+        files = _site_files(config, store, parts, records)
+        new = [name for name in files if not (root / name).exists()]  # the edition's among them
+        archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
+        archive.write_site(root, files)
+        _saved_copies(config, {edition_id: content})
         store.commit()
     except BaseException as exc:
         # Whatever stopped it (a full disk, a bug, Ctrl-C), undo it all here; only a process
         # killed outright leaves the journal, for `recover` to act on.
         store.rollback()
-        for path in (html_path, text_path):
-            path.unlink(missing_ok=True)
+        for name in new:
+            (root / name).unlink(missing_ok=True)
         with contextlib.suppress(DigestError, OSError, sqlite3.Error):
-            rebuild(config=config, store=store, repair=False)  # the pages as they were
+            archive.write_site(root, _site_files(config, store, parts))  # the pages as they were
         journal.unlink(missing_ok=True)
         if isinstance(exc, sqlite3.Error):
             message = f"cannot record the edition in the archive's database: {exc}"
@@ -339,6 +353,25 @@ def publish(
         raise
     journal.unlink(missing_ok=True)
     return (html_path, text_path, root / "index.html")
+
+
+def edition_record(
+    edition: Edition, *, root: Path, html: Path, text: Path, scheduled: datetime | None = None
+) -> EditionRecord:
+    """What the store records of an edition whose files are `html` and `text` in `root`."""
+    return EditionRecord(
+        id=0,
+        digest=edition.digest,
+        slug=edition.slug,
+        date=edition.date.date().isoformat(),
+        since=edition.since,
+        until=edition.until,
+        html_path=archive.relative(root, html),
+        text_path=archive.relative(root, text),
+        stories=len(edition.stories),
+        headlines=tuple(s.lead.item.title for s in edition.stories[:5]),
+        scheduled=scheduled,
+    )
 
 
 PENDING = ".pending-edition"  # the journal of an edition being published
@@ -371,16 +404,88 @@ def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path,
     if repair:
         with contextlib.suppress(OSError):
             recover(config.archive, store)
-    env = make_environment(_user_templates(config))
+    written = archive.write_site(config.archive, _every_file(config, store))
+    return written + _saved_copies(config, store.edition_contents())
+
+
+PARALLEL_FROM = 200  # editions: below this, worker processes cost more than they save
+
+
+def _every_file(config: Config, store: Store) -> dict[str, str]:
+    """Every file of the archive; with many editions rendered by a process per core, each
+    taking whole years (their pages, index pages and search pieces), the rest here."""
+    from digest.publish import search_index, site
+
+    records = store.editions()
+    workers = min(os.cpu_count() or 1, 4)
+    if len(records) < PARALLEL_FROM or workers < 2:
+        return _site_files(config, store, None, records)
+    years = sorted({r.date[:4] for r in records})
     contents = store.edition_contents()
-    base = config.archive_url or ""
-    files = build_site(env, store.editions(), contents, zone=config.zone, base_url=base)
-    written = archive.write_site(config.archive, files)
-    if not base:
-        return written
-    # A published archive carries the saved articles it links to (see README, archive_url).
+    jobs = []
+    for group in (frozenset(years[start::workers]) for start in range(workers)):
+        mine = [r for r in records if r.date[:4] in group]
+        part = site.Parts(
+            editions=frozenset(r.id for r in mine),
+            years=group,
+            months=frozenset(search_index.month_of(r) for r in mine),
+            common=False,
+        )
+        jobs.append((part, {r.id: contents[r.id] for r in mine if r.id in contents}))
+    files: dict[str, str] = {}
+    context = multiprocessing.get_context("forkserver")  # clean workers, whoever calls
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        user_dir = _user_templates(config)
+        futures = [
+            pool.submit(site.build_part, user_dir, records, mine, config.zone, part)
+            for part, mine in jobs
+        ]
+        for future in futures:
+            files.update(future.result())
+    nothing = frozenset[str]()
+    common = site.Parts(editions=frozenset(), years=nothing, months=nothing)
+    files.update(_site_files(config, store, common, records))
+    return files
+
+
+def _site_files(
+    config: Config,
+    store: Store,
+    parts: Parts | None = None,
+    records: Sequence[EditionRecord] | None = None,
+) -> dict[str, str]:
+    """The archive's files that `parts` names (all by default), from the store as it is
+    (`records`: its editions, newest first, when the caller has them at hand)."""
+    from digest.publish import site
+    from digest.publish.render import make_environment
+
+    env = make_environment(_user_templates(config))
+    records = store.editions() if records is None else records
+    contents = store.edition_contents
+    return site.build_site(
+        env,
+        records,
+        contents,
+        zone=config.zone,
+        parts=parts or site.EVERYTHING,
+        base_url=config.archive_url or "",
+    )
+
+
+def _saved_copies(config: Config, contents: Mapping[int, str]) -> tuple[Path, ...]:
+    """A published archive carries the saved articles its editions link to (README,
+    archive_url); without an `archive_url` there is nothing to copy."""
+    if not config.archive_url:
+        return ()
+    from digest.publish.site import saved_copies
+
     copies = saved_copies(contents)
-    return written + archive.copy_saved(config.archive, copies, config.fetch.max_file_bytes)
+    return archive.copy_saved(config.archive, copies, config.fetch.max_file_bytes)
+
+
+def _newest(record: EditionRecord) -> tuple[datetime, int]:
+    """The order of `Store.editions`: newest `until` first, then newest id."""
+    return (record.until, record.id)
 
 
 def _user_templates(config: Config) -> Path | None:

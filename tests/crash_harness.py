@@ -237,7 +237,8 @@ def check_archive(archive: Path, offered: set[str], saved: set[str]) -> list[str
         db.close()
     if doubles:
         problems.append(f"items in two editions: {doubles[:5]}")
-    index = (archive / "index.html").read_text(encoding="utf-8")
+    # The index is split by year: every edition must be on its year's page.
+    index = "".join(p.read_text(encoding="utf-8") for p in sorted(archive.glob("index*.html")))
     in_content: dict[str, set[str]] = {}
     for edition_id, digest, html_path, text_path, content in editions:
         html, text = archive / html_path, archive / text_path

@@ -6,7 +6,8 @@ import re
 import shutil
 import sqlite3
 import subprocess
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -16,8 +17,11 @@ import pytest
 from cli_process import digest
 from editions import HOSTILE_TITLE, make_three_editions
 
-from digest.models import Item, Origin
-from digest.publish import archive
+from digest.config import load_config
+from digest.edition import publish, rebuild
+from digest.errors import ArchiveError
+from digest.models import Edition, Item, Origin
+from digest.publish import archive, codec
 from digest.store import MIGRATIONS, SearchFilters, Store
 from digest.store.query import SearchError, search, to_fts
 
@@ -89,20 +93,24 @@ def broken_links(root: Path) -> list[str]:
     return broken
 
 
-def test_index_lists_the_three_editions_newest_first_grouped_by_year_and_month(
+def test_index_lists_the_editions_by_year_newest_year_first_grouped_by_month(
     made: Path,
 ) -> None:
     index = (made / "index.html").read_text(encoding="utf-8")
-    hrefs = [h for h in parse(made / "index.html").hrefs if h.endswith(".html")]
+    earlier = (made / "index-2026.html").read_text(encoding="utf-8")
+    hrefs = [h for p in ("index.html", "index-2026.html") for h in parse(made / p).hrefs]
     editions = [h for h in hrefs if re.fullmatch(r"\d{4}/.*\.html", h)]
     assert editions == list(PAGES)
-    for page in PAGES:
-        assert f'href="{page[:-5]}.txt"' in index
-    assert index.index(">2027</h2>") < index.index(">January 2027</h3>") < index.index(">2026</h2>")
-    assert index.index(">November 2026</h3>") < index.index(">October 2026</h3>")
-    assert "Covering 26 Oct 2026 – 9 Nov 2026 · 2 stories" in index
-    assert "North Korean missile flies over northern Japan" in index  # a top headline
-    assert '<html lang="en">' in index
+    assert PAGES[0] in index and PAGES[1] not in index  # the newest year only
+    for page in PAGES[1:]:
+        assert f'href="{page[:-5]}.txt"' in earlier
+    # Each year's page links to the others.
+    assert 'href="index-2026.html">2026</a>' in index and 'href="index.html">2027</a>' in earlier
+    assert ">January 2027</h3>" in index
+    assert earlier.index(">November 2026</h3>") < earlier.index(">October 2026</h3>")
+    assert "Covering 26 Oct 2026 – 9 Nov 2026 · 2 stories" in earlier
+    assert "North Korean missile flies over northern Japan" in earlier  # a top headline
+    assert '<html lang="en">' in index and '<html lang="en">' in earlier
 
 
 def test_every_link_in_the_archive_is_relative_and_resolves(made: Path) -> None:
@@ -153,7 +161,9 @@ def test_rebuild_is_byte_identical_and_writes_nothing_when_nothing_changed(
     assert result.stdout.strip() == "0 files changed"
     assert {p: p.stat().st_mtime_ns for p in files} == stamps
 
-    for name in (*PAGES, "index.html", "feed.xml", "search.html", "search-index.js"):
+    pieces = [p.relative_to(archive_copy) for p in archive_copy.glob("*/search-*.js")]
+    assert len(pieces) == 3  # October and November 2026, January 2027
+    for name in (*PAGES, "index.html", "feed.xml", "search.html", "search-index.js", *pieces):
         (archive_copy / name).unlink()
     result = digest("archive", "rebuild", "--config", "feeds.yaml", cwd=archive_copy.parent)
     assert result.returncode == 0, result.stderr
@@ -194,10 +204,10 @@ def test_the_archive_still_works_after_the_folder_moves(archive_copy: Path, tmp_
 
 def test_hostile_titles_stay_text_everywhere(made: Path) -> None:
     escaped = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
-    for name in (PAGES[1], "index.html"):
+    for name in (PAGES[1], "index-2026.html"):
         page = (made / name).read_text()
         assert "<script>alert" not in page and escaped in page
-    script = (made / "search-index.js").read_text()
+    script = "".join(p.read_text() for p in made.glob("*/search-*.js"))
     assert "</script" not in script and "<" not in script
     assert "\u2028" not in script and "\u2029" not in script
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in script
@@ -206,10 +216,20 @@ def test_hostile_titles_stay_text_everywhere(made: Path) -> None:
     assert HOSTILE_TITLE.startswith("Abduction families </script>")
 
 
-def test_search_index_lists_every_archived_story(made: Path) -> None:
-    script = (made / "search-index.js").read_text()
-    assert script.startswith("window.DIGEST_SEARCH = [")
-    anchors = re.findall(r'"href":"([^"]+)"', script)
+def test_search_index_is_a_manifest_of_monthly_pieces_listing_every_archived_story(
+    made: Path,
+) -> None:
+    manifest = (made / "search-index.js").read_text()
+    assert manifest.startswith("window.DIGEST_SEARCH_INDEX = {")
+    months = re.findall(r'"month":"([0-9-]+)"', manifest)
+    assert months == ["2027-01", "2026-11", "2026-10"]  # newest first
+    anchors = []
+    for month in months:
+        piece = (made / month[:4] / f"search-{month}.js").read_text()
+        assert piece.startswith(
+            f'(window.DIGEST_SEARCH_PIECES = window.DIGEST_SEARCH_PIECES || {{}})["{month}"] = ['
+        )
+        anchors += re.findall(r'"href":"([^"]+)"', piece)
     assert len(anchors) == 4
     for href in anchors:
         page, anchor = href.split("#")
@@ -304,3 +324,106 @@ def test_a_recorded_edition_whose_files_were_lost_keeps_its_name(archive_copy: P
         archive_copy, datetime(2027, 1, 4, tzinfo=UTC), "japan-north-korea", {PAGES[0]}
     )
     assert html.name == "2027-01-04-japan-north-korea-2.html"
+
+
+def a_later_edition(store: Store, **changes: object) -> Edition:
+    """The newest stored edition again with `changes`, its items stored afresh under new ids."""
+    newest = store.editions()[0]
+    made = codec.loads(store.edition_contents([newest.id])[newest.id]).edition
+    stories = []
+    for story in made.stories:
+        items = [replace(s, item=replace(s.item, id=s.item.id + "-again")) for s in story.items]
+        store.add_items([s.item for s in items], made.until)
+        stories.append(replace(story, lead=items[0], others=tuple(items[1:])))
+    return replace(made, stories=tuple(stories), **changes)  # type: ignore[arg-type]
+
+
+def test_a_publish_rewrites_only_what_the_new_edition_changes(archive_copy: Path) -> None:
+    config = load_config(archive_copy.parent / "feeds.yaml")
+    store = Store.open(archive_copy / archive.DATABASE_NAME)
+    try:
+        made = store.editions()[0]
+        later = a_later_edition(
+            store, date=datetime(2027, 1, 11, 9, tzinfo=UTC), until=made.until + timedelta(7)
+        )
+        files = [p for p in archive_copy.rglob("*") if p.is_file() and "clippings" not in p.parts]
+        stamps = {p: p.stat().st_mtime_ns for p in files}
+        publish(config=config, store=store, edition=later)
+        changed = {
+            p.relative_to(archive_copy).as_posix()
+            for p in archive_copy.rglob("*")
+            if p.is_file()
+            and "clippings" not in p.parts
+            and "sqlite3" not in p.name
+            and stamps.get(p) != p.stat().st_mtime_ns
+        }
+        assert changed == {
+            "2027/2027-01-11-japan-north-korea.html",
+            "2027/2027-01-11-japan-north-korea.txt",
+            PAGES[0],  # its previous edition, now with a "next" link
+            "index.html",
+            "feed.xml",
+            "search.html",
+            "search-index.js",
+            "2027/search-2027-01.js",
+        }
+        # What a whole rebuild would write is what is there already.
+        assert rebuild(config=config, store=store) == ()
+    finally:
+        store.close()
+
+
+def test_a_publish_that_fails_removes_the_pages_it_added_and_restores_the_others(
+    archive_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(archive_copy.parent / "feeds.yaml")
+    store = Store.open(archive_copy / archive.DATABASE_NAME)
+    before = {p: p.read_bytes() for p in archive_copy.rglob("*") if p.is_file()}
+    try:
+        made = store.editions()[0]
+        # A new year: index.html moves on to 2028 and 2027 gets a page of its own.
+        later = a_later_edition(
+            store, date=datetime(2028, 1, 3, 9, tzinfo=UTC), until=made.until + timedelta(364)
+        )
+        writes = []
+        real = archive.write_atomic
+
+        def fail_late(path: Path, content: str) -> None:
+            writes.append(path)
+            if path.name == "search.html":
+                raise ArchiveError(f"cannot write {path}: No space left on device")
+            real(path, content)
+
+        monkeypatch.setattr(archive, "write_atomic", fail_late)
+        with pytest.raises(ArchiveError):
+            publish(config=config, store=store, edition=later)
+        assert any(p.name == "index-2027.html" for p in writes)  # it was written, then undone
+        monkeypatch.setattr(archive, "write_atomic", real)
+        after = {p: p.read_bytes() for p in archive_copy.rglob("*") if p.is_file()}
+        pages = {p for p in after if "sqlite3" not in p.name}
+        assert pages == {p for p in before if "sqlite3" not in p.name}
+        assert all(after[p] == before[p] for p in pages)
+        assert len(store.editions()) == 3
+    finally:
+        store.close()
+
+
+def test_a_parallel_rebuild_writes_the_same_bytes(
+    archive_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest import edition
+
+    monkeypatch.setattr(edition, "PARALLEL_FROM", 1)  # three editions, two years: two workers
+    files = {p: p.read_bytes() for p in archive_copy.rglob("*") if p.is_file()}
+    pages = [p for p in files if p.suffix in (".html", ".txt", ".js", ".xml")]
+    pages = [p for p in pages if "clippings" not in p.parts]
+    for page in pages:
+        page.unlink()
+    config = load_config(archive_copy.parent / "feeds.yaml")
+    store = Store.open(archive_copy / archive.DATABASE_NAME)
+    try:
+        written = rebuild(config=config, store=store)
+    finally:
+        store.close()
+    assert sorted(written) == sorted(pages)
+    assert all(page.read_bytes() == files[page] for page in pages)

@@ -88,8 +88,12 @@ def test_index_to_edition_and_back_from_file(site: Path, watched: Watched) -> No
     page = watched.page
     page.goto((site / "index.html").as_uri())
     titles = page.locator("article.edition h4 a").all_inner_texts()
+    assert [t.split(" — ")[1] for t in titles] == ["Monday 4 January 2027"]  # the newest year
+    check_file_links(page)
+    page.locator("nav.years").get_by_text("2026").click()  # the year before, on its own page
+    assert page.url == (site / "index-2026.html").as_uri()
+    titles = page.locator("article.edition h4 a").all_inner_texts()
     assert [t.split(" — ")[1] for t in titles] == [
-        "Monday 4 January 2027",
         "Monday 9 November 2026",
         "Monday 26 October 2026",
     ]
@@ -115,11 +119,17 @@ def test_index_to_edition_and_back_from_file(site: Path, watched: Watched) -> No
     check_file_links(page)
 
 
+def searched_everything(page: sync_api.Page) -> None:
+    """Wait until the search page has loaded every piece of its index for the query."""
+    page.wait_for_function("!document.getElementById('status').textContent.includes('so far')")
+
+
 def test_search_page_from_file_finds_and_opens_a_story(site: Path, watched: Watched) -> None:
     page = watched.page
     page.goto((site / "search.html").as_uri())
     assert page.locator("#status").inner_text() == "4 stories in the archive."
     page.fill("#q", "abduct")
+    searched_everything(page)
     results = page.locator("#results li")
     assert results.count() == 3
     hostile = page.locator("#results a", has_text="alert(1)")
@@ -134,9 +144,29 @@ def test_search_page_from_file_finds_and_opens_a_story(site: Path, watched: Watc
     assert page.locator(f"#{url.fragment} h3").inner_text().startswith("Japan and North Korea")
     # The query can be given in the address, as the form's own submission does.
     page.goto((site / "search.html").as_uri() + "?q=missile")
+    searched_everything(page)
     assert page.locator("#results li").count() == 1
     page.fill("#q", "nothing-matches-this")
     assert page.locator("#status").inner_text() == "0 stories match."
+
+
+def test_search_page_opens_with_the_newest_piece_and_loads_the_rest_for_a_query(
+    site: Path, watched: Watched
+) -> None:
+    page = watched.page
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(Path(unquote(urlparse(r.url).path)).name))
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    scripts = [a for a in asked if a.endswith(".js")]
+    assert scripts == ["search-index.js", "search-2027-01.js"]
+    page.fill("#q", "abduction talks")  # only in the oldest edition, October 2026
+    searched_everything(page)
+    scripts = [a for a in asked if a.endswith(".js")]
+    assert scripts[2:] == ["search-2026-11.js", "search-2026-10.js"]
+    assert page.locator("#results li").count() >= 1
+    assert "2026-10-26" in page.locator("#results a").first.get_attribute("href")
 
 
 @pytest.fixture
@@ -148,6 +178,8 @@ def served(site: Path) -> Iterator[str]:
 def test_over_archive_serve(served: str, watched: Watched) -> None:
     page = watched.page
     page.goto(served)
+    check_http_links(page, served)
+    page.locator("nav.years").get_by_text("2026").click()
     check_http_links(page, served)
     page.click("text=Monday 26 October 2026")
     assert page.url == served + "2026/2026-10-26-japan-north-korea.html"

@@ -213,6 +213,11 @@ def test_text_editions_are_plain_text(site: Path, recorder: Recorder) -> None:
         assert recorder.page.evaluate("document.contentType") == "text/plain"
 
 
+def searched_everything(page: sync_api.Page) -> None:
+    """Wait until the search page has loaded every piece of its index for the query."""
+    page.wait_for_function("!document.getElementById('status').textContent.includes('so far')")
+
+
 @pytest.mark.parametrize(
     "query", ["", "abduction", "script", "onerror", "javascript", "pwned", "talks 1.7"]
 )
@@ -221,7 +226,7 @@ def test_search_shows_hostile_stories_as_text(site: Path, recorder: Recorder, qu
     recorder.open(url)
     if query:
         recorder.page.fill("#q", query)
-        recorder.page.wait_for_timeout(100)
+        searched_everything(recorder.page)
         recorder.check(url)
     if query == "abduction":
         titles = recorder.page.locator("#results a").all_inner_texts()

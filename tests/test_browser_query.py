@@ -265,6 +265,8 @@ def test_the_search_page_takes_the_cli_query_language(
 
     def count(query: str) -> int:
         page.fill("#q", query)
+        # the index comes in monthly pieces: count once every piece has been searched
+        page.wait_for_function("!document.getElementById('status').textContent.includes('so far')")
         return results.count()
 
     abduction = count("abduction")

@@ -9,8 +9,8 @@ import pytest
 from conftest import EVAL, need
 
 from digest.errors import SourceError
+from digest.sources.entries import parse_feed
 from digest.sources.fastfeed import parse_fast
-from digest.sources.feeds import parse_feed
 
 REAL = EVAL / "feeds" / "real"
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)

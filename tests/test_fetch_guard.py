@@ -235,20 +235,20 @@ def test_any_exception_in_one_feed_fails_that_feed_alone(
 def test_a_page_that_fails_in_any_way_drops_only_itself(
     server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from digest.sources import fulltext
+    from digest.sources import text
 
     server.add("/a", Route(INTERNAL_PAGE, content_type=PAGE))
     server.add("/b", Route(INTERNAL_PAGE, content_type=PAGE))
     feed = rss([teaser("Talks", server.url("/a")), teaser("Missile", server.url("/b"))])
     url = server.add("/f", Route(feed))
-    real = fulltext.html_page_to_text
+    real = text.html_page_to_text  # fulltext imports it when a page comes
 
     def surprising(markup: str, link: str = "") -> Any:
         if link.endswith("/b"):
             raise MemoryError("a page too strange")
         return real(markup, link)
 
-    monkeypatch.setattr(fulltext, "html_page_to_text", surprising)
+    monkeypatch.setattr(text, "html_page_to_text", surprising)
     fetch = FetchSettings(timeout=2, allow_private_addresses=True)
     [polled] = Poller(fetch).poll(
         [FeedSource("F", url, fetch)], store=Store.memory(), now=datetime.now(UTC)

@@ -31,7 +31,8 @@ from hostile import (
 
 from digest.config import FetchSettings
 from digest.errors import ConfigError, SourceError
-from digest.sources.feeds import MAX_ENTRIES, FeedSource
+from digest.sources.entries import MAX_ENTRIES
+from digest.sources.feeds import FeedSource
 from digest.sources.folder import FolderSource
 from digest.sources.limits import MAX_TITLE_CHARS
 from digest.sources.opml import read_opml

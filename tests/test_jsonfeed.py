@@ -14,7 +14,8 @@ from conftest import EVAL, LoopbackServer, Route, need
 
 from digest.errors import SourceError
 from digest.models import Batch
-from digest.sources.feeds import MAX_ENTRIES, FeedSource, parse_feed
+from digest.sources.entries import MAX_ENTRIES
+from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.limits import MAX_TITLE_CHARS, clip_item
 from digest.sources.poller import Poller
 from digest.sources.settings import FetchSettings

@@ -183,3 +183,17 @@ def test_a_crash_before_items_are_stored_does_not_turn_into_a_304(
     # The ETag was not kept, so the feed was fetched in full and its item stored this time.
     assert again.items_new == 1 and store.count_items() == 1
     assert "If-None-Match" not in server.requests[-1][1]
+
+
+def test_items_handed_to_the_sink_are_not_also_kept_in_the_results(server: LoopbackServer) -> None:
+    urls = [
+        server.add(f"/s{n}", Route(FEED.replace(b"news.invalid/t", f"n{n}.invalid/t".encode())))
+        for n in range(3)
+    ]
+    feeds = [FeedSource(f"Feed {n}", url, FETCH) for n, url in enumerate(urls)]
+    sunk: list[str] = []
+    polled = Poller(FETCH, workers=1).poll(
+        feeds, store=Store.memory(), now=NOW, sink=lambda items: sunk.extend(i.id for i in items)
+    )
+    assert sorted(sunk) == [f"http://n{n}.invalid/t" for n in range(3)]
+    assert all(p.report.items == 1 and p.batch is not None and not p.batch.items for p in polled)

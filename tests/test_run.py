@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import LoopbackServer, Route, WriteConfig, digest
@@ -178,3 +180,20 @@ def test_since_overrides_the_window(write_config: WriteConfig, tmp_path: Path) -
     assert "0 on topic" in recent.stdout
     wide = digest("run", "--dry-run", "--since", "60d", "--config", config, cwd=tmp_path)
     assert "1 on topic" in wide.stdout, wide.stdout
+
+
+def test_a_run_imports_no_summariser_parser_or_templates_before_its_first_request() -> None:
+    """The first request should not wait for sumy, nltk, numpy, lxml, feedparser or jinja2.
+
+    (rich is not in the list: httpx imports it for its own command line.)"""
+    heavy = ("nltk", "sumy", "numpy", "jinja2", "feedparser", "lxml", "trafilatura")
+    code = (
+        "import sys\n"
+        "import digest.config, digest.edition, digest.sources, digest.sources.poller\n"
+        "import digest.store\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

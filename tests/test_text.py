@@ -12,6 +12,7 @@ from digest.sources.text import (
     find_date,
     html_fragment_to_text,
     is_furniture,
+    normalize_whitespace,
     repair_lost_lead_bytes,
     saved_text_articles,
     split_articles,
@@ -134,3 +135,15 @@ def test_seeds_become_separate_clean_articles() -> None:
         assert furniture not in joined, furniture
     assert "Pyongyang’s nuclear" in joined  # the Shift_JIS damage in the blog page is repaired
     assert "Pyongyangfs" not in joined
+
+
+def test_whitespace_and_invisible_characters_are_normalised() -> None:
+    # Runs of spaces and tabs become one space, single spaces stay; format and control
+    # characters go (each distinct one, wherever it is), other spaces are kept inside a line.
+    assert normalize_whitespace("a\tb  c \t d\u00a0e") == "a b c d e"
+    assert normalize_whitespace("zero\u200bwidth\ufeff and\x01 bell\u2009thin") == (
+        "zerowidth and bell\u2009thin"
+    )
+    assert normalize_whitespace(" one line\t") == "one line"
+    assert normalize_whitespace("p1 \r\n\r\n\r\n\t p2\rp3\n\n\n\n") == "p1\n\np2\np3"
+    assert normalize_whitespace("e\u0301") == "\u00e9"

@@ -6,9 +6,8 @@ to text. The same store always gives the same bytes, so a rebuild changes only w
 
 from __future__ import annotations
 
-import json
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from itertools import groupby
@@ -17,12 +16,13 @@ from urllib.parse import unquote, urlparse, urlsplit
 
 import jinja2
 
-from digest.publish import codec
+from digest.publish import codec, search_index
 from digest.publish.render import (
     EditionPage,
     NavLink,
     edition_page,
     is_template_failure,
+    make_environment,
     render_edition,
     saved_articles,
     saved_copy_path,
@@ -33,8 +33,6 @@ from digest.store import EditionRecord
 FEED_SIZE = 20  # editions in feed.xml
 INDEX_HEADLINES = 3
 FEED_ID = "tag:digest.localhost,2026:archive"
-# The files the site has besides the editions' own pages.
-SITE_FILES = frozenset({"index.html", "feed.xml", "search.html", "search-index.js"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +63,12 @@ class YearGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class YearLink:
+    year: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class FeedEntry:
     id: str
     title: str
@@ -74,36 +78,66 @@ class FeedEntry:
     content: str  # the edition's HTML (escaped by the template)
 
 
-@dataclass(frozen=True, slots=True)
-class Archived:
-    """A recorded edition and, when stored, its content."""
+Contents = Callable[[Collection[int]], Mapping[int, str]]  # stored JSON of the ids asked for
 
-    record: EditionRecord
-    stored: codec.StoredEdition | None
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """Which files of the archive to build; None is every one of that kind.
+
+    `editions` are edition ids whose pages are rendered, `years` the years whose index pages
+    are, `months` the months ("2026-11") whose search pieces are. The feed, the search page and
+    the search manifest are built too unless `common` is false (a parallel rebuild's workers).
+    """
+
+    editions: frozenset[int] | None = None
+    years: frozenset[str] | None = None
+    months: frozenset[str] | None = None
+    common: bool = True
+
+
+EVERYTHING = Parts()
+
+
+def touched_by(records: Sequence[EditionRecord], edition_id: int) -> Parts:
+    """What adding (or removing) the edition `edition_id` changes: its page and its neighbours'
+    (their previous/next links), its year's index page (every year's when the list of years
+    changes with it) and its month's search piece."""
+    here = next(r for r in records if r.id == edition_id)
+    series = [r for r in records if r.digest == here.digest]
+    position = series.index(here)
+    near = series[max(0, position - 1) : position + 2]
+    year = here.date[:4]
+    alone = sum(r.date[:4] == year for r in records) == 1
+    return Parts(
+        editions=frozenset(r.id for r in near),
+        years=None if alone else frozenset({year}),
+        months=frozenset({search_index.month_of(here)}),
+    )
 
 
 def build_site(
     env: jinja2.Environment,
     records: Sequence[EditionRecord],
-    contents: dict[int, str],
+    contents: Contents,
     *,
     zone: tzinfo,
     feed_size: int = FEED_SIZE,
+    parts: Parts = EVERYTHING,
     base_url: str = "",
 ) -> dict[str, str]:
-    """Archive-relative path -> text for every file of the browsable archive.
+    """Archive-relative path -> text for the files of the browsable archive that `parts` names.
 
-    `records` come newest first (as `Store.editions` gives them). Editions recorded without
-    content (made before it was stored) keep their files as they are; the index lists them.
-    With `base_url` (where the archive is published, ending in "/"), every link in the pages
-    and the feed is absolute to it; without, every link inside the archive is relative.
-    Everything is rendered before anything is written, so a template that fails (TemplateError,
-    one line) leaves the archive as it was.
+    `records` come newest first (as `Store.editions` gives them); only the contents the chosen
+    files need are asked of `contents`. Editions recorded without content (made before it was
+    stored) keep their files as they are; the index lists them. With `base_url` (where the
+    archive is published, ending in "/"), every link in the pages and the feed is absolute to
+    it; without, every link inside the archive is relative. Everything is rendered before
+    anything is written, so a template that fails (TemplateError, one line) leaves the archive
+    as it was.
     """
     try:
-        return _build_site(
-            env, records, contents, zone=zone, feed_size=feed_size, base_url=base_url
-        )
+        return _build_site(env, records, contents, zone, feed_size, parts, base_url)
     except Exception as exc:
         if is_template_failure(env, exc):
             raise template_error(env, exc) from None
@@ -113,63 +147,89 @@ def build_site(
 def _build_site(
     env: jinja2.Environment,
     records: Sequence[EditionRecord],
-    contents: dict[int, str],
-    *,
+    contents: Contents,
     zone: tzinfo,
     feed_size: int,
+    parts: Parts,
     base_url: str,
 ) -> dict[str, str]:
-    archived = [
-        Archived(r, codec.loads(contents[r.id]) if r.id in contents else None) for r in records
+    every = {r.id for r in records}
+    page_ids = every if parts.editions is None else every & parts.editions
+    feed_records = list(records[:feed_size]) if parts.common else []
+    in_pieces = [
+        r for r in records if parts.months is None or search_index.month_of(r) in parts.months
     ]
+    wanted = page_ids | {r.id for r in feed_records} | {r.id for r in in_pieces}
+    stored = {key: codec.loads(text) for key, text in contents(wanted).items()}
     files: dict[str, str] = {}
     pages: dict[int, EditionPage] = {}
-    for entry, previous, following in _neighbours(archived):
-        if entry.stored is None:
+    for record, previous, following in _neighbours(records):
+        entry = stored.get(record.id)
+        if entry is None or record.id not in wanted:
             continue
-        record = entry.record
-        page = edition_page(
-            entry.stored.edition,
+        pages[record.id] = edition_page(
+            entry.edition,
             page_path=record.html_path,
-            archive_root=entry.stored.archive_root,
+            archive_root=entry.archive_root,
             previous=_nav(record, previous, base_url),
             next=_nav(record, following, base_url),
             base_url=base_url,
         )
-        pages[record.id] = page
-        files[record.html_path], files[record.text_path] = render_edition(env, page)
-    files["index.html"] = env.get_template("index.html.j2").render(
-        years=_index(archived, zone, base_url), count=len(archived), has_feed=True, base=base_url
-    )
-    files["feed.xml"] = _feed(env, archived[:feed_size], pages, zone, base_url)
-    files["search.html"] = env.get_template("search.html.j2").render(
-        count=len(archived), base=base_url
-    )
-    files["search-index.js"] = search_index_js(archived, pages)
+        if record.id in page_ids:
+            html, text = render_edition(env, pages[record.id])
+            files[record.html_path], files[record.text_path] = html, text
+    files.update(_index_pages(env, records, zone, parts.years, base_url))
+    if parts.common:
+        files["feed.xml"] = _feed(env, feed_records, pages, zone, base_url)
+        files["search.html"] = env.get_template("search.html.j2").render(
+            count=len(records), base=base_url
+        )
+        files[search_index.MANIFEST] = search_index.manifest_js(records)
+    for month, piece in search_index.pieces(in_pieces, pages).items():
+        if parts.months is None or month in parts.months:
+            files[search_index.piece_path(month)] = piece
     return files
 
 
+def build_part(
+    user_dir: Path | None,
+    records: Sequence[EditionRecord],
+    contents: Mapping[int, str],
+    zone: tzinfo,
+    parts: Parts,
+) -> dict[str, str]:
+    """`build_site` in a worker process: its own Jinja environment, the contents handed over."""
+    env = make_environment(user_dir)
+    return build_site(
+        env,
+        records,
+        lambda ids: {i: contents[i] for i in ids if i in contents},
+        zone=zone,
+        parts=parts,
+    )
+
+
 def _neighbours(
-    archived: Sequence[Archived],
-) -> list[tuple[Archived, Archived | None, Archived | None]]:
+    records: Sequence[EditionRecord],
+) -> list[tuple[EditionRecord, EditionRecord | None, EditionRecord | None]]:
     """Each edition with the previous and next edition of the same digest."""
     result = []
-    by_digest: dict[str, list[Archived]] = {}
-    for entry in reversed(archived):  # oldest first
-        by_digest.setdefault(entry.record.digest, []).append(entry)
+    by_digest: dict[str, list[EditionRecord]] = {}
+    for record in reversed(records):  # oldest first
+        by_digest.setdefault(record.digest, []).append(record)
     for series in by_digest.values():
-        for position, entry in enumerate(series):
+        for position, record in enumerate(series):
             previous = series[position - 1] if position > 0 else None
             following = series[position + 1] if position + 1 < len(series) else None
-            result.append((entry, previous, following))
+            result.append((record, previous, following))
     return result
 
 
-def _nav(here: EditionRecord, there: Archived | None, base_url: str) -> NavLink | None:
+def _nav(here: EditionRecord, there: EditionRecord | None, base_url: str) -> NavLink | None:
     if there is None:
         return None
-    href = posixpath.relpath(there.record.html_path, posixpath.dirname(here.html_path) or ".")
-    return NavLink(base_url + there.record.html_path if base_url else href, _day(there.record.date))
+    href = posixpath.relpath(there.html_path, posixpath.dirname(here.html_path) or ".")
+    return NavLink(base_url + there.html_path if base_url else href, _day(there.date))
 
 
 def _day(iso_date: str) -> str:
@@ -181,48 +241,77 @@ def _period(record: EditionRecord, zone: tzinfo) -> str:
     return f"{since:%-d %b %Y} – {until:%-d %b %Y}"
 
 
-def _zone_of(entry: Archived, zone: tzinfo) -> tzinfo:
-    if entry.stored is not None and entry.stored.edition.date.tzinfo is not None:
-        return entry.stored.edition.date.tzinfo
-    return zone
+def index_path(year: str, newest: str) -> str:
+    """The newest year is index.html; each earlier year has its own page beside it."""
+    return "index.html" if year == newest else f"index-{year}.html"
 
 
-def _index(archived: Sequence[Archived], zone: tzinfo, base_url: str) -> tuple[YearGroup, ...]:
-    ordered = sorted(archived, key=lambda a: (a.record.date, a.record.until), reverse=True)
-    years = []
-    for year, in_year in groupby(ordered, key=lambda a: a.record.date[:4]):
-        months = []
-        for month, in_month in groupby(in_year, key=lambda a: a.record.date[:7]):
-            entries = tuple(
-                IndexEntry(
-                    anchor=f"edition-{a.record.id}",
-                    digest=a.record.digest,
-                    date_label=f"{datetime.fromisoformat(a.record.date):%A %-d %B %Y}",
-                    period_label=_period(a.record, _zone_of(a, zone)),
-                    stories=a.record.stories,
-                    headlines=a.record.headlines[:INDEX_HEADLINES],
-                    html_href=base_url + a.record.html_path,
-                    text_href=base_url + a.record.text_path,
-                )
-                for a in in_month
+def _index_pages(
+    env: jinja2.Environment,
+    records: Sequence[EditionRecord],
+    zone: tzinfo,
+    years: frozenset[str] | None,
+    base_url: str,
+) -> dict[str, str]:
+    """One index page per year (those in `years`, or all), newest first on each."""
+    ordered = sorted(records, key=lambda r: (r.date, r.until), reverse=True)
+    by_year = {year: list(group) for year, group in groupby(ordered, key=lambda r: r.date[:4])}
+    newest = next(iter(by_year), "")
+    links = tuple(YearLink(year, base_url + index_path(year, newest)) for year in by_year)
+    template = env.get_template("index.html.j2")
+    pages = {}
+    for year in by_year if years is None else [y for y in by_year if y in years]:
+        group = _year(year, by_year[year], zone, base_url)
+        # Only index.html, rewritten by every publish, gives the total: other years' pages stay
+        # as they are until their own year changes.
+        total = len(records) if year == newest else None
+        pages[index_path(year, newest)] = template.render(
+            years=(group,),
+            year=year,
+            year_links=links,
+            count=len(by_year[year]),
+            total=total,
+            has_feed=True,
+            base=base_url,
+        )
+    if not by_year:
+        pages["index.html"] = template.render(
+            years=(), year="", year_links=(), count=0, total=0, has_feed=True, base=base_url
+        )
+    return pages
+
+
+def _year(year: str, in_year: Sequence[EditionRecord], zone: tzinfo, base_url: str) -> YearGroup:
+    months = []
+    for month, in_month in groupby(in_year, key=lambda r: r.date[:7]):
+        entries = tuple(
+            IndexEntry(
+                anchor=f"edition-{r.id}",
+                digest=r.digest,
+                date_label=f"{datetime.fromisoformat(r.date):%A %-d %B %Y}",
+                period_label=_period(r, zone),
+                stories=r.stories,
+                headlines=r.headlines[:INDEX_HEADLINES],
+                html_href=base_url + r.html_path,
+                text_href=base_url + r.text_path,
             )
-            label = f"{datetime.fromisoformat(month + '-01'):%B %Y}"
-            months.append(MonthGroup(label, month, entries))
-        years.append(YearGroup(year, tuple(months)))
-    return tuple(years)
+            for r in in_month
+        )
+        label = f"{datetime.fromisoformat(month + '-01'):%B %Y}"
+        months.append(MonthGroup(label, month, entries))
+    return YearGroup(year, tuple(months))
 
 
 def _feed(
     env: jinja2.Environment,
-    archived: Sequence[Archived],
+    records: Sequence[EditionRecord],
     pages: dict[int, EditionPage],
     zone: tzinfo,
     base_url: str,
 ) -> str:
     entries = []
     body = env.get_template("_edition_body.html.j2")
-    for entry in archived:
-        record = entry.record
+    for record in records:
         page = pages.get(record.id)
         content = (
             body.render(page=page, edition=page.edition)
@@ -241,14 +330,18 @@ def _feed(
             )
         )
     updated = max((e.updated for e in entries), default="1970-01-01T00:00:00Z")
-    digests = list(dict.fromkeys(a.record.digest for a in archived))
+    digests = list(dict.fromkeys(r.digest for r in records))
     title = digests[0] if len(digests) == 1 else "digest editions"
     return env.get_template("feed.xml.j2").render(
         feed_id=FEED_ID, title=title, updated=updated, entries=entries, base=base_url
     )
 
 
-def saved_copies(contents: dict[int, str]) -> dict[str, Path]:
+def _atom_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def saved_copies(contents: Mapping[int, str]) -> dict[str, Path]:
     """Archive-relative path -> original of every saved article outside the archive that a
     stored edition links to: what a published archive (`archive_url`) must carry a copy of."""
     copies: dict[str, Path] = {}
@@ -260,45 +353,6 @@ def saved_copies(contents: dict[int, str]) -> dict[str, Path]:
             if root != "/" and not path.startswith(root):
                 copies[saved_copy_path(path)] = Path(path)
     return copies
-
-
-def _atom_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def search_index_js(archived: Sequence[Archived], pages: dict[int, EditionPage]) -> str:
-    """Every archived story as a JS file assigning to a global (file:// pages cannot fetch JSON).
-
-    The JSON is ASCII-only (so U+2028/2029 are escaped) and has `<`, `>` and `&` escaped, so no
-    data can close the script or start markup.
-    """
-    records = []
-    for entry in archived:
-        page = pages.get(entry.record.id)
-        if page is None:
-            continue
-        label = f"{entry.record.digest} — {_day(entry.record.date)}"
-        for story in page.edition.stories:
-            lead = story.lead.item
-            published = lead.published or lead.seen_at
-            records.append(
-                {
-                    "title": lead.title,
-                    "outlets": ", ".join(story.outlets),
-                    "date": published.date().isoformat(),
-                    "summary": " ".join(story.summary),
-                    # the headlines of its versions in other languages, searchable too
-                    "versions": " ".join(
-                        s.item.title for s in story.others if s.item.lang != lead.lang
-                    ),
-                    "edition": label,
-                    "href": f"{entry.record.html_path}#story-{story.id}",
-                }
-            )
-    data = json.dumps(records, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        data = data.replace(char, escape)
-    return f"window.DIGEST_SEARCH = {data};\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,10 +368,14 @@ class SitePaths:
         return self.own | self.linked
 
 
-def site_paths(records: Sequence[EditionRecord], contents: dict[int, str]) -> SitePaths:
+def site_paths(records: Sequence[EditionRecord], contents: Mapping[int, str]) -> SitePaths:
     """The paths `build_site` writes for these editions, and the files inside the archive that
     their pages link to, worked out as the pages work out their links (no rendering)."""
-    own = set(SITE_FILES)
+    ordered = sorted(records, key=lambda r: (r.date, r.until), reverse=True)
+    newest = ordered[0].date[:4] if ordered else ""
+    own = {"index.html", "feed.xml", "search.html", search_index.MANIFEST}
+    own.update(index_path(r.date[:4], newest) for r in records)
+    own.update(search_index.piece_path(search_index.month_of(r)) for r in records)
     linked: set[str] = set()
     for record in records:
         own.update((record.html_path, record.text_path))

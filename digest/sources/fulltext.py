@@ -21,7 +21,6 @@ import httpx
 from digest.errors import SourceError
 from digest.models import Batch, Item
 from digest.sources.http import Fetcher, get
-from digest.sources.text import decode_bytes, html_page_to_text
 from digest.visible import one_line
 
 if TYPE_CHECKING:
@@ -82,6 +81,8 @@ async def add_full_text(
                 markup = await client.run(_get_page, link, feed)
             if not markup:
                 return link, ""
+            from digest.sources.text import html_page_to_text  # lxml, trafilatura: when needed
+
             _, text, _ = await loop.run_in_executor(executor, html_page_to_text, markup, link)
         except Exception as exc:
             name, where = one_line(feed.name), one_line(link)[:200]
@@ -123,6 +124,8 @@ def _get_page(client: httpx.Client, url: str, feed: FeedSource) -> str:
     kind = got.headers.get("content-type", "text/html")
     if got.status != 200 or "html" not in kind:
         return ""
+    from digest.sources.text import decode_bytes
+
     return decode_bytes(got.body, _charset(kind))
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from digest.models import SourceReport, SourceState
 from digest.visible import one_line
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
 
 
 def period_notices(
@@ -97,6 +99,8 @@ def _age(delta: timedelta) -> str:
 def health_table(states: Iterable[SourceState], *, names: Sequence[str], now: datetime) -> Table:
     """One row per configured source (in config order), then any the store knows besides."""
     by_name = {s.name: s for s in states}
+    from rich.table import Table  # only `digest sources` shows it: not imported by a run
+
     table = Table(title="Sources", title_justify="left")
     for heading in ("source", "status", "last success", "last error", "fails", "items/poll"):
         table.add_column(heading, overflow="fold")
@@ -121,6 +125,8 @@ def health_table(states: Iterable[SourceState], *, names: Sequence[str], now: da
 
 def _cell(text: str) -> Text:
     """Untrusted text as a cell: one visible line, never read as rich's markup."""
+    from rich.text import Text
+
     return Text(one_line(text))
 
 

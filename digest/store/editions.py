@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from digest.models import ScoredItem
 from digest.store.base import StoreBase
-from digest.store.records import EditionRecord, edition_row, iso
+from digest.store.records import EDITION_COLUMNS, EditionRecord, edition_row, iso
 
 
 class EditionStore(StoreBase):
@@ -93,23 +93,37 @@ class EditionStore(StoreBase):
 
     def last_edition(self, digest: str) -> EditionRecord | None:
         row = self.db.execute(
-            "SELECT * FROM editions WHERE digest = ? ORDER BY until DESC, id DESC LIMIT 1",
+            f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ? ORDER BY until DESC, id DESC"
+            " LIMIT 1",
             (digest,),
         ).fetchone()
         return edition_row(row) if row else None
 
     def editions(self) -> list[EditionRecord]:
         """Every edition, newest first."""
-        rows = self.db.execute("SELECT * FROM editions ORDER BY until DESC, id DESC")
+        rows = self.db.execute(
+            f"SELECT {EDITION_COLUMNS} FROM editions ORDER BY until DESC, id DESC"
+        )
         return [edition_row(row) for row in rows]
 
-    def edition_contents(self) -> dict[int, str]:
-        """The stored JSON of every edition that has it, by edition id."""
-        rows = self.db.execute("SELECT id, content FROM editions WHERE content IS NOT NULL")
+    def edition_contents(self, ids: Collection[int] | None = None) -> dict[int, str]:
+        """The stored JSON of every edition that has it (or of those in `ids`), by edition id."""
+        query = "SELECT id, content FROM editions WHERE content IS NOT NULL"
+        if ids is None:
+            rows = list(self.db.execute(query))
+        else:
+            wanted = sorted(ids)
+            rows = []
+            for start in range(0, len(wanted), 500):  # under SQLite's limit on parameters
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(f"{query} AND id IN ({marks})", chunk).fetchall()
         return {int(row["id"]): str(row["content"]) for row in rows}
 
     def edition(self, edition_id: int) -> EditionRecord | None:
-        row = self.db.execute("SELECT * FROM editions WHERE id = ?", (edition_id,)).fetchone()
+        row = self.db.execute(
+            f"SELECT {EDITION_COLUMNS} FROM editions WHERE id = ?", (edition_id,)
+        ).fetchone()
         return edition_row(row) if row else None
 
     def edition_by_stem(self, stem: str) -> EditionRecord | None:
@@ -124,7 +138,8 @@ class EditionStore(StoreBase):
     def scheduled_edition(self, digest: str, scheduled: datetime) -> EditionRecord | None:
         """The edition already made for this digest's period, if any (publication is idempotent)."""
         row = self.db.execute(
-            "SELECT * FROM editions WHERE digest = ? AND scheduled = ?", (digest, iso(scheduled))
+            f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ? AND scheduled = ?",
+            (digest, iso(scheduled)),
         ).fetchone()
         return edition_row(row) if row else None
 

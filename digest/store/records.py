@@ -117,6 +117,12 @@ def item_row(row: sqlite3.Row) -> Item:
     )
 
 
+# Every column `edition_row` reads; not `content`, which is large and read only when rendering.
+EDITION_COLUMNS = (
+    "id, digest, slug, date, since, until, html_path, text_path, stories, headlines, scheduled"
+)
+
+
 def edition_row(row: sqlite3.Row) -> EditionRecord:
     since, until = parse_time(row["since"]), parse_time(row["until"])
     assert since is not None and until is not None

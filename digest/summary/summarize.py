@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer
 from sumy.parsers.plaintext import PlaintextParser
@@ -32,6 +31,7 @@ from digest.language.morphemes import ANALYSED
 from digest.summary import cjk, cleaning
 from digest.summary.scoring import PositionalCentralitySummarizer, Weights, similarity_matrix
 from digest.summary.sentences import OfflineTokenizer, split_text
+from digest.summary.settings import SummarySettings
 
 __all__ = [
     "OfflineTokenizer",
@@ -41,48 +41,7 @@ __all__ = [
     "summarize_many",
 ]
 
-Algorithm = Literal[
-    "pacsum", "lead", "lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic",
-    "reduction",
-]  # fmt: skip
 LANGUAGE = "english"
-
-
-class SummarySettings(BaseModel):
-    """How stories are summarised (`summary:` in feeds.yaml)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    algorithm: Algorithm = Field(
-        default="pacsum",
-        description="Sentence ranking: 'pacsum' (position-aware directed centrality, ours), "
-        "'lead' (first sentences), or a stock sumy summariser.",
-    )
-    sentences: int = Field(
-        default=3, ge=1, le=10, description="At most this many sentences per summary."
-    )
-    max_words: int = Field(
-        default=50,
-        ge=0,
-        description="Word budget per summary: a sentence is skipped if more than half of it "
-        "would go past the budget (the first one chosen is always kept). 0: no budget.",
-    )
-    min_sentence_words: int = Field(
-        default=6,
-        ge=1,
-        le=40,
-        description="Shorter sentences are treated as fragments and never picked.",
-    )
-    max_sentence_words: int = Field(
-        default=55, ge=10, le=200, description="Longer sentences (run-ons, lists) are never picked."
-    )
-    redundancy: float = Field(
-        default=0.5,
-        gt=0.0,
-        le=1.0,
-        description="A sentence whose word similarity (TF-IDF cosine) to one already chosen "
-        "reaches this is skipped as redundant.",
-    )
 
 
 def split_sentences(text: str) -> list[str]:
