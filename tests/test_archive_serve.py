@@ -52,6 +52,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     (archive / "clippings" / "unlinked-note.txt").write_text(SECRET.decode(), encoding="utf-8")
     (archive / "clippings" / "passwd.txt").symlink_to("/etc/passwd")
     (archive / "2026" / "escape.html").symlink_to("/etc/passwd")
+    # Linked clippings replaced by symlinks: to the database (refused), to a page (served).
+    (archive / "clippings" / "remains.txt").unlink()
+    (archive / "clippings" / "remains.txt").symlink_to("../digest.sqlite3")
+    (archive / "clippings" / "missile.txt").unlink()
+    (archive / "clippings" / "missile.txt").symlink_to("abduction-talks.txt")
     (archive / ".hidden").mkdir()
     (archive / ".hidden" / "index.html").write_text("hidden", encoding="utf-8")
     with archive_served(folder) as url:
@@ -68,6 +73,8 @@ def test_the_site_and_its_linked_clippings_are_served(served: Served) -> None:
     status, body, headers = served.get("/clippings/abduction-talks.txt")
     assert status == 200 and b"Ulaanbaatar" in body
     assert headers["Content-Security-Policy"].startswith("sandbox")  # a saved page runs nothing
+    status, body, _ = served.get("/clippings/missile.txt")  # a symlink to a servable file
+    assert status == 200 and b"Ulaanbaatar" in body
 
 
 @pytest.mark.parametrize(
@@ -97,6 +104,7 @@ def test_the_site_and_its_linked_clippings_are_served(served: Served) -> None:
         "/2026\\..\\digest.sqlite3",
         "/digest.sqlite3?x=index.html",
         "/clippings/passwd.txt",
+        "/clippings/remains.txt",
         "/2026/escape.html",
         "/.hidden/index.html",
         "/%2ehidden/",
