@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from digest.cli.common import config_option, open_store
+from digest.cli.common import config_option, database, open_store
 from digest.config import load_config
 from digest.edition import rebuild
 from digest.publish import archive
@@ -84,9 +84,9 @@ def serve_archive(port: int, config_path: Path) -> None:
     config = load_config(config_path)
     if not config.archive.is_dir():
         raise click.ClickException(f"no archive folder at {config.archive}")
-    open_store(config).close()  # brings an older store up to date; the server only reads
-    database = config.archive / archive.DATABASE_NAME
-    allowed = Allowed(functools.partial(_site_paths, database), functools.partial(_stamp, database))
+    path = database(config)
+    Store.reader(path).close()  # the server only reads (an older store is migrated first)
+    allowed = Allowed(functools.partial(_site_paths, path), functools.partial(_stamp, path))
     try:
         server = ArchiveServer(
             config.archive, allowed, port=port, log=functools.partial(click.echo, err=True)

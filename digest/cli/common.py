@@ -21,9 +21,14 @@ config_option = click.option(
 )
 
 
-def open_store(config: Config) -> Store:
-    """The archive's store; an ArchiveError when no edition or item was ever stored there."""
+def database(config: Config) -> Path:
+    """The archive's database file; an ArchiveError when nothing was ever stored there."""
     path = config.archive / archive.DATABASE_NAME
     if not path.is_file():
         raise ArchiveError(f"no archive database at {path}: run `digest run` first")
-    return Store.open(path)
+    return path
+
+
+def open_store(config: Config) -> Store:
+    """The archive's store; an ArchiveError when no edition or item was ever stored there."""
+    return Store.open(database(config))
