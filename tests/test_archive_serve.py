@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import archive_served
+from conftest import LoopbackServer, Route, WriteConfig, archive_served, digest
 from editions import make_three_editions
+from feeds import ABDUCTION_TALKS, rfc822, rss
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "/2026/2026-10-26-japan-north-korea.html"
@@ -159,3 +160,27 @@ def test_an_idle_client_is_dropped(served: Served) -> None:
             pass
         assert time.monotonic() - started < 20
     assert served.get("/index.html")[0] == 200  # the server goes on
+
+
+def test_a_feed_linking_into_the_archive_gets_nothing_served(
+    server: LoopbackServer, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """A feed is untrusted: its entry's file: link to the database is no saved article."""
+    archive = tmp_path / "archive"
+    hostile = {
+        "title": "Japan and North Korea hold abduction talks",
+        "link": f"file:{archive / 'digest.sqlite3'}",  # the page links it as ../digest.sqlite3
+        "date": rfc822(1),
+        "body": ABDUCTION_TALKS,
+    }
+    server.add("/rss", Route(rss([hostile])))
+    config = write_config(f"sources:\n  - {{name: Wire, url: '{server.url('/rss')}'}}\n")
+    made = digest("run", "--config", config, cwd=tmp_path)
+    assert made.returncode == 0 and "1 on topic" in made.stdout, made.stderr
+    with archive_served(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        here = Served(archive, port)
+        assert here.get("/index.html")[0] == 200
+        status, body, _ = here.get("/digest.sqlite3")
+        assert status == 404 and b"SQLite" not in body
+        assert b"digest.sqlite3" not in here.get("/")[1]

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from digest.models import Origin
 from digest.publish import codec
 from digest.publish.render import (
     EditionPage,
@@ -305,6 +306,8 @@ def site_paths(records: Sequence[EditionRecord], contents: dict[int, str]) -> Si
         folder = posixpath.dirname(record.html_path)
         for story in stored.edition.stories:
             for scored in story.items:
+                if scored.item.origin is not Origin.SAVED:
+                    continue  # a feed's file: link names no saved article, whatever it says
                 href = page.href(scored.item.link)
                 if not href or urlsplit(href).scheme or href.startswith("/"):
                     continue  # outside the archive
