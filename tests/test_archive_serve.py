@@ -169,7 +169,7 @@ def test_a_feed_linking_into_the_archive_gets_nothing_served(
     archive = tmp_path / "archive"
     hostile = {
         "title": "Japan and North Korea hold abduction talks",
-        "link": f"file:{archive / 'digest.sqlite3'}",  # the page links it as ../digest.sqlite3
+        "link": f"file:{archive / 'digest.sqlite3'}",  # would be linked as ../digest.sqlite3
         "date": rfc822(1),
         "body": ABDUCTION_TALKS,
     }
@@ -177,6 +177,8 @@ def test_a_feed_linking_into_the_archive_gets_nothing_served(
     config = write_config(f"sources:\n  - {{name: Wire, url: '{server.url('/rss')}'}}\n")
     made = digest("run", "--config", config, cwd=tmp_path)
     assert made.returncode == 0 and "1 on topic" in made.stdout, made.stderr
+    for page in (*archive.glob("*/*.html"), *archive.glob("*/*.txt")):  # no link to it either
+        assert "digest.sqlite3" not in page.read_text(encoding="utf-8")
     with archive_served(tmp_path) as url:
         port = int(url.rsplit(":", 1)[1].strip("/"))
         here = Served(archive, port)
