@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import archive_served
+from conftest import LoopbackServer, Route, WriteConfig, archive_served, digest
 from editions import make_three_editions
+from feeds import ABDUCTION_TALKS, rfc822, rss
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "/2026/2026-10-26-japan-north-korea.html"
@@ -52,6 +53,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     (archive / "clippings" / "unlinked-note.txt").write_text(SECRET.decode(), encoding="utf-8")
     (archive / "clippings" / "passwd.txt").symlink_to("/etc/passwd")
     (archive / "2026" / "escape.html").symlink_to("/etc/passwd")
+    # Linked clippings replaced by symlinks: to the database (refused), to a page (served).
+    (archive / "clippings" / "remains.txt").unlink()
+    (archive / "clippings" / "remains.txt").symlink_to("../digest.sqlite3")
+    (archive / "clippings" / "missile.txt").unlink()
+    (archive / "clippings" / "missile.txt").symlink_to("abduction-talks.txt")
     (archive / ".hidden").mkdir()
     (archive / ".hidden" / "index.html").write_text("hidden", encoding="utf-8")
     with archive_served(folder) as url:
@@ -68,6 +74,8 @@ def test_the_site_and_its_linked_clippings_are_served(served: Served) -> None:
     status, body, headers = served.get("/clippings/abduction-talks.txt")
     assert status == 200 and b"Ulaanbaatar" in body
     assert headers["Content-Security-Policy"].startswith("sandbox")  # a saved page runs nothing
+    status, body, _ = served.get("/clippings/missile.txt")  # a symlink to a servable file
+    assert status == 200 and b"Ulaanbaatar" in body
 
 
 @pytest.mark.parametrize(
@@ -97,6 +105,7 @@ def test_the_site_and_its_linked_clippings_are_served(served: Served) -> None:
         "/2026\\..\\digest.sqlite3",
         "/digest.sqlite3?x=index.html",
         "/clippings/passwd.txt",
+        "/clippings/remains.txt",
         "/2026/escape.html",
         "/.hidden/index.html",
         "/%2ehidden/",
@@ -151,3 +160,29 @@ def test_an_idle_client_is_dropped(served: Served) -> None:
             pass
         assert time.monotonic() - started < 20
     assert served.get("/index.html")[0] == 200  # the server goes on
+
+
+def test_a_feed_linking_into_the_archive_gets_nothing_served(
+    server: LoopbackServer, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """A feed is untrusted: its entry's file: link to the database is no saved article."""
+    archive = tmp_path / "archive"
+    hostile = {
+        "title": "Japan and North Korea hold abduction talks",
+        "link": f"file:{archive / 'digest.sqlite3'}",  # would be linked as ../digest.sqlite3
+        "date": rfc822(1),
+        "body": ABDUCTION_TALKS,
+    }
+    server.add("/rss", Route(rss([hostile])))
+    config = write_config(f"sources:\n  - {{name: Wire, url: '{server.url('/rss')}'}}\n")
+    made = digest("run", "--config", config, cwd=tmp_path)
+    assert made.returncode == 0 and "1 on topic" in made.stdout, made.stderr
+    for page in (*archive.glob("*/*.html"), *archive.glob("*/*.txt")):  # no link to it either
+        assert "digest.sqlite3" not in page.read_text(encoding="utf-8")
+    with archive_served(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        here = Served(archive, port)
+        assert here.get("/index.html")[0] == 200
+        status, body, _ = here.get("/digest.sqlite3")
+        assert status == 404 and b"SQLite" not in body
+        assert b"digest.sqlite3" not in here.get("/")[1]

@@ -198,7 +198,8 @@ def test_a_feed_link_to_a_file_is_never_published(tmp_path: Path) -> None:
         edition, page_path="2026/x.html", archive_root="/srv/a", base_url="https://d.example/"
     )
     assert page.href("file:///etc/passwd") == ""
-    assert page.href("file:///srv/a/clippings/x.md#article-2") == (
+    assert page.href("file:///srv/a/clippings/x.md#article-2") == ""  # no saved article's link
+    assert page.portable("file:///srv/a/clippings/x.md#article-2") == (
         "https://d.example/clippings/x.md#article-2"
     )
     assert page.href("https://news.example/a") == "https://news.example/a"

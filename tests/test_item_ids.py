@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from conftest import LoopbackServer, Route, WriteConfig, digest
-from feeds import ABDUCTION_TALKS, MISSILE_OVER_JAPAN, rfc822, rss
+from feeds import ABDUCTION_TALKS, CLIPPING, MISSILE_OVER_JAPAN, rfc822, rss
 
 from digest.models import Item, Origin
 from digest.store import MIGRATIONS, SearchFilters, Store
@@ -67,6 +67,22 @@ def test_the_same_article_from_a_second_feed_is_not_new_again(
     later = digest("run", "--config", config, cwd=config.parent)
     assert later.returncode == 0, later.stderr
     assert "1 new, 0 on topic" in later.stdout  # stored (it is its feed's), not shown again
+
+
+def test_the_same_saved_article_in_a_second_folder_is_not_new_again(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    for name in ("mine", "team"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "mine" / "talks.txt").write_text(CLIPPING, encoding="utf-8")
+    one = "sources:\n  - {name: Mine, path: mine}\n"
+    config = write_config(one)
+    assert "1 on topic" in digest("run", "--config", config, cwd=tmp_path).stdout
+    (tmp_path / "team" / "copy-of-talks.txt").write_text(CLIPPING, encoding="utf-8")
+    config = write_config(one + "  - {name: Team, path: team}\n")
+    later = digest("run", "--config", config, cwd=tmp_path)
+    assert later.returncode == 0, later.stderr
+    assert "1 new, 0 on topic" in later.stdout
 
 
 def item(ident: str, source: str, title: str = "Abduction talks") -> Item:

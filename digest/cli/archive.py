@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from digest.cli.common import global_options, open_store
+from digest.cli.common import database, global_options, open_store, say
 
 if TYPE_CHECKING:
     from digest.publish.site import SitePaths
@@ -102,19 +102,19 @@ def serve_archive(port: int, config_path: Path) -> None:
     `--port 0` picks a free port. Stop with Ctrl-C.
     """
     from digest.config import load_config
-    from digest.publish import archive
     from digest.publish.server import Allowed, ArchiveServer
+    from digest.store import Store
 
     config = load_config(config_path)
     if not config.archive.is_dir():
         raise click.ClickException(f"no archive folder at {config.archive}")
-    open_store(config).close()  # brings an older store up to date; the server only reads
-    database = config.archive / archive.DATABASE_NAME
-    allowed = Allowed(functools.partial(_site_paths, database), functools.partial(_stamp, database))
+    path = database(config)
+    Store.reader(path).close()  # the server only reads (an older store is migrated first)
+    allowed = Allowed(functools.partial(_site_paths, path), functools.partial(_stamp, path))
     try:
-        server = ArchiveServer(
-            config.archive, allowed, port=port, log=functools.partial(click.echo, err=True)
-        )
+        # request lines come from the network: each logged as one visible line
+        log = functools.partial(say, err=True)
+        server = ArchiveServer(config.archive, allowed, port=port, log=log)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     with server:

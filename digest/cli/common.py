@@ -69,16 +69,22 @@ def global_options(command: F) -> F:
     return config_option(verbose_option(command))
 
 
-def open_store(config: Config) -> Store:
-    """The archive's store; an ArchiveError when no edition or item was ever stored there."""
+def database(config: Config) -> Path:
+    """The archive's database file; an ArchiveError when nothing was ever stored there."""
     from digest.errors import ArchiveError
     from digest.publish import archive
-    from digest.store import Store
 
     path = config.archive / archive.DATABASE_NAME
     if not path.is_file():
         raise ArchiveError(f"no archive database at {path}: run `digest run` first")
-    return Store.open(path)
+    return path
+
+
+def open_store(config: Config) -> Store:
+    """The archive's store; an ArchiveError when no edition or item was ever stored there."""
+    from digest.store import Store
+
+    return Store.open(database(config))
 
 
 def say(*lines: str, err: bool = False) -> None:

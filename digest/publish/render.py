@@ -63,9 +63,22 @@ class EditionPage:
 
     def href(self, url: str) -> str:
         """A link a reader can follow from this page: safe scheme, relative inside the archive
-        (absolute to `base_url` when there is one)."""
+        (absolute to `base_url` when there is one).
+
+        A file: link only when a saved article of this edition has it: a feed is untrusted, and
+        its entry's file: link would point the reader (or `archive serve`) at local files."""
         safe = safe_url(url)
+        if safe and urlparse(safe).scheme.lower() == "file" and safe not in self._saved_links():
+            return ""
         return self.portable(safe) if safe else ""
+
+    def _saved_links(self) -> frozenset[str]:
+        return frozenset(
+            s.item.link.strip()
+            for story in self.edition.stories
+            for s in story.items
+            if s.item.origin is Origin.SAVED
+        )
 
     def portable(self, url: str) -> str:
         """`url` relative to this page when it is a file:// URI under the archive, else as is;

@@ -17,6 +17,7 @@ import html
 import os
 import posixpath
 import socket
+import sqlite3
 import stat
 import threading
 from collections.abc import Callable
@@ -54,10 +55,13 @@ class Allowed:
         self._paths = SitePaths(frozenset(), frozenset())
 
     def paths(self) -> SitePaths:
+        """The current list; the last good one while the store cannot be read (a run may hold
+        it, a disk may fail): serving a little stale beats failing every request."""
         with self._lock:
             now = self._stamp()
             if self._seen is None or now != self._seen:
-                self._paths, self._seen = self._load(), now
+                with contextlib.suppress(sqlite3.Error):
+                    self._paths, self._seen = self._load(), now
             return self._paths
 
 
@@ -90,8 +94,9 @@ def listing(paths: frozenset[str], folder: str) -> list[str] | None:
 class ArchiveHandler(BaseHTTPRequestHandler):
     server: ArchiveServer
     timeout = IDLE_TIMEOUT
-    server_version = "digest"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return "digest"
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -123,7 +128,7 @@ class ArchiveHandler(BaseHTTPRequestHandler):
             else:
                 self._refuse(HTTPStatus.NOT_FOUND, body)
             return
-        data = self.server.read(path)
+        data = self.server.read(path, allowed)
         if data is None:
             self._refuse(HTTPStatus.NOT_FOUND, body)
             return
@@ -204,11 +209,14 @@ class ArchiveServer(ThreadingHTTPServer):
             host, port = header.strip().lower(), "80"
         return host in (str(self.server_address[0]), "localhost") and int(port) == self.port
 
-    def read(self, path: str) -> bytes | None:
-        """The bytes of archive-relative `path`, if its real path is a regular file inside
-        the archive (a symlink may point within the archive, never out of it)."""
+    def read(self, path: str, allowed: frozenset[str]) -> bytes | None:
+        """The bytes of archive-relative `path`, if it is a regular file whose real path is
+        `path` itself or another servable file: a symlink may lead only to what could be
+        served anyway, never out of the archive nor to its database."""
         real = os.path.realpath(self.root / path)
         if os.path.commonpath([real, self.root]) != str(self.root):
+            return None
+        if Path(real).relative_to(self.root).as_posix() not in allowed:
             return None
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse, urlsplit
 
 import jinja2
 
+from digest.models import Origin
 from digest.publish import codec, search_index
 from digest.publish.render import (
     EditionPage,
@@ -394,6 +395,8 @@ def site_paths(records: Sequence[EditionRecord], contents: Mapping[int, str]) ->
         folder = posixpath.dirname(record.html_path)
         for story in stored.edition.stories:
             for scored in story.items:
+                if scored.item.origin is not Origin.SAVED:
+                    continue  # a feed's file: link names no saved article, whatever it says
                 href = page.href(scored.item.link)
                 if not href or urlsplit(href).scheme or href.startswith("/"):
                     continue  # outside the archive

@@ -37,10 +37,14 @@ class StoreBase:
 
     @classmethod
     def reader(cls, path: Path) -> Self:
-        """A read-only connection to an existing, migrated store (for `archive serve`)."""
-        connection = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
-        )
+        """A read-only connection to the existing store at `path` (for `archive serve`, which may
+        run where it cannot write); an older schema is migrated first."""
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+        if connection.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+            connection.close()
+            cls.open(path).close()
+            connection = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
         return cls(connection, migrate=False)
 
     @classmethod

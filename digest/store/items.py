@@ -53,11 +53,14 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
         within `lookback`.
         """
         previous = self.last_edition(digest)
-        # Taken: this item, or the same article (same id and link) carried by another feed.
+        # Taken: this item, or the same article from another source: the same id and link, or
+        # the same id made from the content itself (saved files' "saved:", feed entries
+        # without guid or link "sha256:"; see digest/sources), which names the article.
         taken = (
             "NOT EXISTS (SELECT 1 FROM items AS t JOIN edition_items AS e"
             " ON e.source = t.source AND e.item_id = t.id WHERE e.digest = ? AND t.id = items.id"
-            " AND (t.source = items.source OR (t.link = items.link AND t.link != '')))"
+            " AND (t.source = items.source OR (t.link = items.link AND t.link != '')"
+            " OR substr(t.id, 1, 6) = 'saved:' OR substr(t.id, 1, 7) = 'sha256:'))"
         )
         if since is None and previous is not None:
             query = f"SELECT * FROM items WHERE {taken} AND first_seen > ? AND first_seen <= ?"
