@@ -108,7 +108,7 @@ def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str
         return ()
     similarity = similarity_matrix(sentences, _stem(), _stop_words())
     ranking = _rank(sentences, doc_ids, positions, similarity, settings)
-    chosen = _select(sentences, ranking, similarity, doc_ids, settings)
+    chosen = _select(sentences, ranking, similarity, doc_ids, positions, settings)
     chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
     texts = [str(s) for s in sentences]
     kept: list[int] = []
@@ -117,7 +117,8 @@ def summarize_many(texts: Sequence[str], settings: SummarySettings) -> tuple[str
             doc_ids[i],
             positions[i],
         )
-        if after_its_own or not cleaning.is_dangling(texts[i], [texts[j] for j in kept]):
+        opening = not kept and positions[i] > 0  # an article's first sentence names its own
+        if after_its_own or not cleaning.is_dangling(texts[i], () if opening else None):
             kept.append(i)
     return tuple(texts[i] for i in kept)
 
@@ -236,6 +237,7 @@ def _select(
     ranking: list[int],
     similarity: np.ndarray,
     doc_ids: np.ndarray,
+    positions: np.ndarray,
     settings: SummarySettings,
 ) -> list[int]:
     """Walk the ranking and keep clean, non-redundant sentences within the budgets.
@@ -267,7 +269,9 @@ def _select(
         if i in chosen:
             continue
         group = [i]
-        context = [texts[j] for j in chosen]
+        # What opens the summary may not lean at all, unless it opens its article too: there
+        # "The death toll rose to 12" is a first mention, not a reference back.
+        context = None if chosen or positions[i] == 0 else ()
         if cleaning.is_dangling(texts[i], context):
             leans_on = i - 1
             if leans_on < 0 or doc_ids[leans_on] != doc_ids[i]:
