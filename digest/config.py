@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -46,6 +47,11 @@ class DigestSettings(_Strict):
     publish: str = Field(default="0 7 * * mon", description="cron schedule of editions")
     lookback: Duration | None = Field(default=None, description="first edition's window")
     recipients: tuple[str, ...] = Field(default=(), description="addresses mailed each edition")
+    empty: Literal["skip", "write", "mail"] = Field(
+        default="skip",
+        description="an edition with no stories under serve: 'skip' (neither written nor "
+        "mailed), 'write' (written, not mailed) or 'mail' (written and mailed)",
+    )
 
     @field_validator("recipients")
     @classmethod

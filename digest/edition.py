@@ -14,13 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import httpx
 
 from digest.config import Config, DigestSettings
+from digest.durations import ALL_TIME
 from digest.editorial.relevance import on_topic_text, score_item
-from digest.editorial.sections import assign_section, week_in_brief
+from digest.editorial.sections import assign_section
 from digest.editorial.stories import group_items
+from digest.editorial.threads import WINDOW as THREAD_WINDOW
+from digest.editorial.threads import PastStory, Rarity, link_threads
 from digest.errors import ArchiveError, DigestError
 from digest.models import (
     Edition,
@@ -40,9 +44,13 @@ from digest.sources.health import footer_reports, period_notices
 from digest.sources.limits import clip_item
 from digest.sources.poller import Poller
 from digest.store import EditionRecord, Store
+from digest.summary.brief import week_in_brief
+from digest.summary.cleaning import informative_words
 from digest.summary.summarize import summarize_many
 
 log = logging.getLogger(__name__)
+
+EmptyPolicy = Literal["skip", "write", "mail"]
 
 Progress = Callable[[str], None]
 
@@ -133,11 +141,15 @@ def build_edition(
     now: datetime,
     since: datetime,
     poll: PollResult,
+    earlier: Sequence[PastStory] = (),
+    rarity: Rarity | None = None,
 ) -> Edition:
-    """Group, summarise, section and rank the on-topic items into an edition (no I/O)."""
+    """Group, summarise, section and rank the on-topic items into an edition (no I/O); each
+    story says which of the `earlier` editions' stories it follows up, if any."""
     topic = config.topic_of(digest)
     stories: list[Story] = []
-    for group in group_items(candidates, config.stories):
+    for found in group_items(candidates, config.stories):
+        group = _most_informative_first(found)
         texts = [on_topic_text(topic, s.item.text) or s.item.text for s in group]
         summary = summarize_many(texts, config.summary)
         lead = group[0]
@@ -151,6 +163,7 @@ def build_edition(
             )
         )
     stories.sort(key=_rank)
+    stories = list(link_threads(stories, earlier, rarity))
     sections = tuple(dict.fromkeys([*(s.name for s in config.sections), "Other"]))
     tally = Tally(
         sources_ok=sum(r.ok for r in poll.reports),
@@ -171,6 +184,34 @@ def build_edition(
         tally=tally,
         sections=sections,
     )
+
+
+def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]:
+    """The stories of the digest's editions of the last weeks, for follow-ups to point at."""
+    recent = [r for r in store.editions() if r.digest == digest and r.until >= now - THREAD_WINDOW]
+    if not recent:
+        return []
+    contents = store.edition_contents()
+    return [
+        PastStory(story, record.date, record.html_path)
+        for record in recent
+        if record.id in contents
+        for story in codec.loads(contents[record.id]).edition.stories
+    ]
+
+
+def _most_informative_first(group: Sequence[ScoredItem]) -> list[ScoredItem]:
+    """The group with its most informative item first (most words a summary could use, then
+    the most relevant), the others as grouping ordered them: the lead is what a reader sees."""
+    lead = max(
+        group,
+        key=lambda s: (informative_words(s.item.text), s.relevance.score, -group.index(s)),
+    )
+    return [lead, *(s for s in group if s is not lead)]
+
+
+def _moment(item: Item) -> datetime:
+    return min(item.published or item.seen_at, item.seen_at)
 
 
 def _rank(story: Story) -> tuple[float, float, float]:
@@ -194,11 +235,14 @@ def run_edition(
     poller: Poller | None = None,
     scheduled: datetime | None = None,
     recipients: Sequence[str] = (),
+    empty: EmptyPolicy | None = None,
 ) -> RunResult:
     """Poll, select what is new for the digest, build the edition and archive it.
 
     With `write=False` nothing is written to the archive and nothing is recorded. The scheduler
-    passes the period's `scheduled` time and the `recipients` to record pending deliveries for.
+    passes the period's `scheduled` time and the `recipients` to record pending deliveries for,
+    and the digest's `empty` policy for an edition with no stories: "skip" writes nothing,
+    "write" writes it for no one, "mail" writes it for the recipients (None: always written).
     """
     digest = config.digest(digest_name)
     poll = poll_sources(
@@ -230,9 +274,24 @@ def run_edition(
         for item in store.candidates(digest.name, now=now, lookback=lookback, since=since)
     ]
     on_topic = [s for s in scored if s.relevance.on_topic]
+    if since is not None and since >= ALL_TIME:  # "--since all": the period the items span
+        start = min((_moment(s.item) for s in on_topic or scored), default=now)
     edition = build_edition(
-        config=config, digest=digest, candidates=on_topic, now=now, since=start, poll=poll
+        config=config,
+        digest=digest,
+        candidates=on_topic,
+        now=now,
+        since=start,
+        poll=poll,
+        earlier=earlier_stories(store, digest.name, now),
+        rarity=Rarity.of([f"{s.item.title} {s.item.text}" for s in scored]),
     )
+    if not edition.stories and empty is not None:
+        log.info("%s: no stories for this period (empty: %s)", digest.name, empty)
+        if empty == "skip":
+            write = False
+        elif empty == "write":
+            recipients = ()
     if not write:
         return RunResult(edition, (), poll)
     files = publish(

@@ -20,7 +20,7 @@ from digest.cli.search import search_command
 from digest.cli.serve import send, serve
 from digest.cli.sources import sources
 from digest.config import Config, load_config
-from digest.durations import parse_duration
+from digest.durations import ALL_TIME, parse_duration
 from digest.edition import Progress, RunResult, run_edition
 from digest.errors import DigestError
 from digest.publish import archive
@@ -43,7 +43,7 @@ class DurationType(click.ParamType):  # type: ignore[type-arg]
             return value
         text = str(value)
         if text == "all":
-            return timedelta(days=365 * 100)
+            return ALL_TIME
         try:
             return parse_duration(text)
         except ValueError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import textwrap
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -54,6 +55,13 @@ class EditionPage:
         safe = safe_url(url)
         return self.portable(safe) if safe else ""
 
+    def archive_href(self, path: str) -> str:
+        """A link from this page to `path` inside the archive (another edition's story)."""
+        here = posixpath.dirname(self.page_path) if self.page_path else "."
+        return posixpath.relpath(path.split("#")[0], here or ".") + (
+            "#" + path.split("#", 1)[1] if "#" in path else ""
+        )
+
     def portable(self, url: str) -> str:
         """`url` relative to this page when it is a file:// URI under the archive, else as is."""
         parsed = urlparse(url)
@@ -87,6 +95,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["wrap72"] = wrap72
+    env.filters["edition_day"] = edition_day
     return env
 
 
@@ -111,6 +120,11 @@ def safe_url(url: str) -> str:
     except ValueError:
         return ""
     return url.strip() if scheme in SAFE_SCHEMES else ""
+
+
+def edition_day(iso_date: str) -> str:
+    """ "29 May 2023" for "2023-05-29"."""
+    return f"{datetime.fromisoformat(iso_date):%-d %B %Y}"
 
 
 def wrap72(text: str, indent: str = "", first: str | None = None) -> str:

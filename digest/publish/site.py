@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -87,6 +88,7 @@ def build_site(
     ]
     files: dict[str, str] = {}
     pages: dict[int, EditionPage] = {}
+    shared = _shared_days(records)
     for entry, previous, following in _neighbours(archived):
         if entry.stored is None:
             continue
@@ -95,13 +97,13 @@ def build_site(
             entry.stored.edition,
             page_path=record.html_path,
             archive_root=entry.stored.archive_root,
-            previous=_nav(record, previous),
-            next=_nav(record, following),
+            previous=_nav(record, previous, shared, zone),
+            next=_nav(record, following, shared, zone),
         )
         pages[record.id] = page
         files[record.html_path], files[record.text_path] = render_edition(env, page)
     files["index.html"] = env.get_template("index.html.j2").render(
-        years=_index(archived, zone), count=len(archived), has_feed=True
+        years=_index(archived, zone, shared), count=len(archived), has_feed=True
     )
     files["feed.xml"] = _feed(env, archived[:feed_size], pages, zone)
     files["search.html"] = env.get_template("search.html.j2").render(count=len(archived))
@@ -125,15 +127,31 @@ def _neighbours(
     return result
 
 
-def _nav(here: EditionRecord, there: Archived | None) -> NavLink | None:
+def _nav(
+    here: EditionRecord, there: Archived | None, shared: set[tuple[str, str]], zone: tzinfo
+) -> NavLink | None:
     if there is None:
         return None
     href = posixpath.relpath(there.record.html_path, posixpath.dirname(here.html_path) or ".")
-    return NavLink(href, _day(there.record.date))
+    return NavLink(href, _day(there.record.date) + _time_of_day(there, shared, zone))
 
 
 def _day(iso_date: str) -> str:
     return f"{datetime.fromisoformat(iso_date):%-d %b %Y}"
+
+
+def _shared_days(records: Sequence[EditionRecord]) -> set[tuple[str, str]]:
+    """(digest, date) of the days with more than one edition of a digest."""
+    days = Counter((r.digest, r.date) for r in records)
+    return {day for day, count in days.items() if count > 1}
+
+
+def _time_of_day(entry: Archived, shared: set[tuple[str, str]], zone: tzinfo) -> str:
+    """ ", 14:05" when the digest has another edition that day, so the two are told apart."""
+    record = entry.record
+    if (record.digest, record.date) not in shared:
+        return ""
+    return f", {record.until.astimezone(_zone_of(entry, zone)):%H:%M}"
 
 
 def _period(record: EditionRecord, zone: tzinfo) -> str:
@@ -147,7 +165,9 @@ def _zone_of(entry: Archived, zone: tzinfo) -> tzinfo:
     return zone
 
 
-def _index(archived: Sequence[Archived], zone: tzinfo) -> tuple[YearGroup, ...]:
+def _index(
+    archived: Sequence[Archived], zone: tzinfo, shared: set[tuple[str, str]]
+) -> tuple[YearGroup, ...]:
     ordered = sorted(archived, key=lambda a: (a.record.date, a.record.until), reverse=True)
     years = []
     for year, in_year in groupby(ordered, key=lambda a: a.record.date[:4]):
@@ -157,7 +177,8 @@ def _index(archived: Sequence[Archived], zone: tzinfo) -> tuple[YearGroup, ...]:
                 IndexEntry(
                     anchor=f"edition-{a.record.id}",
                     digest=a.record.digest,
-                    date_label=f"{datetime.fromisoformat(a.record.date):%A %-d %B %Y}",
+                    date_label=f"{datetime.fromisoformat(a.record.date):%A %-d %B %Y}"
+                    + _time_of_day(a, shared, zone),
                     period_label=_period(a.record, _zone_of(a, zone)),
                     stories=a.record.stories,
                     headlines=a.record.headlines[:INDEX_HEADLINES],
