@@ -141,14 +141,17 @@ def build_edition(
     now: datetime,
     since: datetime,
     poll: PollResult,
+    stream: Sequence[ScoredItem] = (),
     earlier: Sequence[PastStory] = (),
-    rarity: Rarity | None = None,
 ) -> Edition:
-    """Group, summarise, section and rank the on-topic items into an edition (no I/O); each
-    story says which of the `earlier` editions' stories it follows up, if any."""
+    """Group, summarise, section and rank the on-topic items into an edition (no I/O).
+
+    `stream` is every item of the period, on topic or not: how often a term occurs in it tells
+    the grouping, and the developing-story links, which names and places are the period's rare
+    ones. Each story says which of the `earlier` editions' stories it follows up, if any."""
     topic = config.topic_of(digest)
     stories: list[Story] = []
-    for found in group_items(candidates, config.stories):
+    for found in group_items(candidates, config.stories, stream):
         group = _most_informative_first(found)
         texts = [on_topic_text(topic, s.item.text) or s.item.text for s in group]
         summary = summarize_many(texts, config.summary)
@@ -163,6 +166,7 @@ def build_edition(
             )
         )
     stories.sort(key=_rank)
+    rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in stream]) if stream else None
     stories = list(link_threads(stories, earlier, rarity))
     sections = tuple(dict.fromkeys([*(s.name for s in config.sections), "Other"]))
     tally = Tally(
@@ -283,8 +287,8 @@ def run_edition(
         now=now,
         since=start,
         poll=poll,
+        stream=scored,
         earlier=earlier_stories(store, digest.name, now),
-        rarity=Rarity.of([f"{s.item.title} {s.item.text}" for s in scored]),
     )
     if not edition.stories and empty is not None:
         log.info("%s: no stories for this period (empty: %s)", digest.name, empty)

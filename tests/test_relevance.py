@@ -118,6 +118,42 @@ def test_japan_in_a_list_as_the_target_of_the_north() -> None:
     assert not on("Plans by South Korea, the United States and Japan to share missile data")
 
 
+def test_a_launch_landing_off_japan_is_on_topic_from_any_angle() -> None:
+    # Written from Seoul's or Washington's angle, with Japan only as where the missile came down.
+    title = "North Korea fires a missile as the U.S. and South Korea prepare for drills"
+    text = (
+        "North Korea fired a long-range missile into the sea off Japan a day after it "
+        "threatened South Korea and the U.S. over their joint military exercises."
+    )
+    assert on(title, text)
+    assert on(
+        "North Korea launches long-range missile",
+        "North Korea test-fired a missile that flew 1,000 km toward Japan before falling in "
+        "the water, South Korea said.",
+    )
+    assert on(
+        "North Korea could launch spy satellite this week",
+        "Pyongyang says it will attempt its satellite launch soon, with Japan on standby.",
+    )
+    # The same sentences under a headline about something else: the drill is the story.
+    drill = "U.S. and South Korea stage combined air drill a day after North Korea missile launch"
+    assert not on(
+        drill, "The drill came a day after North Korea fired a missile into waters off Japan."
+    )
+    # Japan only as a place named, no action landing there: still not enough.
+    assert not on("North Korea fires missile", "North Korea fired a missile, Japan said.")
+
+
+def test_a_photo_caption_is_no_evidence() -> None:
+    title = "US, Japan, South Korea urge UN members to repatriate North Korean workers"
+    caption = (
+        "Envoys of the U.S., Japan and South Korea pose for photographers before talks on North "
+        "Korea at Japan's foreign ministry in Tokyo. (Eugene Hoshiko/AP Photo)"
+    )
+    assert not on(title, caption)
+    assert on(title, caption.replace("pose for photographers", "met") + " Japan pressed Pyongyang.")
+
+
 def test_a_missile_alert_in_japan_implies_the_north() -> None:
     assert on("Tokyo stages missile evacuation drill at a train station")
     assert on("J-Alert warns residents of Hokkaido to take shelter")

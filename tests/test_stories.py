@@ -262,3 +262,87 @@ def test_grouping_is_deterministic_on_real_items() -> None:
     items = _dev_items()
     first = ids(group_items(items, SETTINGS))
     assert ids(group_items(list(reversed(items)), SETTINGS)) == first
+
+
+# --------------------------------------------------------------------------- finding the event
+
+EVENT_REPORTS = [
+    (
+        "North Korean ICBM launch triggers evacuation alarm in Japan",
+        "An intercontinental ballistic missile fired by Pyongyang set off an evacuation alarm "
+        "on Hokkaido on Thursday morning.",
+    ),
+    (
+        "Japan Warns Residents to Take Shelter After North Korea Fired Missile",
+        "Residents of Hokkaido were told to take shelter on Thursday after an intercontinental "
+        "ballistic missile fired by Pyongyang set off the evacuation alarm.",
+    ),
+    (
+        "North Korea missile launch sparks panic and evacuations in Japan",
+        "Hokkaido residents ran for shelter on Thursday after an evacuation order over an "
+        "intercontinental ballistic missile.",
+    ),
+]
+
+
+def _stream(n: int = 120) -> list[ScoredItem]:
+    """A week's stream around the reports: many items name North Korea, Japan or missiles."""
+    subjects = ["North Korea", "Japan", "South Korea", "China", "The United States"]
+    topics = ["missile defence budget", "trade talks", "yen", "army drills", "election", "exports"]
+    return [
+        scored(
+            f"s{k:03d}",
+            f"{subjects[k % 5]} weighs {topics[k % 6]} in week {k}",
+            f"{subjects[(k + 1) % 5]} and {subjects[(k + 2) % 5]} said on Thursday that the "
+            f"{topics[(k + 3) % 6]} would be discussed; missile and launch plans were noted.",
+            hours=k % 100,
+            score=0.1,
+        )
+        for k in range(n)
+    ]
+
+
+def _reports(hours: tuple[float, ...] = (0, 3, 7)) -> list[ScoredItem]:
+    return [
+        scored(f"r{k}", title, text, hours=h, source=f"outlet-{k}", score=0.8)
+        for k, ((title, text), h) in enumerate(zip(EVENT_REPORTS, hours, strict=True))
+    ]
+
+
+def test_reports_of_one_event_in_other_words_are_one_story() -> None:
+    reports = _reports()
+    assert sorted(len(g) for g in group_items(reports, SETTINGS, _stream())) == [3]
+    # Without the event pass (complete linkage only) they stay apart.
+    strict = GroupingSettings(event_similarity=1.0)
+    assert len(group_items(reports, strict, _stream())) > 1
+
+
+def test_the_event_pass_keeps_time_ordinals_and_tense_apart() -> None:
+    far = _reports(hours=(0, 60, 7))  # the second report two and a half days later
+    assert sorted(len(g) for g in group_items(far, SETTINGS, _stream())) == [1, 2]
+    text = EVENT_REPORTS[0][1]
+    second = scored("n2", "North Korea's second ICBM launch triggers alarm in Japan", text)
+    third = scored("n3", "Japan warns residents after third North Korean ICBM", text, hours=3)
+    assert not together(group_items([second, third], SETTINGS, _stream()), "n2", "n3")
+    plan = scored(
+        "plan",
+        "North Korea plans ICBM launch, Japan warns residents",
+        "Residents of Hokkaido were told to prepare for shelter on Thursday as Pyongyang readied "
+        "an intercontinental ballistic missile.",
+        hours=3,
+    )
+    fired = _reports()[1]
+    assert not together(group_items([plan, fired], SETTINGS, _stream()), "plan", "r1")
+    # Numbers in the two headlines must agree (those of the text may not: 621 miles, 1,000 km).
+    r0, _, r2 = _reports()
+    assert together(group_items([r0, r2], SETTINGS, _stream()), "r0", "r2")
+    n0 = scored("n0", r0.item.title + " for 12 hours", r0.item.text)
+    n2 = scored("n2", r2.item.title + " for 3 hours", r2.item.text, hours=7)
+    assert not together(group_items([n0, n2], SETTINGS, _stream()), "n0", "n2")
+
+
+def test_the_event_pass_needs_publication_times() -> None:
+    undated = [
+        scored(s.item.id, s.item.title, s.item.text, published=None, seen_at=T0) for s in _reports()
+    ]
+    assert len(group_items(undated, SETTINGS, _stream())) == 3

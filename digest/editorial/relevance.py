@@ -4,7 +4,9 @@ The topic is two sides (say Japan and North Korea) and the relation between them
 topic when the relation is its subject, not when one side is a dateline, a news source or one name
 in a list. Evidence is counted per sentence: both sides named in the headline, both sides in one
 sentence (more when a relation term is there too), key terms that name the relation by themselves
-(e.g. "abductee", "Chongryon"), and one side's own voice (e.g. KCNA style) writing about the other.
+(e.g. "abductee", "Chongryon"), one side's own voice (e.g. KCNA style) writing about the other, and
+one side's action landing on the other ("a missile fell into the sea off Japan": the side is the
+place or target, not a source or one name in a list). Photo captions in the text are no evidence.
 Everything is plain regular expressions compiled once per topic: deterministic and fast.
 """
 
@@ -20,6 +22,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from digest.editorial import topic_defaults as defaults
+from digest.editorial.captions import is_caption
 from digest.editorial.terms import TermMatcher, term_regex
 from digest.models import Relevance
 
@@ -91,6 +94,12 @@ class TopicWeights(BaseModel):
     attributed: float = Field(
         default=0.5,
         description="How much a side mention counts when that side is only a news source.",
+    )
+    target: float = Field(
+        default=1.0,
+        description="Each sentence where one side's action (a relation term: missile, launch...)"
+        " lands on or aims at the other, named as a place ('into the sea off Japan', 'toward"
+        " Japan'), when the headline's main clause names a side.",
     )
     cap: int = Field(
         default=5, ge=1, description="At most this many sentences count for each kind."
@@ -188,6 +197,15 @@ _TARGET_AFTER = re.compile(
     r"(?:alert|standby|guard)",
     re.I,
 )
+# A side named as where an action lands or aims: "into the sea off Japan", "toward Japan",
+# "over northern Japan", "inside Japan's exclusive economic zone".
+_PLACE_BEFORE = re.compile(
+    r"\b(?:toward|towards|over|off|near|into|inside|within)\s+(?:the\s+)?"
+    r"(?:(?:seas?|waters?|coasts?|shores?|coastline|islands?)\s+(?:off|of|near)\s+(?:the\s+)?)?"
+    r"(?:(?:northern|southern|western|eastern|north|south|east|west|mainland)\s+)?\Z",
+    re.I,
+)
+_PLACE_REACH = 50  # characters before a side mention searched for such a phrase
 _LISTABLE = (_SIDE0, _SIDE1, _OTHER)
 _SOURCE_GAP = 40  # a reporting word at most this many characters after a side names a source
 _PUNCT = re.compile(r"[.!?;:\n]")
@@ -228,6 +246,8 @@ class _Sentence:
     b: float = 0.0
     key: int = 0
     relation: int = 0
+    target_a: int = 0  # the first side named as the place the other's action lands or aims at
+    target_b: int = 0
 
     @property
     def pair(self) -> float:
@@ -244,6 +264,8 @@ class _Evidence:
 
 
 def _analyse(topic: TopicSettings, text: str, *, dateline: bool) -> _Evidence:
+    """Evidence per sentence. With `dateline` (an item's text, not a headline) a leading dateline
+    and photo-caption sentences are skipped: they name places and people, not the subject."""
     matcher = _matcher(topic)
     weights = topic.weights
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -251,12 +273,21 @@ def _analyse(topic: TopicSettings, text: str, *, dateline: bool) -> _Evidence:
     skip_to = 0
     if dateline and (d := _DATELINE.match(text)):
         skip_to = d.end()
+    captions = set()
+    if dateline and is_caption(text):
+        ends = [*starts[1:], len(text)]
+        captions = {
+            k for k, span in enumerate(zip(starts, ends, strict=True)) if is_caption(text, *span)
+        }
     found = matcher.find(text, skip_to)
     evidence = _Evidence(sentences, False, False, {})
     for i, (start, _, kind, term) in enumerate(found):
         if kind in (_EXCLUDE, _OTHER, _AFTER, _BEFORE, _BACKGROUND):
             continue
-        sentence = sentences[bisect_right(starts, start) - 1]
+        number = bisect_right(starts, start) - 1
+        if number in captions:
+            continue
+        sentence = sentences[number]
         evidence.matched[term] = None
         if kind == _KEY:
             sentence.key += 1
@@ -264,6 +295,12 @@ def _analyse(topic: TopicSettings, text: str, *, dateline: bool) -> _Evidence:
             sentence.relation += 1
         else:
             count = _mention_weight(text, found, i, weights)
+            if kind in (_SIDE0, _SIDE1) and _is_target(text, found, i):
+                count = max(count, 1.0)  # "missiles toward Japan and South Korea": a target
+                if kind == _SIDE0:
+                    sentence.target_a += 1
+                else:
+                    sentence.target_b += 1
             if kind in (_SIDE0, _VOICE0):
                 sentence.a += count
                 evidence.voice0 |= kind == _VOICE0
@@ -293,6 +330,20 @@ def _mention_weight(
         if near and _TAIL.match(text, found[i + 1][1]) and not _PUNCT.search(text, end, n_start):
             return weights.attributed
     return 1.0
+
+
+def _is_target(text: str, found: list[tuple[int, int, int, str]], i: int) -> bool:
+    """Is the side named as where an action lands ("off Japan"), or as put on alert by it ("as
+    Japan and South Korea (are) on standby")?"""
+    start = found[i][0]
+    if _PLACE_BEFORE.search(text, max(0, start - _PLACE_REACH), start):
+        return True
+    last = i
+    while last + 1 < len(found) and found[last + 1][2] in _LISTABLE:
+        if not _LIST_GAP.fullmatch(text, found[last][1], found[last + 1][0]):
+            break
+        last += 1
+    return _TARGET_AFTER.match(text, found[last][1]) is not None
 
 
 def _listed(
@@ -354,7 +405,32 @@ def _points(
         * min(w.cap, sum(s.pair for s in body if s.relation)),
         "key_mention": w.key_mention * min(w.cap, sum(s.key for s in body)),
         "voice": w.voice * voice,
+        "target": w.target * _targets(topic, title, head, [*head_ev.sentences, *body]),
     }
+
+
+def _targets(topic: TopicSettings, title: str, head: _Sentence, sentences: list[_Sentence]) -> int:
+    """Sentences where one side's action lands on the other: a relation term says what happened,
+    one side is named as the place, the other is named there or in the headline. Only when the
+    headline's main clause names a side: "allies stage drill after North Korea's launch" is
+    about the drill, wherever the launch came down."""
+    count = 0
+    for s in sentences:
+        if not s.relation:
+            continue
+        hit_b = s.target_b and (s.a + s.key or head.a + head.key)
+        hit_a = s.target_a and (s.b + s.key or head.b + head.key)
+        count += bool(hit_a or hit_b)
+    if not count or not _main_clause_names_side(topic, title):
+        return 0
+    return min(topic.weights.cap, count)
+
+
+def _main_clause_names_side(topic: TopicSettings, title: str) -> bool:
+    """Does the headline, up to a background clause ("..., a day after ..."), name a side?"""
+    cuts = [start for start, _, kind, _ in _matcher(topic).find(title) if kind == _BACKGROUND]
+    main = title[: min(cuts)] if cuts else title
+    return any(s.a or s.b or s.key for s in _analyse(topic, main, dateline=False).sentences)
 
 
 def score_item(topic: TopicSettings, title: str, text: str) -> Relevance:

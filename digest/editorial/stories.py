@@ -1,9 +1,10 @@
-"""Group items that tell the same story into one story, conservatively.
+"""Group items that report the same event into one story.
 
-Several outlets carry the same event: identical wire copy, rewrites, an updated (LEAD) version.
-`group_items` puts those into one group and keeps different events apart, even when they are
-worded alike (two missile launches a week apart, two rounds of talks). A wrong merge hides an
-event from the reader, so every rule errs towards keeping items apart:
+Several outlets carry the same event: identical wire copy, rewrites, an updated (LEAD) version,
+and reports in their own words whose headlines share few words. `group_items` puts those into one
+group and keeps different events apart, even when they are worded alike (two missile launches a
+week apart, a launch notice and the launch, two rounds of talks, a daily series). It works in two
+passes:
 
 - candidates come from an inverted index of each item's rarest terms, never from comparing
   every pair, so 10,000 items group in seconds;
@@ -11,12 +12,24 @@ event from the reader, so every rule errs towards keeping items apart:
   title-and-content similarity test, and never when the numbers in the two headlines and leads
   disagree (a "second" launch is not a "third", 2011 is not 2012), and a headline announcing an
   event ("plans to launch") never joins one reporting it unless the texts are copies;
-- groups are formed by complete linkage: an item joins a group only if it is linked to every
-  item already in it, so one weak link cannot chain two events together.
+- first, groups are formed by complete linkage over those links: an item joins a group only if
+  it is linked to every item already in it, so one weak link cannot chain two events together;
+- then the event is found: groups whose items were published within `event_gap_hours` of each
+  other are merged by average linkage, when the mean similarity of their cross pairs that the
+  first pass did not link reaches `event_similarity` (so a roundup that links to two events
+  does not carry them into one story). Terms are weighed by how rare they are in the whole
+  period's stream (the `context` the orchestrator passes), so the event's own names, places and
+  numbers count and "North Korea" or "missile" hardly do. Hard rules still keep events apart:
+  an announcement never joins a report of the event, ordinals, years and the headlines' numbers
+  must agree (a second launch is not a third), weekdays too, and items without a publication
+  time are left to the first pass.
+
+Photo captions are dropped from the text first: they describe a picture, not the event.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -28,6 +41,7 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from digest.editorial.captions import drop_captions
 from digest.models import ScoredItem
 
 __all__ = ["GroupingSettings", "group_items"]
@@ -76,6 +90,19 @@ class GroupingSettings(BaseModel):
         gt=0,
         le=1,
         description="TF-IDF cosine of title and text terms required alongside title_similarity.",
+    )
+    event_gap_hours: float = Field(
+        default=30.0,
+        gt=0,
+        description="Reports of one event are published within this many hours of each other; "
+        "items further apart are never merged as one event (they may still be copies).",
+    )
+    event_similarity: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="Mean TF-IDF cosine of the cross pairs not linked already at or above which "
+        "two groups inside event_gap_hours are merged as reports of one event (average linkage).",
     )
     signature_terms: int = Field(
         default=12,
@@ -150,6 +177,12 @@ _PROSPECTIVE_TEXT = """
 _PROSPECTIVE = frozenset(_PROSPECTIVE_TEXT.split())
 # Newsroom synonyms, applied after stemming.
 _SYNONYMS = {"fir": "launch", "icbm": "missil", "alarm": "alert"}
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Words that open a background clause in a headline: "fires missile as allies prepare drills"
+# announces nothing, whatever the clause after "as" says.
+_CLAUSE_BREAKS = frozenset(
+    ["as", "amid", "after", "ahead", "while", "before", "despite", "following"]
+)
 _LEAD_TOKENS = 40  # how much of the text counts as its lead for the numbers check
 _SHINGLE_TOKENS = 300  # the opening that identifies a copy; longer texts add little
 _TEXT_CHARS = 2000  # enough text for the shingles; the rest is never tokenised
@@ -221,6 +254,9 @@ class _Features:
     numbers: frozenset[str]
     weekdays: frozenset[int]
     prospective: bool
+    marks: frozenset[str]  # ordinals and years of the lead: which launch, which year
+    headline_numbers: frozenset[str]
+    dated: bool  # has a publication time, not only the time it was first seen
 
 
 def _when(s: ScoredItem) -> float:
@@ -232,7 +268,7 @@ def _when(s: ScoredItem) -> float:
 
 def _features(s: ScoredItem) -> _Features:
     title = _tokens(s.item.title)
-    body = _tokens(s.item.text[:_TEXT_CHARS])
+    body = _tokens(drop_captions(s.item.text[:_TEXT_CHARS]))
     if body[: len(title)] == title:  # many feeds repeat the headline as the text's start
         body = body[len(title) :]
     words = (title + body)[:_SHINGLE_TOKENS]
@@ -247,18 +283,46 @@ def _features(s: ScoredItem) -> _Features:
     for tok in body[:_VECTOR_TOKENS]:
         if tok not in _STOPWORDS and len(tok) > 1:
             terms[_stem(tok)] += 1.0
-    numbers = frozenset(n for n in map(_number, title + body[:_LEAD_TOKENS]) if n is not None)
-    weekdays = frozenset(_WEEKDAYS[t] for t in title + body[:_LEAD_TOKENS] if t in _WEEKDAYS)
-    prospective = not _PROSPECTIVE.isdisjoint(title)
+    lead = title + body[:_LEAD_TOKENS]
+    numbers: set[str] = set()
+    marks: set[str] = set()  # ordinals ("second", "3rd") and years
+    for tok in lead:
+        n = _number(tok)
+        if n is not None:
+            numbers.add(n)
+            if tok in _ORDINALS or tok != n or _YEAR.fullmatch(tok):
+                marks.add(n)
+    weekdays = frozenset(_WEEKDAYS[t] for t in lead if t in _WEEKDAYS)
     return _Features(
-        _when(s), shingles, dict(terms), frozenset(title_terms), numbers, weekdays, prospective
+        when=_when(s),
+        shingles=shingles,
+        terms=dict(terms),
+        title_terms=frozenset(title_terms),
+        numbers=frozenset(numbers),
+        weekdays=weekdays,
+        prospective=not _PROSPECTIVE.isdisjoint(_main_clause(title)),
+        marks=frozenset(marks),
+        headline_numbers=frozenset(n for n in map(_number, title) if n is not None),
+        dated=s.item.published is not None,
     )
+
+
+def _main_clause(title: list[str]) -> list[str]:
+    """The headline's tokens before a background clause ("... as allies prepare drills")."""
+    for k, tok in enumerate(title):
+        if k >= 2 and tok in _CLAUSE_BREAKS:
+            return title[:k]
+    return title
 
 
 def _disagree(a: _Features, b: _Features) -> bool:
     """Numbers with nothing in common, or weekdays more than a day apart (time zones)."""
     if a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers):
         return True
+    return _weekdays_apart(a, b)
+
+
+def _weekdays_apart(a: _Features, b: _Features) -> bool:
     if a.weekdays and b.weekdays:
         return all(min((x - y) % 7, (y - x) % 7) > 1 for x in a.weekdays for y in b.weekdays)
     return False
@@ -288,20 +352,31 @@ def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 class _Scorer:
     """Decides whether two items tell the same story; remembers its answers."""
 
-    def __init__(self, feats: list[_Features], settings: GroupingSettings) -> None:
+    def __init__(
+        self,
+        feats: list[_Features],
+        settings: GroupingSettings,
+        context: Sequence[frozenset[str]] = (),
+    ) -> None:
         self.feats = feats
         self.settings = settings
-        n = len(feats)
         df: dict[str, int] = defaultdict(int)
         for f in feats:
             for t in f.terms:
                 df[t] += 1
-        self.df = df
+        self.df = df  # among the items grouped: finds candidate pairs
+        stream = dict(df)  # in the whole period's stream: weighs terms
+        for terms in context:
+            for t in terms:
+                if t in stream:
+                    stream[t] += 1
+        n = len(feats) + len(context)
         # Smoothed IDF: a handful of items still weighs terms sensibly.
-        idf = {t: math.log((n + 20.0) / (d + 1.0)) for t, d in df.items()}
+        idf = {t: math.log((n + 20.0) / (d + 1.0)) for t, d in stream.items()}
         self.vectors = [_unit({t: w * idf[t] for t, w in f.terms.items()}) for f in feats]
         self.title_vectors = [_unit({t: idf[t] for t in f.title_terms}) for f in feats]
         self.cache: dict[tuple[int, int], float] = {}
+        self.affinities: dict[tuple[int, int], float | None] = {}
 
     def link(self, i: int, j: int) -> float:
         """A positive score when i and j tell the same story, else 0."""
@@ -335,6 +410,30 @@ class _Scorer:
                 return content
         return 0.0
 
+    def affinity(self, i: int, j: int) -> float | None:
+        """How alike i and j are as reports of one event; None when a hard rule keeps them apart."""
+        key = (i, j) if i < j else (j, i)
+        if key not in self.affinities:
+            self.affinities[key] = self._event(*key)
+        return self.affinities[key]
+
+    def _event(self, i: int, j: int) -> float | None:
+        if self.link(i, j) > 0:
+            return self.link(i, j)
+        a, b = self.feats[i], self.feats[j]
+        if not (a.dated and b.dated) or abs(a.when - b.when) > self.settings.event_gap_hours:
+            return None
+        if a.prospective != b.prospective or _weekdays_apart(a, b):
+            return None
+        # Here the lead's numbers may differ (621 miles and 1,000 km are one flight); ordinals,
+        # years and the headlines' numbers may not.
+        if a.marks and b.marks and a.marks.isdisjoint(b.marks):
+            return None
+        numbers = a.headline_numbers, b.headline_numbers
+        if all(numbers) and numbers[0].isdisjoint(numbers[1]):
+            return None
+        return _cosine(self.vectors[i], self.vectors[j])
+
 
 # --------------------------------------------------------------------------- grouping
 
@@ -363,18 +462,27 @@ def _lead_key(s: ScoredItem) -> tuple[float, int, float, str]:
     return (-s.relevance.score, -len(s.item.text), _when(s), s.item.id)
 
 
-def group_items(items: Sequence[ScoredItem], settings: GroupingSettings) -> list[list[ScoredItem]]:
+def group_items(
+    items: Sequence[ScoredItem],
+    settings: GroupingSettings,
+    context: Sequence[ScoredItem] = (),
+) -> list[list[ScoredItem]]:
     """Group items that report the same event; each group's lead (most relevant) comes first.
 
-    Every item ends in exactly one group. Groups are ordered by size, then by the lead's
-    relevance, then by the lead's time. The result depends only on the items and settings.
+    `context` is the rest of the period's stream (say, every item polled, on topic or not): only
+    how often terms occur in it is used, so a week's rare names and places weigh most. Every item
+    ends in exactly one group. Groups are ordered by size, then by the lead's relevance, then by
+    the lead's time. The result depends only on the items, the context and the settings.
     """
     # Work in a canonical order so the result does not depend on the input order.
     ordered = sorted(items, key=lambda s: (s.item.id, _when(s), s.item.source, s.item.title))
     feats = [_features(s) for s in ordered]
-    scorer = _Scorer(feats, settings)
+    own = {s.item.id for s in ordered}
+    stream = [_stems(c) for c in context if c.item.id not in own]
+    scorer = _Scorer(feats, settings, stream)
+    candidates = _candidates(scorer, settings)
     edges = []
-    for i, j in _candidates(scorer, settings):
+    for i, j in candidates:
         score = scorer.link(i, j)
         if score > 0:
             edges.append((-score, i, j))
@@ -394,6 +502,71 @@ def group_items(items: Sequence[ScoredItem], settings: GroupingSettings) -> list
                 group_of[m] = gi
             members[gi].extend(members.pop(gj))
 
+    _merge_events(scorer, members, candidates)
     groups = [sorted((ordered[m] for m in ms), key=_lead_key) for ms in members.values()]
     groups.sort(key=lambda g: (-len(g), -g[0].relevance.score, _when(g[0]), g[0].item.id))
     return groups
+
+
+def _stems(s: ScoredItem) -> frozenset[str]:
+    """The terms an item of the stream contributes to document frequencies."""
+    words = _tokens(s.item.title) + _tokens(s.item.text[:_TEXT_CHARS])[:_VECTOR_TOKENS]
+    return frozenset(_stem(t) for t in words if t not in _STOPWORDS and len(t) > 1)
+
+
+def _merge_events(
+    scorer: _Scorer, members: dict[int, list[int]], candidates: list[tuple[int, int]]
+) -> None:
+    """Average linkage: merge the two most alike groups while the mean affinity of their cross
+    pairs (those the first pass did not link) reaches `event_similarity` and no cross pair is
+    kept apart by a hard rule."""
+    threshold = scorer.settings.event_similarity
+    group_of = {m: g for g, ms in members.items() for m in ms}
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for i, j in candidates:
+        gi, gj = group_of[i], group_of[j]
+        if gi != gj:
+            neighbours[gi].add(gj)
+            neighbours[gj].add(gi)
+
+    def mean(gi: int, gj: int) -> float | None:
+        """The mean affinity of the cross pairs not linked already; None when one is vetoed.
+        The evidence must come from the new pairs: one item that tells of two events (a
+        roundup) links to both, and must not carry them into one story."""
+        total, count = 0.0, 0
+        for a in members[gi]:
+            for b in members[gj]:
+                x = scorer.affinity(a, b)
+                if x is None:
+                    return None
+                if scorer.link(a, b) <= 0:
+                    total, count = total + x, count + 1
+        return total / count if count else None
+
+    heap: list[tuple[float, int, int]] = []
+
+    def push(gi: int, gj: int) -> None:
+        value = mean(gi, gj)
+        if value is not None and value >= threshold:
+            heapq.heappush(heap, (-value, min(gi, gj), max(gi, gj)))
+
+    for gi in sorted(neighbours):
+        for gj in sorted(neighbours[gi]):
+            if gi < gj:
+                push(gi, gj)
+    while heap:
+        _, gi, gj = heapq.heappop(heap)
+        if gi not in members or gj not in members:
+            continue  # one of them was merged since: its pairs were pushed again
+        members[gi].extend(members.pop(gj))
+        for other in neighbours.pop(gj):
+            neighbours[other].discard(gj)
+            if other != gi:
+                neighbours[other].add(gi)
+                neighbours[gi].add(other)
+        neighbours[gi].discard(gj)
+        stale = [(v, x, y) for v, x, y in heap if gi not in (x, y)]
+        heap[:] = stale
+        heapq.heapify(heap)
+        for other in sorted(neighbours[gi]):
+            push(gi, other)

@@ -16,6 +16,7 @@ import click
 
 from digest.editorial.relevance import TopicSettings, score_item
 from digest.errors import DigestError
+from digest.evaluation.jsonl import json_rows
 
 __all__ = [
     "ItemResult",
@@ -98,17 +99,11 @@ class RelevanceReport:
 
 def _read(path: Path) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict) or row.get("label") not in (0, 1):
-                    raise ValueError("need an object with label 0 or 1")
-            except ValueError as exc:
-                raise DigestError(f"{path}:{number}: not a labelled item: {exc}") from exc
-            rows.append(row)
+    for number, row in json_rows(path):
+        if row.get("label") not in (0, 1):
+            message = "not a labelled item: need an object with label 0 or 1"
+            raise DigestError(f"{path}:{number}: {message}")
+        rows.append(row)
     return rows
 
 
