@@ -20,6 +20,19 @@ eval_command.add_command(relevance_command)
 eval_command.add_command(summaries_command)
 
 
+@eval_command.command("threads")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def threads_command(folder: Path) -> None:
+    """Measure the developing-story rule on the labelled weeks' threads under FOLDER.
+
+    Pairs of on-topic items of different events: how many of one thread the rule links, and how
+    many of different threads, with its time window and without it.
+    """
+    from digest.evaluation.threads import report
+
+    click.echo(report(folder))
+
+
 @eval_command.command("weeks")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(

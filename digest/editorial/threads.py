@@ -78,7 +78,11 @@ class Rarity:
 
 
 def continues(
-    a: frozenset[str], b: frozenset[str], gap: timedelta, rarity: Rarity | None = None
+    a: frozenset[str],
+    b: frozenset[str],
+    gap: timedelta,
+    rarity: Rarity | None = None,
+    window: timedelta | None = None,
 ) -> bool:
     """Do two stories with these terms, `gap` apart, belong to one thread?
 
@@ -88,7 +92,7 @@ def continues(
     several outlets has many terms of its own, so three or more shared terms weighing MIN_WEIGHT
     also tie it.
     """
-    if abs(gap) > WINDOW:
+    if abs(gap) > (WINDOW if window is None else window):
         return False
     shared = a & b
     if len(shared) < MIN_SHARED:
