@@ -45,16 +45,23 @@ SAME_LAUNCH = story(
     "A ballistic missile fired by North Korea fell inside Japan's exclusive economic zone on "
     "Friday, the defence ministry said.",
 )
+OLD_NEWS = story(
+    "g",
+    "Talks resume",
+    "Last week the two governments held their first talks in four years.",
+    "Japanese and North Korean officials held talks in Beijing, the first in four years.",
+)
 CAPTION_ONLY = story("f", "Photo", "People watch a television screen showing the launch in Seoul.")
 
 
 def test_one_standalone_sentence_per_story_and_one_per_event() -> None:
-    brief = week_in_brief([LAUNCH, SAME_LAUNCH, CAPTION_ONLY, TALKS, SANCTIONS, REMAINS])
+    brief = week_in_brief([LAUNCH, SAME_LAUNCH, CAPTION_ONLY, TALKS, SANCTIONS, REMAINS, OLD_NEWS])
     assert brief == (
         LAUNCH.summary[0],
         TALKS.summary[1],
         SANCTIONS.summary[1],
         REMAINS.summary[0],
+        OLD_NEWS.summary[1],  # "Last week" counts from a date the brief does not show
     )
 
 

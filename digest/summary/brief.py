@@ -25,11 +25,21 @@ _COMMON_WORDS = """
 _COMMON = frozenset(_COMMON_WORDS.split())
 
 
+# "Last week ...", "Yesterday ...": read out of its story, such an opening counts from a date the
+# brief does not show (an old article's "last week" is not the edition's).
+_RELATIVE_TIME = re.compile(
+    r"^(?:Last|Next|Earlier|Later) (?:this )?(?:week|month|year|night|weekend)\b"
+    r"|^(?:Yesterday|Today|Tonight|Recently|Earlier|Later)\b"
+)
+
+
 def standalone_line(story: Story, min_words: int = 6, max_words: int = 55) -> str | None:
     """The story's first summary sentence that stands alone, if any."""
     for sentence in story.summary:
-        if cleaning.is_pickable(sentence, min_words, max_words) and not cleaning.is_dangling(
-            sentence
+        if (
+            cleaning.is_pickable(sentence, min_words, max_words)
+            and not cleaning.is_dangling(sentence)
+            and not _RELATIVE_TIME.match(sentence)
         ):
             return sentence
     return None
