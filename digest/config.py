@@ -11,7 +11,7 @@ import re
 import typing
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,6 +51,11 @@ class DigestSettings(_Strict):
     publish: str = Field(default="0 7 * * mon", description="cron schedule of editions")
     lookback: Duration | None = Field(default=None, description="first edition's window")
     recipients: tuple[str, ...] = Field(default=(), description="addresses mailed each edition")
+    empty: Literal["skip", "write", "mail"] = Field(
+        default="skip",
+        description="an edition with no stories under serve: 'skip' (neither written nor "
+        "mailed), 'write' (written, not mailed) or 'mail' (written and mailed)",
+    )
 
     @field_validator("recipients")
     @classmethod

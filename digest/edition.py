@@ -17,14 +17,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
 from digest.config import Config, DigestSettings
+from digest.durations import ALL_TIME
 from digest.editorial.relevance import on_topic_text, score_item
-from digest.editorial.sections import assign_section, week_in_brief
+from digest.editorial.sections import assign_section
 from digest.editorial.stories import group_items
+from digest.editorial.threads import WINDOW as THREAD_WINDOW
+from digest.editorial.threads import PastStory, Rarity, link_threads
 from digest.errors import ArchiveError, DigestError
 from digest.language.detect import with_language
 from digest.models import (
@@ -48,6 +51,8 @@ if TYPE_CHECKING:
     from digest.publish.site import Parts
 
 log = logging.getLogger(__name__)
+
+EmptyPolicy = Literal["skip", "write", "mail"]
 
 Progress = Callable[[str], None]
 OFFLINE = "not fetched (offline)"
@@ -151,18 +156,22 @@ def build_edition(
     since: datetime,
     poll: PollResult,
     stream: Sequence[ScoredItem] = (),
+    earlier: Sequence[PastStory] = (),
 ) -> Edition:
     """Group, summarise, section and rank the on-topic items into an edition (no I/O).
 
     `stream` is every item of the period, on topic or not: how often a term occurs in it tells
-    the grouping which names and places are the period's rare ones."""
+    the grouping, and the developing-story links, which names and places are the period's rare
+    ones. Each story says which of the `earlier` editions' stories it follows up, if any."""
     # Imported here, not at the top: sumy, nltk and numpy take longer to import than a warm
     # poll takes, and the first request should not wait for them.
+    from digest.summary.brief import week_in_brief
     from digest.summary.summarize import summarize_many
 
     topic = config.topic_of(digest)
     stories: list[Story] = []
-    for group in group_items(candidates, config.stories, stream):
+    for found in group_items(candidates, config.stories, stream):
+        group = _most_informative_first(found)
         lead = group[0]
         # one language per summary, the lead's: the story lists its outlets in every language
         lang = lead.item.lang
@@ -182,6 +191,8 @@ def build_edition(
             )
         )
     stories.sort(key=_rank)
+    rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in stream]) if stream else None
+    stories = list(link_threads(stories, earlier, rarity))
     sections = tuple(dict.fromkeys([*(s.name for s in config.sections), "Other"]))
     tally = Tally(
         sources_ok=sum(r.ok for r in poll.reports),
@@ -210,6 +221,36 @@ def story_id(lead: Item) -> str:
     return hashlib.sha256(f"{lead.source}\n{lead.id}".encode()).hexdigest()[:10]
 
 
+def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]:
+    """The stories of the digest's editions of the last weeks, for follow-ups to point at."""
+    recent = [r for r in store.editions() if r.digest == digest and r.until >= now - THREAD_WINDOW]
+    if not recent:
+        return []
+    contents = store.edition_contents()
+    return [
+        PastStory(story, record.date, record.html_path)
+        for record in recent
+        if record.id in contents
+        for story in codec.loads(contents[record.id]).edition.stories
+    ]
+
+
+def _most_informative_first(group: Sequence[ScoredItem]) -> list[ScoredItem]:
+    """The group with its most informative item first (most words a summary could use, then
+    the most relevant), the others as grouping ordered them: the lead is what a reader sees."""
+    from digest.summary.cleaning import informative_words
+
+    lead = max(
+        group,
+        key=lambda s: (informative_words(s.item.text), s.relevance.score, -group.index(s)),
+    )
+    return [lead, *(s for s in group if s is not lead)]
+
+
+def _moment(item: Item) -> datetime:
+    return min(item.published or item.seen_at, item.seen_at)
+
+
 def _rank(story: Story) -> tuple[float, float, float]:
     """More outlets first, then more relevant, then more recent."""
     newest = max((s.item.published or s.item.seen_at).timestamp() for s in story.items)
@@ -231,11 +272,14 @@ def run_edition(
     poller: Poller | None = None,
     scheduled: datetime | None = None,
     recipients: Sequence[str] = (),
+    empty: EmptyPolicy | None = None,
 ) -> RunResult:
     """Poll, select what is new for the digest, build the edition and archive it.
 
     With `write=False` nothing is written to the archive and nothing is recorded. The scheduler
-    passes the period's `scheduled` time and the `recipients` to record pending deliveries for.
+    passes the period's `scheduled` time and the `recipients` to record pending deliveries for,
+    and the digest's `empty` policy for an edition with no stories: "skip" writes nothing,
+    "write" writes it for no one, "mail" writes it for the recipients (None: always written).
     """
     digest = config.digest(digest_name)
     if write:  # a template that does not compile is refused before anything is polled
@@ -273,6 +317,8 @@ def run_edition(
         )
     ]
     on_topic = [s for s in scored if s.relevance.on_topic]
+    if since is not None and since >= ALL_TIME:  # "--since all": the period the items span
+        start = min((_moment(s.item) for s in on_topic or scored), default=now)
     edition = build_edition(
         config=config,
         digest=digest,
@@ -281,7 +327,14 @@ def run_edition(
         since=start,
         poll=poll,
         stream=scored,
+        earlier=earlier_stories(store, digest.name, now),
     )
+    if not edition.stories and empty is not None:
+        log.info("%s: no stories for this period (empty: %s)", digest.name, empty)
+        if empty == "skip":
+            write = False
+        elif empty == "write":
+            recipients = ()
     if not write:
         return RunResult(edition, (), poll)
     files = publish(

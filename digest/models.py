@@ -50,6 +50,15 @@ class ScoredItem:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUp:
+    """An earlier edition's story that a story continues (the same developing thread)."""
+
+    headline: str
+    edition_date: str  # ISO date of the earlier edition
+    href: str  # the earlier story inside the archive: "2023/2023-05-29-slug.html#story-id"
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """One event as told by one or more items; `lead` is the item shown first."""
 
@@ -58,6 +67,8 @@ class Story:
     others: tuple[ScoredItem, ...]
     summary: tuple[str, ...]
     section: str = "Other"
+    follows: FollowUp | None = None  # the earlier edition's story this one continues
+    related: tuple[str, ...] = ()  # ids of this edition's stories on the same developing thread
 
     @property
     def items(self) -> tuple[ScoredItem, ...]:

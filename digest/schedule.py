@@ -169,11 +169,16 @@ def _publish(rt: Runtime, digest_name: str, scheduled: datetime) -> str:
                 progress=partial(_checkpoint, rt),
                 scheduled=scheduled,
                 recipients=digest.recipients if rt.config.mail else (),
+                empty=digest.empty,
             )
-    edition = result.edition
-    tally = edition.tally.line() if edition.tally else ""
+        edition = result.edition
+        tally = edition.tally.line() if edition.tally else ""
+        if not result.files:  # no stories, and the digest skips empty editions
+            store.finish_publication(digest.name, scheduled)
+            return f"no stories, nothing written or mailed (empty: skip) ({tally})"
+    mailed = "" if edition.stories or digest.empty == "mail" else ", not mailed (empty: write)"
     stories = plural(len(edition.stories), "story", "stories")
-    return f"wrote {result.files[0].stem}, {stories} ({tally})"
+    return f"wrote {result.files[0].stem}, {stories}{mailed} ({tally})"
 
 
 def _deliver(rt: Runtime) -> str:

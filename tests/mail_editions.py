@@ -14,6 +14,18 @@ from digest.store import EditionRecord, Store
 NOW = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
 
 
+def loopback_mail(port: int) -> dict[str, Any]:
+    """Mail settings for a test SMTP server on 127.0.0.1 that retries every second."""
+    return {
+        "host": "127.0.0.1",
+        "port": port,
+        "security": "none",
+        "sender": "digest@example.org",
+        "timeout": 2,
+        "retry_every": "1s",
+    }
+
+
 def make_config(tmp_path: Path, **settings: Any) -> Config:
     saved = tmp_path / "saved"
     saved.mkdir(exist_ok=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import LoopbackServer, Route
-from mail_editions import make_config
+from mail_editions import loopback_mail, make_config
 from smtp import MailServer, free_port
 
 from digest import schedule
@@ -59,14 +59,7 @@ def missed_config(tmp_path: Path, *, mail_port: int | None = None, **extra: Any)
         **extra,
     }
     if mail_port:
-        settings["mail"] = {
-            "host": "127.0.0.1",
-            "port": mail_port,
-            "security": "none",
-            "sender": "digest@example.org",
-            "timeout": 2,
-            "retry_every": "1s",
-        }
+        settings["mail"] = loopback_mail(mail_port)
     return make_config(tmp_path, **settings)
 
 

@@ -65,9 +65,10 @@ def test_a_credit_takes_the_caption_before_it_out_of_the_text() -> None:
 
 def test_a_dek_that_runs_into_the_first_sentence_is_split_where_they_join() -> None:
     glued = (
-        "Launch comes days after Pyongyang warned of a response to joint naval drills "
+        "Launch comes days after Pyongyang warned of a strong response to joint naval drills "
         "North Korea fired a ballistic missile into the sea off its east coast on Sunday, "
-        "Japan's defence ministry said."
+        "Japan's defence ministry said, adding that it fell outside the country's exclusive "
+        "economic zone and caused no damage."
     )
     dek, sentence = split_dek(glued)
     assert dek.endswith("joint naval drills")
@@ -85,6 +86,9 @@ def test_a_dek_that_runs_into_the_first_sentence_is_split_where_they_join() -> N
     "sentence",
     [
         "Japan's defence minister Yasuo Kato said the missile fell outside the zone.",
+        "The tour of the veteran golf legend Arnold Palmer was cut short after he dislocated "
+        "his shoulder at a charity event in Florida, and the club said the rest of his "
+        "appearances this season would be announced once doctors had seen him again.",
         "The talks were held after North Korean leader Kim Jong Un visited Russia last week.",
         "A meeting between the envoys of Japan and North Korea is planned for May, Kyodo said.",
     ],

@@ -28,6 +28,11 @@ SUBCOMMANDS = {
         "summaries_command",
         "ROUGE of the summariser against reference highlights, next to Lead-3.",
     ),
+    "threads": (
+        "digest.evaluation.threads",
+        "threads_command",
+        "The developing-story rule on the labelled weeks' threads, with and without its window.",
+    ),
     "weeks": (
         "digest.evaluation.weeks_command",
         "weeks_command",

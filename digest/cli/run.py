@@ -27,13 +27,13 @@ class DurationType(click.ParamType):  # type: ignore[type-arg]
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> timedelta:
-        from digest.durations import parse_duration
+        from digest.durations import ALL_TIME, parse_duration
 
         if isinstance(value, timedelta):
             return value
         text = str(value)
         if text == "all":
-            return timedelta(days=365 * 100)
+            return ALL_TIME
         try:
             return parse_duration(text)
         except ValueError as exc:

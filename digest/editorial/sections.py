@@ -8,8 +8,6 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.models import Story
-
 
 class SectionSettings(BaseModel):
     """A section of the edition; a story goes to the first section whose terms it matches most."""
@@ -158,16 +156,3 @@ def assign_section(title: str, summary: Sequence[str], sections: Sequence[Sectio
         if score > best_score:
             best, best_score = section.name, score
     return best
-
-
-def week_in_brief(stories: Sequence[Story], limit: int = 5) -> tuple[str, ...]:
-    """The first summary sentence of each of the top stories (already ranked), 3 to 5 of them."""
-    seen: set[str] = set()
-    brief: list[str] = []
-    for story in stories:
-        if story.summary and story.summary[0] not in seen:
-            seen.add(story.summary[0])
-            brief.append(story.summary[0])
-        if len(brief) == limit:
-            break
-    return tuple(brief) if len(brief) >= 2 else ()

@@ -7,12 +7,22 @@ inside the archive can be made relative even after the folder has moved.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from digest.models import Edition, Item, Origin, Relevance, ScoredItem, SourceReport, Story, Tally
+from digest.models import (
+    Edition,
+    FollowUp,
+    Item,
+    Origin,
+    Relevance,
+    ScoredItem,
+    SourceReport,
+    Story,
+    Tally,
+)
 
 FORMAT = 1
 
@@ -73,6 +83,8 @@ def _story(story: Story) -> dict[str, Any]:
         "others": [_scored(s) for s in story.others],
         "summary": list(story.summary),
         "section": story.section,
+        "follows": None if story.follows is None else asdict(story.follows),
+        "related": list(story.related),
     }
 
 
@@ -116,6 +128,8 @@ def _load_story(data: dict[str, Any]) -> Story:
         others=tuple(_load_scored(s) for s in data["others"]),
         summary=tuple(data["summary"]),
         section=data["section"],
+        follows=FollowUp(**data["follows"]) if data.get("follows") else None,
+        related=tuple(data.get("related", ())),
     )
 
 

@@ -7,6 +7,7 @@ import hashlib
 import posixpath
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -80,6 +81,13 @@ class EditionPage:
             if s.item.origin is Origin.SAVED
         )
 
+    def archive_href(self, path: str) -> str:
+        """A link from this page to `path` inside the archive (another edition's story)."""
+        here = posixpath.dirname(self.page_path) if self.page_path else "."
+        return posixpath.relpath(path.split("#")[0], here or ".") + (
+            "#" + path.split("#", 1)[1] if "#" in path else ""
+        )
+
     def portable(self, url: str) -> str:
         """`url` relative to this page when it is a file:// URI under the archive, else as is;
         with a `base_url`, every file:// URI becomes its published address (or is dropped)."""
@@ -131,6 +139,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["wrap72"] = wrap72
+    env.filters["edition_day"] = edition_day
     return env
 
 
@@ -147,9 +156,17 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     folder (Jinja checks it is private); compiling them costs more than rendering an edition.
     A template's changed source is recompiled: the cache checks each one's checksum."""
     try:
-        return _QuietBytecodeCache()
+        return _QuietBytecodeCache(pattern=f"__digest_{_compile_fingerprint()}_%s.cache")
     except (OSError, RuntimeError):  # no private temporary folder to be had: compile each time
         return None
+
+
+def _compile_fingerprint() -> str:
+    """What compiled code depends on besides the template's source: this module (the
+    environment's options, `finalize` and filters) and Jinja's version. Bytecode compiled by
+    another digest or Jinja calls `finalize` another way, so it is never reused."""
+    source = Path(__file__).read_bytes()
+    return hashlib.sha256(source + jinja2.__version__.encode()).hexdigest()[:16]
 
 
 # C0 and C1 control characters but tab and newline: no HTML page or XML feed may carry them
@@ -186,6 +203,11 @@ def safe_url(url: str) -> str:
     except ValueError:
         return ""
     return url.strip() if scheme in SAFE_SCHEMES else ""
+
+
+def edition_day(iso_date: str) -> str:
+    """ "29 May 2023" for "2023-05-29"."""
+    return f"{datetime.fromisoformat(iso_date):%-d %B %Y}"
 
 
 def wrap72(text: str, indent: str = "", first: str | None = None) -> str:

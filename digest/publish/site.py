@@ -7,6 +7,7 @@ to text. The same store always gives the same bytes, so a rebuild changes only w
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -164,6 +165,7 @@ def _build_site(
     stored = {key: codec.loads(text) for key, text in contents(wanted).items()}
     files: dict[str, str] = {}
     pages: dict[int, EditionPage] = {}
+    shared = _shared_days(records)
     for record, previous, following in _neighbours(records):
         entry = stored.get(record.id)
         if entry is None or record.id not in wanted:
@@ -172,8 +174,8 @@ def _build_site(
             entry.edition,
             page_path=record.html_path,
             archive_root=entry.archive_root,
-            previous=_nav(record, previous, base_url),
-            next=_nav(record, following, base_url),
+            previous=_nav(record, previous, base_url, shared, zone),
+            next=_nav(record, following, base_url, shared, zone),
             base_url=base_url,
         )
         if record.id in page_ids:
@@ -226,11 +228,31 @@ def _neighbours(
     return result
 
 
-def _nav(here: EditionRecord, there: EditionRecord | None, base_url: str) -> NavLink | None:
+def _nav(
+    here: EditionRecord,
+    there: EditionRecord | None,
+    base_url: str,
+    shared: set[tuple[str, str]],
+    zone: tzinfo,
+) -> NavLink | None:
     if there is None:
         return None
     href = posixpath.relpath(there.html_path, posixpath.dirname(here.html_path) or ".")
-    return NavLink(base_url + there.html_path if base_url else href, _day(there.date))
+    label = _day(there.date) + _time_of_day(there, shared, zone)
+    return NavLink(base_url + there.html_path if base_url else href, label)
+
+
+def _shared_days(records: Sequence[EditionRecord]) -> set[tuple[str, str]]:
+    """(digest, date) of the days with more than one edition of a digest."""
+    days = Counter((r.digest, r.date) for r in records)
+    return {day for day, count in days.items() if count > 1}
+
+
+def _time_of_day(record: EditionRecord, shared: set[tuple[str, str]], zone: tzinfo) -> str:
+    """ ", 14:05" when the digest has another edition that day, so the two are told apart."""
+    if (record.digest, record.date) not in shared:
+        return ""
+    return f", {record.until.astimezone(zone):%H:%M}"
 
 
 def _day(iso_date: str) -> str:
@@ -262,7 +284,7 @@ def _index_pages(
     template = env.get_template("index.html.j2")
     pages = {}
     for year in by_year if years is None else [y for y in by_year if y in years]:
-        group = _year(year, by_year[year], zone, base_url)
+        group = _year(year, by_year[year], zone, base_url, _shared_days(records))
         # Only index.html, rewritten by every publish, gives the total: other years' pages stay
         # as they are until their own year changes.
         total = len(records) if year == newest else None
@@ -282,14 +304,21 @@ def _index_pages(
     return pages
 
 
-def _year(year: str, in_year: Sequence[EditionRecord], zone: tzinfo, base_url: str) -> YearGroup:
+def _year(
+    year: str,
+    in_year: Sequence[EditionRecord],
+    zone: tzinfo,
+    base_url: str,
+    shared: set[tuple[str, str]],
+) -> YearGroup:
     months = []
     for month, in_month in groupby(in_year, key=lambda r: r.date[:7]):
         entries = tuple(
             IndexEntry(
                 anchor=f"edition-{r.id}",
                 digest=r.digest,
-                date_label=f"{datetime.fromisoformat(r.date):%A %-d %B %Y}",
+                date_label=f"{datetime.fromisoformat(r.date):%A %-d %B %Y}"
+                + _time_of_day(r, shared, zone),
                 period_label=_period(r, zone),
                 stories=r.stories,
                 headlines=r.headlines[:INDEX_HEADLINES],

@@ -155,6 +155,14 @@ class EditionStore(StoreBase):
             )
             return cursor.rowcount == 1
 
+    def finish_publication(self, digest: str, scheduled: datetime) -> None:
+        """Forget a begun period that needs no edition (it had no stories): never made again."""
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM publications WHERE digest = ? AND scheduled = ?",
+                (digest, iso(scheduled)),
+            )
+
     def unfinished_publications(self) -> list[tuple[str, datetime]]:
         """(digest, scheduled) of periods begun but with no edition recorded."""
         rows = self.db.execute(

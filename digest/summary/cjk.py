@@ -104,7 +104,8 @@ class Rules:
     """How one language's sentences are counted and judged for a summary."""
 
     word_count: Callable[[str], int]
-    is_dangling: Callable[[str, Sequence[str]], bool]  # the sentence, what is shown before it
+    # the sentence, and what is shown before it (None: only pronouns and connectives count)
+    is_dangling: Callable[[str, Sequence[str] | None], bool]
     is_pickable: Callable[[str], bool]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from digest.summary.captions import is_caption, is_credit, leading_credit
 from digest.summary.deks import split_dek
-from digest.summary.references import leans_on_context
+from digest.summary.references import leans_on_context, opens_with_pointer
 from digest.summary.sentences import split_text
 
 # "TOKYO (Reuters) -", "Tokyo (CNN)", "(CNN) --", "(Rolling Stone)" at the start of a paragraph.
@@ -81,9 +81,16 @@ def is_fragment(sentence: str, min_words: int) -> bool:
     )
 
 
-def is_dangling(sentence: str, context: Sequence[str] = ()) -> bool:
-    """Its opening points back at something `context` does not give ("He", "But", "This",
-    "The two-day meeting" with no meeting before it)."""
+def is_dangling(sentence: str, context: Sequence[str] | None = ()) -> bool:
+    """Its opening points back at something `context` (what is shown before it) does not give
+    ("He", "But", "This", "The two-day meeting" with no meeting before it).
+
+    With `context=None` only pronouns and connectives count: a definite description ("The
+    missile flew...") reads well enough after any sentence of its own story, but never opens a
+    summary or stands alone in the brief.
+    """
+    if context is None:
+        return opens_with_pointer(sentence)
     return leans_on_context(sentence, context)
 
 

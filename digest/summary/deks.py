@@ -53,6 +53,9 @@ _VERB = re.compile(r"^(?:has|have|had|was|were|is|are|will|would|said|says|[a-z]
 _NOT_AFTER = re.compile(r"(?:er|or|ist|ant|ed)$")  # role nouns and past tenses before a name
 MIN_DEK_WORDS = 5
 MIN_SENTENCE_WORDS = 6
+RUN_ON_WORDS = 40  # a "sentence" this long that holds a join is a dek and a sentence
+NAMED_DEK_WORDS = 8
+NAMED_SENTENCE_WORDS = 15
 
 
 def dek_join(paragraph: str) -> int | None:
@@ -68,7 +71,15 @@ def dek_join(paragraph: str) -> int | None:
         word = right.strip("“\"‘'")
         if word in _OPENERS and (word not in _ARTICLES or _common_noun_phrase(tokens, k + 1)):
             return tokens[k][0]
-        if k >= MIN_DEK_WORDS + 1 and not _NOT_AFTER.search(left) and _names_then_verb(tokens, k):
+        # A name opening the sentence is common inside one too ("Barcelona coach Luis Enrique
+        # has"): only in a run-on far longer than a sentence, both halves long enough to stand.
+        if (
+            end >= RUN_ON_WORDS
+            and k >= NAMED_DEK_WORDS
+            and end - k >= NAMED_SENTENCE_WORDS
+            and not _NOT_AFTER.search(left)
+            and _names_then_verb(tokens, k)
+        ):
             return tokens[k][0]
     return None
 
@@ -79,7 +90,8 @@ def _common_noun_phrase(tokens: list[tuple[int, str]], k: int) -> bool:
     first = tokens[k][1]
     if not _CAPITAL.match(first):
         return True
-    return k + 1 < len(tokens) and bool(_LOWER_WORD.match(tokens[k + 1][1]))
+    following = tokens[k + 1][1] if k + 1 < len(tokens) else ""
+    return bool(_LOWER_WORD.match(following)) and following not in _FUNCTION
 
 
 def _names_then_verb(tokens: list[tuple[int, str]], k: int) -> bool:

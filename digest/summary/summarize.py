@@ -72,7 +72,7 @@ def summarize_many(
         return ()
     similarity = similarity_matrix(sentences, _stem(lang), _stop_words(lang))
     ranking = _rank(sentences, doc_ids, positions, similarity, settings, lang)
-    chosen = _select(sentences, ranking, similarity, doc_ids, settings, lang)
+    chosen = _select(sentences, ranking, similarity, doc_ids, positions, settings, lang)
     chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
     texts = [str(s) for s in sentences]
     kept: list[int] = []
@@ -81,8 +81,9 @@ def summarize_many(
             doc_ids[i],
             positions[i],
         )
+        opening = not kept and positions[i] > 0  # an article's first sentence names its own
         leans = cjk.rules(lang, 0, 0).is_dangling
-        if after_its_own or not leans(texts[i], [texts[j] for j in kept]):
+        if after_its_own or not leans(texts[i], () if opening else None):
             kept.append(i)
     return tuple(texts[i] for i in kept)
 
@@ -209,6 +210,7 @@ def _select(
     ranking: list[int],
     similarity: np.ndarray,
     doc_ids: np.ndarray,
+    positions: np.ndarray,
     settings: SummarySettings,
     lang: str = "en",
 ) -> list[int]:
@@ -241,7 +243,9 @@ def _select(
         if i in chosen:
             continue
         group = [i]
-        context = [texts[j] for j in chosen]
+        # What opens the summary may not lean at all, unless it opens its article too: there
+        # "The death toll rose to 12" is a first mention, not a reference back.
+        context = None if chosen or positions[i] == 0 else ()
         if dangling(texts[i], context):
             leans_on = i - 1
             if leans_on < 0 or doc_ids[leans_on] != doc_ids[i]:

@@ -1,0 +1,79 @@
+"""The week in brief: one standalone sentence per top story, each a different event."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digest.models import Item, Origin, Relevance, ScoredItem, Story
+from digest.summary.brief import week_in_brief
+
+T0 = datetime(2026, 11, 20, 9, tzinfo=UTC)
+
+
+def story(key: str, title: str, *summary: str) -> Story:
+    item = Item(key, f"outlet-{key}", Origin.FEED, title, f"https://example.org/{key}", "", T0)
+    return Story(key, ScoredItem(item, Relevance(1.0, True)), (), summary)
+
+
+LAUNCH = story(
+    "a",
+    "North Korea fires missile into Japan's waters",
+    "North Korea fired a ballistic missile that fell inside Japan's exclusive economic zone on "
+    "Friday, the defence ministry in Tokyo said.",
+)
+TALKS = story(
+    "b",
+    "Envoys meet in Ulaanbaatar",
+    "It was the first such meeting in four years.",  # leans on what is absent: never a line
+    "Japanese and North Korean envoys met in Ulaanbaatar on Tuesday to discuss the abductions.",
+)
+SANCTIONS = story(
+    "c",
+    "Cabinet extends sanctions",
+    "The extension covers trade and port calls.",  # "The extension": nothing before it
+    "Japan's cabinet extended its own sanctions on North Korea for two more years on Friday.",
+)
+REMAINS = story(
+    "d",
+    "Red Cross talks on remains",
+    "Red Cross officials of both countries met in Shenyang to discuss the remains of Japanese "
+    "who died in the north at the end of the war.",
+)
+SAME_LAUNCH = story(
+    "e",
+    "Missile lands in Japan's economic zone",
+    "A ballistic missile fired by North Korea fell inside Japan's exclusive economic zone on "
+    "Friday, the defence ministry said.",
+)
+OLD_NEWS = story(
+    "g",
+    "Talks resume",
+    "Last week the two governments held their first talks in four years.",
+    "Japanese and North Korean officials held talks in Beijing, the first in four years.",
+)
+CAPTION_ONLY = story("f", "Photo", "People watch a television screen showing the launch in Seoul.")
+
+
+def test_one_standalone_sentence_per_story_and_one_per_event() -> None:
+    brief = week_in_brief([LAUNCH, SAME_LAUNCH, CAPTION_ONLY, TALKS, SANCTIONS, REMAINS, OLD_NEWS])
+    assert brief == (
+        LAUNCH.summary[0],
+        TALKS.summary[1],
+        SANCTIONS.summary[1],
+        REMAINS.summary[0],
+        OLD_NEWS.summary[1],  # "Last week" counts from a date the brief does not show
+    )
+
+
+def test_at_most_five_lines_and_none_below_three() -> None:
+    lines = [
+        "Fishing crews from Niigata reported a drifting wooden boat near Sado island on Monday.",
+        "A court in Tokyo ordered compensation for former residents who moved to Pyongyang.",
+        "Officials said a football match between the two women's teams would go ahead in May.",
+        "Lawmakers passed a bill funding shelters in the prefectures nearest the peninsula.",
+        "An envoy for the abductees' families went to Geneva to address a United Nations panel.",
+        "Customs officers seized luxury watches bound for a trading firm in Dalian last week.",
+    ]
+    many = [story(str(i), f"Headline {i}", line) for i, line in enumerate(lines)]
+    assert len(week_in_brief(many)) == 5
+    assert week_in_brief([LAUNCH, TALKS]) == ()

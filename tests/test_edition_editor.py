@@ -1,0 +1,203 @@
+"""An edition as an editor signs it, through the CLI: every outlet under its story, the most
+informative lead, follow-ups to earlier editions, developing stories, an honest header, and
+editions of one day told apart."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import LoopbackServer, Route, WriteConfig
+from feeds import rfc822, rss
+from test_run import digest
+
+CLIPPINGS = Path(__file__).parents[1] / "archive" / "clippings"
+
+
+def pages(archive: Path, suffix: str = ".txt") -> list[Path]:
+    """The edition pages in the order they were made (a day's second edition ends in -2)."""
+    return sorted(archive.glob(f"*/*{suffix}"), key=lambda p: (len(p.name), p.name))
+
+
+NOTICE_WIRE = (
+    "<p>North Korea has notified Japan's coast guard that it will launch a military spy "
+    "satellite between Thursday and next Tuesday, on a path over Okinawa, Japanese officials "
+    "said on Monday.</p>"
+    "<p>Tokyo warned that it would shoot down any debris that threatened its territory and "
+    "urged Pyongyang to cancel the launch of the rocket.</p>"
+)
+LAUNCH = (
+    "<p>North Korea launched a rocket carrying a military spy satellite on Thursday, and an "
+    "emergency alert told residents of Okinawa to take shelter as it flew over the islands.</p>"
+    "<p>The satellite failed to reach orbit, the state news agency said later.</p>"
+)
+
+
+# The rest of a period's stream: what makes a thread's terms rare.
+FILLER = [
+    {
+        "title": f"Markets in {city} close {move}",
+        "link": f"http://markets.invalid/{city.lower()}",
+        "date": rfc822(0.5),
+        "body": f"Shares in {city} {move} on {reason}, with {sector} stocks leading.",
+    }
+    for city, move, reason, sector in [
+        ("Frankfurt", "higher", "hopes of lower rates", "car"),
+        ("Madrid", "lower", "weak bank earnings", "energy"),
+        ("Toronto", "flat", "mixed jobs data", "mining"),
+        ("Sydney", "higher", "strong iron ore prices", "resource"),
+        ("Mumbai", "lower", "profit taking", "software"),
+        ("Paris", "higher", "a rally in luxury goods", "fashion"),
+    ]
+]
+
+
+def notice_feed(days_ago: float) -> bytes:
+    return rss(
+        [
+            *FILLER,
+            {
+                "title": "North Korea notifies Japan of satellite launch window",
+                "link": "http://wire.invalid/notice",
+                "date": rfc822(days_ago),
+                "body": NOTICE_WIRE,
+            },
+        ]
+    )
+
+
+def launch_feed() -> bytes:
+    return rss(
+        [
+            *FILLER,
+            {
+                "title": "North Korean spy satellite launch sets off alert in Okinawa",
+                "link": "http://wire.invalid/launch",
+                "date": rfc822(0.01),
+                "body": LAUNCH,
+            },
+        ]
+    )
+
+
+def test_a_story_shows_every_outlet_with_its_headline_and_leads_with_the_fullest(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    photo = {
+        "title": "North Korea notifies Japan of a satellite launch window, officials say",
+        "link": "http://photo.invalid/notice",
+        "date": rfc822(0.1),
+        "body": "People watch a TV screen showing a news report in Tokyo. (Ann Lee/AP Photo)",
+    }
+    server.add("/photo", Route(rss([photo])))
+    server.add("/wire", Route(notice_feed(0.2)))
+    config = write_config(
+        "sources:\n"
+        f"  - {{name: Photo desk, url: '{server.url('/photo')}'}}\n"
+        f"  - {{name: Wire, url: '{server.url('/wire')}'}}\n"
+    )
+    result = digest("run", "--config", config, cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [html] = pages(config.parent / "archive", ".html")
+    page = html.read_text()
+    # The fuller report leads, whatever came first; the other outlet is listed with its own
+    # headline as the link text, and its caption is nowhere.
+    start = page.index('<h3><a href="http://wire.invalid/notice">North Korea notifies Japan')
+    article = page[start : page.index("</article>", start)]
+    assert re.search(
+        r"Also reported by:.*<li>Photo desk: <a href=\"http://photo.invalid/notice\">"
+        r"North Korea notifies Japan of a satellite launch window, officials say</a></li>",
+        article,
+        re.DOTALL,
+    ), article
+    assert "TV screen" not in page
+    text = " ".join(html.with_suffix(".txt").read_text().split())
+    assert "- Photo desk: North Korea notifies Japan of a satellite launch window" in text
+    assert "Link: http://photo.invalid/notice" in text
+
+
+def test_a_story_that_continues_one_of_an_earlier_edition_says_so_and_links_to_it(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    server.add("/feed", Route(notice_feed(0.3)))
+    config = write_config(f"sources:\n  - {{name: Wire, url: '{server.url('/feed')}'}}\n")
+    first = digest("run", "--config", config, cwd=config.parent)
+    assert first.returncode == 0, first.stderr
+    server.add("/feed", Route(launch_feed()))
+    second = digest("run", "--config", config, cwd=config.parent)
+    assert second.returncode == 0, second.stderr
+    old, new = pages(config.parent / "archive", ".html")
+    text = new.with_suffix(".txt").read_text()
+    assert re.search(
+        r"Follow-up to: North Korea notifies Japan of satellite launch window\s+— edition of "
+        r"\d{1,2} \w+ \d{4}",
+        " ".join(text.split()),
+    ), text
+    html = new.read_text()
+    earlier_id = re.search(r'<article id="(story-\w+)"', old.read_text())
+    assert earlier_id is not None
+    assert f'href="{old.name}#{earlier_id.group(1)}"' in html
+    # The first edition follows nothing up.
+    assert "Follow-up to" not in old.read_text()
+
+
+def test_one_developing_story_inside_an_edition_is_shown_as_such(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    server.add("/notice", Route(notice_feed(1.5)))
+    server.add("/launch", Route(launch_feed()))
+    config = write_config(
+        "sources:\n"
+        f"  - {{name: Wire, url: '{server.url('/notice')}'}}\n"
+        f"  - {{name: Agency, url: '{server.url('/launch')}'}}\n"
+    )
+    result = digest("run", "--config", config, cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [text_page] = pages(config.parent / "archive")
+    text = " ".join(text_page.read_text().split())
+    assert (
+        "Developing story, also in this edition: North Korean spy satellite launch sets off "
+        "alert in Okinawa" in text
+    )
+    assert (
+        "Developing story, also in this edition: North Korea notifies Japan of satellite "
+        "launch window" in text
+    )
+    html = text_page.with_suffix(".html").read_text()
+    assert re.search(r'class="developing">Developing story[^<]*<a href="#story-\w+">', html)
+
+
+def test_since_all_states_the_period_its_items_span_and_the_brief_stands_alone(
+    write_config: WriteConfig,
+) -> None:
+    config = write_config(f"sources:\n  - name: Saved\n    path: {CLIPPINGS}\n")
+    result = digest("run", "--config", config, "--since", "all", cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [text_page] = pages(config.parent / "archive")
+    text = text_page.read_text()
+    header = text.splitlines()[2]
+    assert header.startswith("Covering ") and "1926" not in header
+    brief = text[text.index("THE WEEK IN BRIEF") : text.index("==")]
+    lines = brief.split("\n- ")[1:]
+    assert 3 <= len(lines) <= 5
+    for line in lines:
+        assert not line.startswith(("The two-day", "It ", "This ", "But ", "He ", "She "))
+
+
+def test_two_editions_of_one_day_are_told_apart_in_the_index_and_prev_next(
+    write_config: WriteConfig,
+) -> None:
+    config = write_config(f"sources:\n  - name: Saved\n    path: {CLIPPINGS}\n")
+    for _ in range(2):
+        result = digest("run", "--config", config, "--since", "all", cwd=config.parent)
+        assert result.returncode == 0, result.stderr
+    archive = config.parent / "archive"
+    first, second = pages(archive, ".html")
+    index = (archive / "index.html").read_text()
+    labels = re.findall(r"\w+day \d{1,2} \w+ \d{4}, \d\d:\d\d", index)
+    assert len(labels) == 2, labels
+    nav_next = re.search(r'rel="next" href="[^"]+">Next: ([^<]+) →', first.read_text())
+    nav_prev = re.search(r'rel="prev" href="[^"]+">← Previous: ([^<]+)</a>', second.read_text())
+    assert nav_next and nav_prev
+    assert re.fullmatch(r"\d{1,2} \w+ \d{4}, \d\d:\d\d", nav_next.group(1))
+    assert re.fullmatch(r"\d{1,2} \w+ \d{4}, \d\d:\d\d", nav_prev.group(1))
