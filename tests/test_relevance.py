@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -316,19 +315,17 @@ def test_seed_off_topic_parts(marker: str) -> None:
 # --- speed ----------------------------------------------------------------------------------------
 
 
-def test_fast_on_long_items() -> None:
+def test_a_long_item_is_judged_on_what_it_says() -> None:
+    # Its cost per item is measured by benchmarks/bench_language.py, not here.
     paragraph = (
         "North Korea fired a ballistic missile that flew over Japan on Tuesday, prompting "
         "evacuation alerts in Hokkaido. Chief Cabinet Secretary said Tokyo protested strongly. "
         "Meanwhile markets in Seoul and Shanghai were calm and the won was steady against the "
         "dollar as investors looked to the Federal Reserve meeting later this week. "
     )
-    texts = [f"{i} " + paragraph * 8 for i in range(500)]  # about 3,000 characters each
-    score_item(TOPIC, "warm up", texts[0])
-    started = time.perf_counter()
-    for text in texts:
-        score_item(TOPIC, "Missile over Japan", text)
-    assert time.perf_counter() - started < 2.0  # about 0.2 s; 10,000 items in a few seconds
+    long = score_item(TOPIC, "Missile over Japan", paragraph * 8)  # about 3,000 characters
+    assert long.on_topic
+    assert long.on_topic == score_item(TOPIC, "Missile over Japan", paragraph).on_topic
 
 
 # --- evaluation -----------------------------------------------------------------------------------
