@@ -17,7 +17,7 @@ from conftest import LoopbackServer, Route, WriteConfig
 from conftest import run_digest as digest
 from feeds import ABDUCTION_TALKS, rfc822, rss
 
-from digest.cli.common import VisibleFormatter
+from digest.visible import VisibleFormatter
 from digest.sources.feeds import parse_feed
 from digest.visible import one_line
 
