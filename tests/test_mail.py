@@ -184,7 +184,10 @@ def _message(config: Config):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("mail: {host: h, sender: d@x.org, security: ssl}\n", "mail.security: expected 'starttls', 'tls' or 'none'"),
+        (
+            "mail: {host: h, sender: d@x.org, security: ssl}\n",
+            "mail.security: expected 'starttls', 'tls' or 'none'",
+        ),
         ("mail: {host: h, sender: d@x.org, username: u}\n", "give both 'username' and"),
         ("mail: {host: h, sender: d@x.org, password: secret}\n", "mail.password: unknown key"),
         ("mail: {host: h, sender: nobody}\n", "mail.sender: expected an address"),
