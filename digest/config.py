@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 import typing
 from datetime import timedelta
 from pathlib import Path
@@ -333,12 +334,21 @@ def _describe_one(error: ErrorDetails) -> str:
     elif kind in _EXPECTED:
         entry = _model_at(loc) if kind in ("tuple_type", "list_type") else None
         example = f" of entries such as `- {next(iter(entry.model_fields))}: ...`" if entry else ""
-        message = f"{_EXPECTED[kind]}{example}, got {given!r:.60}"
+        message = f"{_EXPECTED[kind]}{example}, got {_shown(given)}"
     else:
         message = error["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
         if given is not None and kind != "value_error":
-            message += f" (got {given!r:.60})"
+            message += f" (got {_shown(given)})"
     return f"{key}: {message}" if key else message
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 2, 4, 4, 60
+
+
+def _shown(value: Any) -> str:
+    """A short repr of what the file gave: never the whole of a huge (aliased) structure."""
+    return f"{_SHORT.repr(value):.60}"
 
 
 def _near_key(loc: tuple[int | str, ...]) -> str:
