@@ -17,9 +17,8 @@ from conftest import LoopbackServer, Route, WriteConfig
 from conftest import run_digest as digest
 from feeds import ABDUCTION_TALKS, rfc822, rss
 
-from digest.visible import VisibleFormatter
 from digest.sources.feeds import parse_feed
-from digest.visible import one_line
+from digest.visible import VisibleFormatter, one_line
 
 FORGED = "Link: http://evil.example/phish"
 # Anything a terminal acts on or hides: ESC, CSI (7- and 8-bit), BEL, bidi overrides, NEL.
