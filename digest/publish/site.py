@@ -181,7 +181,7 @@ def _build_site(
         if record.id in page_ids:
             html, text = render_edition(env, pages[record.id])
             files[record.html_path], files[record.text_path] = html, text
-    files.update(_index_pages(env, records, zone, parts.years, base_url))
+    files.update(_index_pages(env, records, zone, parts.years, base_url, shared))
     if parts.common:
         files["feed.xml"] = _feed(env, feed_records, pages, zone, base_url)
         files["search.html"] = env.get_template("search.html.j2").render(
@@ -275,6 +275,7 @@ def _index_pages(
     zone: tzinfo,
     years: frozenset[str] | None,
     base_url: str,
+    shared: set[tuple[str, str]],
 ) -> dict[str, str]:
     """One index page per year (those in `years`, or all), newest first on each."""
     ordered = sorted(records, key=lambda r: (r.date, r.until), reverse=True)
@@ -284,7 +285,7 @@ def _index_pages(
     template = env.get_template("index.html.j2")
     pages = {}
     for year in by_year if years is None else [y for y in by_year if y in years]:
-        group = _year(year, by_year[year], zone, base_url, _shared_days(records))
+        group = _year(year, by_year[year], zone, base_url, shared)
         # Only index.html, rewritten by every publish, gives the total: other years' pages stay
         # as they are until their own year changes.
         total = len(records) if year == newest else None

@@ -76,13 +76,13 @@ def summarize_many(
     chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
     texts = [str(s) for s in sentences]
     kept: list[int] = []
+    leans = cjk.rules(lang, 0, 0).is_dangling
     for i in chosen:  # in the final order, each sentence must stand on what is shown before it
         after_its_own = bool(kept) and (doc_ids[kept[-1]], positions[kept[-1]] + 1) == (
             doc_ids[i],
             positions[i],
         )
         opening = not kept and positions[i] > 0  # an article's first sentence names its own
-        leans = cjk.rules(lang, 0, 0).is_dangling
         if after_its_own or not leans(texts[i], () if opening else None):
             kept.append(i)
     return tuple(texts[i] for i in kept)
