@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from digest.editorial.captions import drop_captions, is_caption
+from digest.language.captions import drop_captions, is_caption
+from digest.summary import cleaning
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,34 @@ def test_drop_captions_keeps_the_report() -> None:
         "Japan ordered its forces to prepare to shoot down debris. Kishida spoke on Friday."
     )
     assert drop_captions("Nothing to drop here.") == "Nothing to drop here."
+
+
+# One detector for every stage: each caption shape is dropped from an item's text (grouping,
+# relevance) and never picked for a summary. Before the fold each stage missed some of these.
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Officials pose for photographers before the meeting in Tokyo.",  # missed by summaries
+        "Commuters watch TV screens showing a news report of the launch.",  # missed by summaries
+        "A woman walks past a poster of the leader in Pyongyang.",  # missed by grouping
+        "Troops stand guard at the border (file image).",
+        "The envoy is seen at the airport in Beijing.",  # missed by grouping
+    ],
+)
+def test_every_stage_drops_the_same_captions(caption: str) -> None:
+    report = "Japan ordered its forces to prepare to shoot down debris."
+    assert drop_captions(f"{caption} {report}") == report
+    assert not cleaning.is_pickable(caption, 1, 100)
+    assert cleaning.paragraphs(f"{caption} {report}") == [report]
+
+
+def test_a_dated_sentence_of_the_report_is_kept() -> None:
+    # A full date at the end makes a caption only with a present-tense scene before it.
+    report = "North Korea launched a military reconnaissance satellite on May 31, 2023."
+    assert not is_caption(report)
+    assert drop_captions(f"{report} Japan protested.") == f"{report} Japan protested."
+    dated = "The Japanese flag flies in a park in Osaka. Kishida spoke in Tokyo on Oct. 30, 2018."
+    assert is_caption("Kishida speaks in Tokyo, Japan, on Oct. 30, 2018.")
+    assert drop_captions(dated) == "The Japanese flag flies in a park in Osaka. " + (
+        "Kishida spoke in Tokyo on Oct. 30, 2018."
+    )

@@ -9,8 +9,8 @@ import itertools
 
 import pytest
 
+from digest.language.captions import is_caption
 from digest.summary import cleaning
-from digest.summary.captions import is_caption
 from digest.summary.deks import split_dek
 from digest.summary.references import definite_opening, leans_on_context
 from digest.summary.summarize import SummarySettings, summarize_many

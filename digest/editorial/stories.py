@@ -41,8 +41,8 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.editorial.captions import drop_captions
 from digest.editorial.crosslang import CrossLinks
+from digest.language.captions import drop_captions
 from digest.models import ScoredItem
 
 __all__ = ["GroupingSettings", "group_items"]

@@ -26,9 +26,9 @@ import httpx
 
 from digest.config import Config
 from digest.edition import run_edition
-from digest.editorial.captions import is_caption
 from digest.errors import DigestError
 from digest.evaluation.jsonl import json_rows
+from digest.language.captions import is_caption
 from digest.models import Edition
 from digest.publish.render import edition_page, make_environment, render_edition
 from digest.sources import Source

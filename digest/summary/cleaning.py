@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from digest.summary.captions import is_caption, is_credit, leading_credit
+from digest.language.captions import is_caption, without_captions
 from digest.summary.deks import split_dek
 from digest.summary.references import leans_on_context, opens_with_pointer
 from digest.summary.sentences import split_text
@@ -113,7 +113,7 @@ def paragraphs(text: str) -> list[str]:
         if is_byline(block):
             continue
         for part in split_dek(strip_dateline(_CUT_MARK.sub("", block))):
-            kept = _without_captions(split_text(part))
+            kept = without_captions(split_text(part))
             if kept:
                 result.append(" ".join(kept))
     if len(result) == 1 and _is_unpunctuated_sentence(result[0]):
@@ -142,24 +142,6 @@ def _is_unpunctuated_sentence(paragraph: str) -> bool:
         and last.group(1).lower() not in _OPEN_ENDINGS
         and not is_caption(paragraph)
     )
-
-
-def _without_captions(sentences: list[str]) -> list[str]:
-    """The sentences but captions, credits, and the caption sentence a credit closes."""
-    kept: list[str] = []
-    for sentence in sentences:
-        credit = leading_credit(sentence)
-        if credit:  # "(Ann Lee/AP) Japan said ...": the credit closes the caption before it
-            if kept:
-                kept.pop()
-            sentence = sentence[credit:]
-        if is_credit(sentence):
-            if kept:
-                kept.pop()  # the caption the credit closes
-            continue
-        if not is_caption(sentence):
-            kept.append(sentence)
-    return kept
 
 
 def blocks(text: str) -> list[str]:
