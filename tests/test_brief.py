@@ -49,6 +49,7 @@ OLD_NEWS = story(
     "g",
     "Talks resume",
     "Last week the two governments held their first talks in four years.",
+    "This week, the two governments agreed to meet again in the spring.",
     "Japanese and North Korean officials held talks in Beijing, the first in four years.",
 )
 CAPTION_ONLY = story("f", "Photo", "People watch a television screen showing the launch in Seoul.")
@@ -61,7 +62,7 @@ def test_one_standalone_sentence_per_story_and_one_per_event() -> None:
         TALKS.summary[1],
         SANCTIONS.summary[1],
         REMAINS.summary[0],
-        OLD_NEWS.summary[1],  # "Last week" counts from a date the brief does not show
+        OLD_NEWS.summary[2],  # "Last week", "This week" count from a date the brief does not show
     )
 
 

@@ -197,3 +197,25 @@ def test_a_broken_labels_line_is_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["eval", "weeks", str(tmp_path / "weeks")])
     assert result.exit_code == 1
     assert "labels.jsonl:3: not a label" in result.output
+
+
+def test_the_count_finds_what_leans_on_an_absent_sentence_whoever_chose_it() -> None:
+    text = (
+        "The search for the missing fishing boat widened on Monday. Japan fired a warning. "
+        "This after the North promised a strong response. The coast guard said it was "
+        "ready. The two-day drill ended on Sunday."
+    )
+    story = Story(
+        "1",
+        _scored("a", "Fishing boat missing off Hokkaido", text),
+        (),
+        (
+            "The search for the missing fishing boat widened on Monday.",  # opens its text
+            "Japan fired a warning.",
+            "This after the North promised a strong response.",  # verbless: never stands
+            "The two-day drill ended on Sunday.",  # no drill named before it
+        ),
+    )
+    brief = ("Both sides agreed to talk again in May.", "In response, Japan lodged a protest.")
+    score = score_edition(_edition([story], brief), {}, {})
+    assert (score.sentences, score.dangling) == (6, 4)

@@ -141,10 +141,44 @@ def test_a_one_sentence_description_without_its_stop_is_a_sentence() -> None:
         ("The Japanese government lodged a protest.", False),
         ("The head of the Red Cross delegation said both sides would meet again.", False),
         ("Japan's cabinet approved the extension on Friday.", False),
+        # connectives of several words, and quantifiers that count what came before
+        ("In response, Japan lodged a protest through its embassy in Beijing.", True),
+        ("As a result, the talks were put off until the spring.", True),
+        ("Both sides agreed to meet again in Ulaanbaatar.", True),
+        ("Another missile fell into the sea an hour later.", True),
+        ("Separately, the ministry said two ships had been seen.", True),
+        ("This after Pyongyang promised a strong response to the drills.", True),
+        ("Both Japan and North Korea sent delegations to the meeting.", False),
+        # a demonstrative of time, and "it" standing for a span of time, point at no sentence
+        ("This week, the envoy flew to Beijing for talks on the remains.", False),
+        ("It has been more than 20 years since the two leaders last met.", False),
     ],
 )
 def test_openings_that_lean_on_what_is_absent(sentence: str, leans: bool) -> None:
     assert leans_on_context(sentence) is leans
+
+
+def test_a_verbless_pointer_is_never_picked_even_after_its_antecedent() -> None:
+    text = (
+        "North Korea fired a ballistic missile off its east coast, Seoul's military said. "
+        "This after the North promised shocking consequences for the drills.\n\n"
+        "Japan's defence ministry said the missile fell outside its exclusive economic zone."
+    )
+    assert not cleaning.is_pickable("This after the North promised consequences.", 1, 100)
+    summary = summarize_many([text], SummarySettings(max_words=0))
+    assert summary[0].startswith("North Korea fired")
+    assert not any(s.startswith("This after") for s in summary)
+
+
+def test_a_dek_is_found_before_a_sentence_holding_abbreviations() -> None:
+    glued = (
+        "Leaders met at the launch site where the visitor offered to help them make rockets "
+        "North Korea has told Japan it will launch a satellite between Nov. 22 and Dec. 1, "
+        "the coast guard said on Tuesday, warning ships in three zones off the coast."
+    )
+    dek, sentence = split_dek(glued)
+    assert dek.endswith("help them make rockets")
+    assert sentence.startswith("North Korea has told Japan")
 
 
 def test_a_definite_description_stands_when_what_it_names_came_before() -> None:

@@ -34,7 +34,7 @@ from digest.publish.render import edition_page, make_environment, render_edition
 from digest.sources import Source
 from digest.sources.feeds import FeedSource
 from digest.store import Store
-from digest.summary.cleaning import is_dangling
+from digest.summary.references import dangles
 
 __all__ = [
     "Label",
@@ -186,32 +186,23 @@ def score_edition(edition: Edition, labels: dict[str, Label], ids: dict[str, str
 def _hygiene(edition: Edition) -> tuple[int, int, int]:
     """(sentences, captions, dangling) over the summaries and the brief.
 
-    A sentence leans back when it opens with a word that points at something said before ("It",
-    "But", "This") or says "also" in its first words ("The minister also ordered..."). In a
-    summary it dangles when the sentence before it there is not the one it follows in an item's
-    text; a brief line stands alone, so there every such sentence dangles.
+    A sentence dangles when it leans on something the reader was not given (`dangles`: "It",
+    "This", "But", "He said", "The two-day meeting" with no meeting named before it, a verbless
+    "This after ..."), unless the sentence shown right before it is the one it follows in an
+    item's text. Under a story's headline; a brief line stands alone.
     """
     sentences = captions = dangling = 0
     for story in edition.stories:
-        texts = [" ".join(s.item.text.split()) for s in story.items]
+        texts = [s.item.text for s in story.items]
         for k, sentence in enumerate(story.summary):
             sentences += 1
             captions += is_caption(sentence)
-            if _leans_back(sentence):
-                joined = f"{story.summary[k - 1]} {sentence}" if k else None
-                dangling += joined is None or not any(joined in t for t in texts)
+            dangling += dangles(sentence, [story.lead.item.title, *story.summary[:k]], texts)
     for line in edition.brief:
         sentences += 1
         captions += is_caption(line)
-        dangling += _leans_back(line)
+        dangling += dangles(line, ())
     return sentences, captions, dangling
-
-
-_ALSO_REACH = 6  # "also" among this many opening words leans on an earlier sentence
-
-
-def _leans_back(sentence: str) -> bool:
-    return is_dangling(sentence) or "also" in sentence.lower().split()[:_ALSO_REACH]
 
 
 def week_clock(name: str) -> datetime:

@@ -30,6 +30,7 @@ _COMMON = frozenset(_COMMON_WORDS.split())
 _RELATIVE_TIME = re.compile(
     r"^(?:Last|Next|Earlier|Later) (?:this )?(?:week|month|year|night|weekend)\b"
     r"|^(?:Yesterday|Today|Tonight|Recently|Earlier|Later)\b"
+    r"|^(?:This|That) (?:week|weekend|month|year|morning|afternoon|evening|night)\b"
 )
 
 

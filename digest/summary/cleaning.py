@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from digest.language.captions import is_caption, without_captions
 from digest.summary.deks import split_dek
-from digest.summary.references import leans_on_context, opens_with_pointer
+from digest.summary.references import is_verbless_pointer, leans_on_context, opens_with_pointer
 from digest.summary.sentences import split_text
 
 # "TOKYO (Reuters) -", "Tokyo (CNN)", "(CNN) --", "(Rolling Stone)" at the start of a paragraph.
@@ -78,6 +78,7 @@ def is_fragment(sentence: str, min_words: int) -> bool:
         or sentence.count('"') % 2 == 1
         or sentence.count("“") != sentence.count("”")  # part of a quote that spans sentences
         or _BARE_QUOTE.match(sentence) is not None  # a quotation with no one saying it
+        or is_verbless_pointer(sentence)  # "This after the talks stalled."
     )
 
 

@@ -49,6 +49,11 @@ _TOKEN = re.compile(r"\S+")
 _CAPITAL = re.compile(r"^[“\"‘']?[A-Z]")
 _LOWER_WORD = re.compile(r"[a-z][a-z’'-]*[a-z]")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+# A full stop that ends an abbreviation, not the sentence ("Nov. 22", "U.S. forces", "Mr. Kim").
+_ABBREVIATION = re.compile(
+    r"^(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|Rep|Sen"
+    r"|Gov|Prof|St|No|Vol|vs|approx|est)\.$|^(?:[A-Za-z]\.){1,3}$"
+)
 _VERB = re.compile(r"^(?:has|have|had|was|were|is|are|will|would|said|says|[a-z]+ed)$")
 _NOT_AFTER = re.compile(r"(?:er|or|ist|ant|ed)$")  # role nouns and past tenses before a name
 MIN_DEK_WORDS = 5
@@ -61,7 +66,14 @@ NAMED_SENTENCE_WORDS = 15
 def dek_join(paragraph: str) -> int | None:
     """The character offset where a dek runs into the first sentence, or None."""
     tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(paragraph)]
-    end = next((k + 1 for k, (_, t) in enumerate(tokens) if _ENDS_SENTENCE.search(t)), len(tokens))
+    end = next(
+        (
+            k + 1
+            for k, (_, t) in enumerate(tokens)
+            if _ENDS_SENTENCE.search(t) and not _ABBREVIATION.match(t)
+        ),
+        len(tokens),
+    )
     for k in range(MIN_DEK_WORDS, end - MIN_SENTENCE_WORDS):
         left, right = tokens[k - 1][1], tokens[k][1]
         if not _LOWER_WORD.fullmatch(left) or left in _FUNCTION or left in _APPOSITIVE:

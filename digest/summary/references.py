@@ -10,14 +10,15 @@ about a missile launch and dangling without one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Pronouns, demonstratives and connectives that point back when they open a sentence.
 _POINTING_WORDS = (
     "he she it they him her his its their them this that these those such "
     "but and or so also however meanwhile still yet then thus instead otherwise "
     "there here which nonetheless nevertheless moreover furthermore besides likewise "
-    "similarly hence therefore indeed plus again regardless"
+    "similarly hence therefore indeed plus again regardless additionally separately "
+    "afterwards subsequently consequently accordingly"
 )
 POINTING_OPENERS = frozenset(_POINTING_WORDS.split())
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -27,6 +28,32 @@ _EXPLETIVE_IT = re.compile(
     r"| seemed| appears| appeared)\b(?:(?!\.).)*?\b(?:that|to|whether|when|how|why|what|if)\b"
 )
 _EXPLETIVE_THERE = re.compile(r"^There (?:is|are|was|were|has been|have been|will be)\b")
+# "It has been 13 years since", "It was 1998 when": "it" stands for a span of time.
+_TEMPORAL_IT = re.compile(
+    r"^It(?:'s|’s| is| was| has been| had been)\s+(?:(?:more than|nearly|almost|about|over|"
+    r"exactly|just|only)\s+)?(?:a|an|\d[\d,]*|\w+)\s+(?:years?|months?|weeks?|days?|decades?)"
+    r"\s+(?:since|ago|after|before)\b"
+)
+# "This week, ...", "That night ...": a demonstrative of time counts from the report's own date.
+_DEICTIC_TIME = re.compile(
+    r"^(?:This|That|These|Those) (?:week|weekend|month|year|morning|afternoon|evening|night|"
+    r"spring|summer|autumn|fall|winter|time|past|coming)\b"
+)
+# Openings of several words that connect to what came before ("In response", "As a result").
+_POINTING_PHRASE = re.compile(
+    r"^(?:In (?:addition|response|turn|contrast|return|that case|the meantime)|As a result"
+    r"|At the same time|On the other hand|Even so|After that|Despite (?:this|that|it)"
+    r"|For (?:his|her|its|their) part|Apart from (?:this|that)|Along with (?:this|that)"
+    r"|(?:Both|Neither|Another|The latter|The former)(?= [a-z]))\b"
+)
+# "This after the nation promised ...", "This as talks stall": a demonstrative with no verb,
+# standing for the sentence before it. It does not stand even next to that sentence.
+_VERBLESS_POINTER = re.compile(
+    r"^(?:This|That|All this|All of this)(?:,)? (?:after|as|amid|while|despite|following|"
+    r"even as|just|only|before)\b(?! (?:is|was|has|had|will|would|"
+    r"comes?|came)\b)(?:(?!\b(?:is|was|were|are|has|had|comes?|came|follows?|followed|marks?|"
+    r"marked)\b).)*$"
+)
 # "Speaking to reporters, he said": a pronoun subject after an opening phrase.
 _LATE_PRONOUN = re.compile(r"^[^,;:]{2,60},\s+(?:he|she|they|it)\s+[a-z]")
 # "responded to it yet.", "commented on that point": an object that points back.
@@ -63,14 +90,25 @@ def opens_with_pointer(sentence: str) -> bool:
     match = _first_word(sentence)
     if match is None:
         return False
+    text = sentence[match.start() :]
+    if _POINTING_PHRASE.match(text) or _VERBLESS_POINTER.match(text):
+        return True
+    if _DEICTIC_TIME.match(text) or _TEMPORAL_IT.match(text):
+        return False
     if match.group(0).lower() not in POINTING_OPENERS:
         return bool(
             _LATE_PRONOUN.match(sentence)
             or _BARE_OBJECT.search(sentence)
             or _EARLY_ALSO.match(sentence)
         )
-    text = sentence[match.start() :]
     return not (_EXPLETIVE_IT.match(text) or _EXPLETIVE_THERE.match(text))
+
+
+def is_verbless_pointer(sentence: str) -> bool:
+    """A demonstrative with no verb standing for the sentence before it ("This after the
+    nation promised 'shocking' consequences."): a fragment, even right after that sentence."""
+    match = _first_word(sentence)
+    return match is not None and bool(_VERBLESS_POINTER.match(sentence[match.start() :]))
 
 
 def definite_opening(sentence: str) -> tuple[str, ...]:
@@ -118,3 +156,34 @@ def leans_on_context(sentence: str, context: Iterable[str] = ()) -> bool:
         return False
     seen = _stems(w for text in context for w in _WORD.findall(text))
     return _stems(phrase).isdisjoint(seen)
+
+
+def dangles(sentence: str, shown_before: Sequence[str], sources: Sequence[str] = ()) -> bool:
+    """Does `sentence`, shown after `shown_before` (a headline, then the sentences before it;
+    nothing for a line that stands alone), lean on something the reader was not given? The one
+    general definition, for any summary or brief line however it was made.
+
+    A sentence may lean on the one shown right before it when it follows that sentence in one of
+    its `sources` (the texts it was taken from). A definite description opening a source is its
+    writer's first mention ("The search for the missing artist ..."), fine under its headline.
+    A verbless "This after ..." never stands.
+    """
+    if is_verbless_pointer(sentence):
+        return True
+    flat = [" ".join(text.split()) for text in sources]
+    if shown_before and any(f"{shown_before[-1]} {sentence}" in text for text in flat):
+        return False
+    if opens_with_pointer(sentence):
+        return True
+    if definite_opening(sentence) and any(_opens(text, sentence) for text in flat):
+        return False
+    return leans_on_context(sentence, shown_before)
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s")
+
+
+def _opens(text: str, sentence: str) -> bool:
+    """Is `sentence` the first sentence of `text` (after any dateline or heading words)?"""
+    at = text.find(sentence)
+    return at >= 0 and not _SENTENCE_END.search(text[:at])
