@@ -157,3 +157,35 @@ def test_beats_lead3_on_dev_pairs() -> None:
     assert ours.rouge2 > lead.rouge2
     assert ours.rougeLsum > lead.rougeLsum
     assert ours.ms_per_article < 50
+
+
+def test_a_caption_only_item_gets_no_summary_sentence() -> None:
+    # Some feeds give only the photo's caption as the item's text: the story then shows its
+    # headline alone, never the caption.
+    captions = (
+        "A man walks past a TV screen showing a file image of a missile launch in Seoul.",
+        "Kim Jong Un inspects a launch site in this undated photo released by KCNA.",
+        "Commuters watch a news broadcast at a station in Tokyo, Japan, on Feb. 18, 2023. "
+        "(Kim Hong-ji/Reuters)",
+    )
+    for text in captions:
+        assert summarize_many([text], SummarySettings()) == ()
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "leans"),
+    [
+        ("ko", "이날 회담에서 양측은 납치 문제를 논의했다.", True),
+        ("ko", "이처럼 양국 관계는 다시 얼어붙었다.", True),
+        ("ko", "이재명 대통령은 일본 총리와 북한 문제를 논의했다.", False),
+        ("ko", "이번 발사는 올해 들어 세 번째다.", False),
+        ("ja", "こうした動きに日本政府は抗議した。", True),
+        ("ja", "同氏は会見で遺憾の意を示した。", True),
+        ("ja", "同盟国との連携を確認した。", False),
+        ("ja", "北朝鮮は弾道ミサイルを発射した。", False),
+    ],
+)
+def test_japanese_and_korean_openings_that_lean_back(lang: str, sentence: str, leans: bool) -> None:
+    from digest.summary.cjk import is_dangling
+
+    assert is_dangling(sentence, lang) is leans

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from digest.models import Story
 from digest.summary import cleaning
+from digest.summary.references import dangles
 
 MIN_LINES = 3
 MAX_LINES = 5
@@ -39,7 +40,7 @@ def standalone_line(story: Story, min_words: int = 6, max_words: int = 55) -> st
     for sentence in story.summary:
         if (
             cleaning.is_pickable(sentence, min_words, max_words)
-            and not cleaning.is_dangling(sentence)
+            and not dangles(sentence, ())
             and not _RELATIVE_TIME.match(sentence)
         ):
             return sentence

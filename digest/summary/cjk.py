@@ -42,12 +42,21 @@ _FURNITURE = re.compile(
 _BYLINE = re.compile(
     r"^\S{1,12}\s?(?:기자|특파원|記者|特派員)(?:\s?=)?$|^[^。]{1,20}[＝=]\S{1,10}$"
 )
-_DANGLING = {
-    "ja": ("それ", "その", "この", "これ", "しかし", "また", "だが", "一方", "さらに", "同氏",
-           "同"),
-    "ko": ("그는", "그녀는", "그러나", "하지만", "또한", "또", "이에", "이는", "한편", "이어",
-           "그러면서", "그래서", "이"),
-}  # fmt: skip
+# Japanese has no spaces: openings are matched as prefixes, so each is a whole word ("同氏",
+# not "同", which opens 同盟 too). Korean ones are the first word (eojeol): "이" must not
+# match 이재명 or 이번.
+# fmt: off
+_DANGLING_JA = (
+    "それ", "その", "この", "これ", "こうした", "そうした", "しかし", "また", "だが", "一方",
+    "さらに", "同氏", "同日", "同社", "同国", "同省", "同党", "同様に", "彼は", "彼女は",
+    "彼らは", "ただ、", "なお、", "ところが", "そのため", "このため",
+)
+_DANGLING_KO = frozenset((
+    "그는", "그녀는", "그들은", "그의", "그러나", "하지만", "또한", "또", "이에", "이는",
+    "이들은", "이와", "이날", "한편", "이어", "이어서", "그러면서", "그래서", "그러자", "그런데",
+    "이", "앞서", "아울러", "따라서", "그럼에도", "이처럼", "이같은",
+))
+# fmt: on
 
 
 class CjkTokenizer:
@@ -83,7 +92,10 @@ def word_count(sentence: str, lang: str) -> int:
 
 def is_dangling(sentence: str, lang: str) -> bool:
     """Starts with a word that points back at an earlier sentence (その, 그는, しかし...)."""
-    return sentence.startswith(_DANGLING.get(lang, ()))
+    if lang == "ko":
+        words = sentence.split(maxsplit=1)
+        return bool(words) and words[0].rstrip(",") in _DANGLING_KO
+    return lang == "ja" and sentence.startswith(_DANGLING_JA)
 
 
 def is_pickable(sentence: str, lang: str, min_words: int, max_words: int) -> bool:

@@ -39,6 +39,12 @@ _DEICTIC_TIME = re.compile(
     r"^(?:This|That|These|Those) (?:week|weekend|month|year|morning|afternoon|evening|night|"
     r"spring|summer|autumn|fall|winter|time|past|coming)\b"
 )
+# "... hope this interaction would lead": a demonstrative noun phrase inside the sentence names
+# something said before it; only a line shown on its own is held to that.
+_INNER_POINTER = re.compile(
+    r"\b(?:this|these|those|such)\s+(?!(?:week|weekend|month|year|morning|afternoon|evening|"
+    r"night|spring|summer|autumn|fall|winter|time|century|decade|season)s?\b)[a-z][a-z-]+"
+)
 # Openings of several words that connect to what came before ("In response", "As a result").
 _POINTING_PHRASE = re.compile(
     r"^(?:In (?:addition|response|turn|contrast|return|that case|the meantime)|As a result"
@@ -166,9 +172,10 @@ def dangles(sentence: str, shown_before: Sequence[str], sources: Sequence[str] =
     A sentence may lean on the one shown right before it when it follows that sentence in one of
     its `sources` (the texts it was taken from). A definite description opening a source is its
     writer's first mention ("The search for the missing artist ..."), fine under its headline.
-    A verbless "This after ..." never stands.
+    A verbless "This after ..." never stands, and a line on its own may not name anything as
+    "this interaction" or "these talks".
     """
-    if is_verbless_pointer(sentence):
+    if is_verbless_pointer(sentence) or (not shown_before and _INNER_POINTER.search(sentence)):
         return True
     flat = [" ".join(text.split()) for text in sources]
     if shown_before and any(f"{shown_before[-1]} {sentence}" in text for text in flat):
