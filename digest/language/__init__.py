@@ -1,4 +1,5 @@
-"""Language analysis below the stages: detection, scripts and display width, sentences, morphemes.
+"""Language analysis below the stages: detection, scripts and display width, sentences, morphemes,
+and photo captions (one detector for grouping, relevance and summaries).
 
 Pure functions (no I/O but loading the analysers' packaged models, lazily): stages import this
 package, it imports no stage. English needs none of the analysers; SudachiPy (Japanese) and Kiwi
