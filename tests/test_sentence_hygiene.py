@@ -12,7 +12,13 @@ import pytest
 from digest.language.captions import is_caption
 from digest.summary import cleaning
 from digest.summary.deks import split_dek
-from digest.summary.references import definite_opening, leans_on_context
+from digest.summary.references import (
+    dangles,
+    definite_opening,
+    full_names,
+    leans_on_context,
+    unmet_names,
+)
 from digest.summary.summarize import SummarySettings, summarize_many
 
 
@@ -240,3 +246,57 @@ def test_no_summary_sentence_leans_on_a_sentence_left_out() -> None:
     assert not leans_on_context(summary[0])
     if len(summary) > 1 and leans_on_context(summary[1]):
         assert summary[1] in text.split("\n\n")
+
+
+# A person met in full once, then by one name: the second reference needs the first shown.
+SECOND_REFERENCE = (
+    "Officials in Tokyo said on Wednesday that talks with Pyongyang could resume within weeks, "
+    "the first sign of movement since the summer.\n\n"
+    "The North is shifting its weight to its economy and its diplomacy, Hiroko Tanabe, a "
+    "professor of Korean studies at a university in Kyoto, told a seminar in the city.\n\n"
+    "A researcher at a Seoul institute, Park Min-jae, echoed Tanabe's views on the shift.\n\n"
+    "The families of the abductees have asked the government to put their cause first."
+)
+
+
+def test_a_bare_surname_needs_the_full_name_shown_before_it() -> None:
+    names = full_names("Hiroko Tanabe, a professor, said so. Park Min-jae agreed.")
+    assert names["Tanabe"] == "Hiroko Tanabe" and names["Park"] == "Park Min-jae"
+    assert unmet_names("Others echoed Tanabe's views.", names) == {"Hiroko Tanabe"}
+    assert unmet_names("Tanabe said the talks would resume.", names) == {"Hiroko Tanabe"}
+    assert not unmet_names("Hiroko Tanabe said so again.", names)  # the full name is here
+    assert not unmet_names("Nakamura said so.", names)  # never named in full before: a first
+    assert not unmet_names("The North said so.", full_names("North Korea said so."))
+
+
+# The full name comes in an aside the ranking passes over; the bare surname in a central one.
+ASIDE_THEN_SURNAME = (
+    "Japan and North Korea could resume talks on the abductions within weeks, officials in Tokyo "
+    "said on Wednesday.\n\n"
+    "The weather in Kyoto was mild, Hiroko Tanabe noted in a lecture on the city's gardens and "
+    "temples last spring.\n\n"
+    "Families of the abductees want the government to put their cause first in any new talks.\n\n"
+    "Tanabe said North Korea wanted food aid and an end to port bans before any visit by "
+    "Japanese officials to Pyongyang.\n\n"
+    "Tokyo has kept its own sanctions on North Korea since 2006."
+)
+
+
+def test_no_summary_calls_someone_by_a_name_the_reader_has_not_met() -> None:
+    for text in (SECOND_REFERENCE, ASIDE_THEN_SURNAME):
+        for sentences in (2, 3, 4):
+            summary = summarize_many([text], SummarySettings(sentences=sentences))
+            assert len(summary) >= 2
+            for at, sentence in enumerate(summary):
+                if "Tanabe" in sentence and "Hiroko Tanabe" not in sentence:
+                    assert any("Hiroko Tanabe" in s for s in summary[:at]), summary
+
+
+def test_the_dangling_count_finds_a_surname_without_its_full_name() -> None:
+    sentence = (
+        "A researcher at a Seoul institute, Park Min-jae, echoed Tanabe's views on the shift."
+    )
+    flat = " ".join(SECOND_REFERENCE.split())
+    assert dangles(sentence, ["Talks could resume"], [SECOND_REFERENCE])
+    full = next(s for s in flat.split(". ") if "Hiroko Tanabe" in s) + "."
+    assert not dangles(sentence, ["Talks could resume", full], [SECOND_REFERENCE])

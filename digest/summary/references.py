@@ -172,15 +172,16 @@ def dangles(sentence: str, shown_before: Sequence[str], sources: Sequence[str] =
     A sentence may lean on the one shown right before it when it follows that sentence in one of
     its `sources` (the texts it was taken from). A definite description opening a source is its
     writer's first mention ("The search for the missing artist ..."), fine under its headline.
-    A verbless "This after ..." never stands, and a line on its own may not name anything as
-    "this interaction" or "these talks".
+    A verbless "This after ..." never stands, a line on its own may not name anything as
+    "this interaction" or "these talks", and a person its source named in full before it ("Masao
+    Okonogi") may not come by one name ("echoed Okonogi's views") unless the full name was shown.
     """
     if is_verbless_pointer(sentence) or (not shown_before and _INNER_POINTER.search(sentence)):
         return True
     flat = [" ".join(text.split()) for text in sources]
     if shown_before and any(f"{shown_before[-1]} {sentence}" in text for text in flat):
         return False
-    if opens_with_pointer(sentence):
+    if opens_with_pointer(sentence) or _names_unmet(sentence, shown_before, flat):
         return True
     if definite_opening(sentence) and any(_opens(text, sentence) for text in flat):
         return False
@@ -190,7 +191,74 @@ def dangles(sentence: str, shown_before: Sequence[str], sources: Sequence[str] =
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s")
 
 
+def _names_unmet(sentence: str, shown_before: Sequence[str], sources: Sequence[str]) -> bool:
+    for text in sources:
+        at = text.find(sentence)
+        if at > 0:
+            needed = unmet_names(sentence, full_names(text[:at]))
+            return not names_met(needed, shown_before)
+    return False
+
+
 def _opens(text: str, sentence: str) -> bool:
     """Is `sentence` the first sentence of `text` (after any dateline or heading words)?"""
     at = text.find(sentence)
     return at >= 0 and not _SENTENCE_END.search(text[:at])
+
+
+# -- second references to people -------------------------------------------------------------
+# A person named in full once ("Masao Okonogi", "Choi Sung-yong") and by one name after that:
+# "echoed Okonogi's views", "Choi was quoted" read as if a sentence were missing when the full
+# name is not shown. Only a surname that speaks or owns something counts (a place or a body,
+# "the North said", is not a person's second reference).
+_NAME_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
+_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}\b")
+_SPEAKS = (
+    r"said|says|told|added|replied|noted|echoed|argued|stressed|explained|insisted|warned|wrote"
+    r"|asked|agreed|urged|called|claimed|believes|believed|thinks|thought|was quoted|is quoted"
+)
+_BARE_NAME = re.compile(rf"\b({_NAME_WORD})(?=['’]s\b|\s+(?:{_SPEAKS})\b)")
+_NOT_SURNAMES = """
+    The This That He She It They We North South Korea Japan China Seoul Tokyo Pyongyang
+    Beijing Washington Moscow President Minister Secretary Premier Leader Chairman Mr Mrs Ms
+    Dr Prof General Government Ministry Agency Party Army Navy Police Court
+"""
+_NOT_A_SURNAME = frozenset(_NOT_SURNAMES.split())
+
+
+def full_names(text: str) -> dict[str, str]:
+    """Each one-word name in `text`'s full names ("Masao Okonogi": both words) -> that name."""
+    names: dict[str, str] = {}
+    for match in _FULL_NAME.finditer(text):
+        for word in match.group(0).split():
+            names.setdefault(word, match.group(0))
+    return names
+
+
+def unmet_names(sentence: str, earlier: dict[str, str]) -> frozenset[str]:
+    """Full names (from `earlier`, what `full_names` found before the sentence in its own text)
+    that `sentence` refers to by one bare name: the reader must have met them first."""
+    needed: set[str] = set()
+    for match in _BARE_NAME.finditer(sentence):
+        word = match.group(1)
+        full = earlier.get(word)
+        if full is None or word in _NOT_A_SURNAME:
+            continue
+        before = sentence[: match.start()].rstrip()
+        previous = before.rsplit(None, 1)[-1] if before else ""
+        if previous[:1].isupper() or previous.lower() == "the":
+            continue  # part of a longer name here, or "the Agency's"
+        after = sentence[match.end() :].lstrip()
+        if after[:1].isupper() and not after.startswith(("I ", "I'")):
+            continue  # "Okonogi Masao" order: a full name in the sentence itself
+        if full not in sentence:
+            needed.add(full)
+    return frozenset(needed)
+
+
+def names_met(needed: frozenset[str], shown: Iterable[str]) -> bool:
+    """Has every full name in `needed` been shown (in a headline or an earlier sentence)?"""
+    if not needed:
+        return True
+    seen = " ".join(shown)
+    return all(name in seen for name in needed)

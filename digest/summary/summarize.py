@@ -28,7 +28,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
 from digest.language.morphemes import ANALYSED
-from digest.summary import cjk, cleaning
+from digest.summary import cjk, cleaning, references
 from digest.summary.scoring import PositionalCentralitySummarizer, Weights, similarity_matrix
 from digest.summary.sentences import OfflineTokenizer, split_text
 from digest.summary.settings import SummarySettings
@@ -72,9 +72,10 @@ def summarize_many(
         return ()
     similarity = similarity_matrix(sentences, _stem(lang), _stop_words(lang))
     ranking = _rank(sentences, doc_ids, positions, similarity, settings, lang)
-    chosen = _select(sentences, ranking, similarity, doc_ids, positions, settings, lang)
-    chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
     texts = [str(s) for s in sentences]
+    needs = _names_needed(texts, doc_ids) if lang == "en" else [frozenset()] * len(texts)
+    chosen = _select(sentences, ranking, similarity, doc_ids, positions, needs, settings, lang)
+    chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
     kept: list[int] = []
     leans = cjk.rules(lang, 0, 0).is_dangling
     for i in chosen:  # in the final order, each sentence must stand on what is shown before it
@@ -83,9 +84,25 @@ def summarize_many(
             positions[i],
         )
         opening = not kept and positions[i] > 0  # an article's first sentence names its own
+        if not references.names_met(needs[i], (texts[k] for k in kept)):
+            continue
         if after_its_own or not leans(texts[i], () if opening else None):
             kept.append(i)
     return tuple(texts[i] for i in kept)
+
+
+def _names_needed(texts: list[str], doc_ids: np.ndarray) -> list[frozenset[str]]:
+    """For each sentence, the full names of people it calls by one name after its own text
+    named them in full ("Masao Okonogi" ... "echoed Okonogi's views")."""
+    needs: list[frozenset[str]] = []
+    earlier: dict[str, str] = {}
+    for i, text in enumerate(texts):
+        if i and doc_ids[i] != doc_ids[i - 1]:
+            earlier = {}
+        needs.append(references.unmet_names(text, earlier))
+        for word, name in references.full_names(text).items():
+            earlier.setdefault(word, name)
+    return needs
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -211,6 +228,7 @@ def _select(
     similarity: np.ndarray,
     doc_ids: np.ndarray,
     positions: np.ndarray,
+    needs: Sequence[frozenset[str]],
     settings: SummarySettings,
     lang: str = "en",
 ) -> list[int]:
@@ -254,6 +272,10 @@ def _select(
                 if dangling(texts[leans_on], context):
                     continue
                 group = [leans_on, i]
+        # "Okonogi's views" only after a chosen sentence that named Masao Okonogi
+        shown = [texts[j] for j in chosen + group[:-1]]
+        if not all(references.names_met(needs[j], shown) for j in group):
+            continue
         if fits(group):
             chosen.extend(group)
             words += sum(count_words(texts[j]) for j in group)
