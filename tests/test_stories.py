@@ -11,6 +11,7 @@ import pydantic
 import pytest
 
 from digest.editorial.stories import GroupingSettings, group_items
+from digest.evaluation.grouping import dev_items
 from digest.models import Item, Origin, Relevance, ScoredItem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,28 +216,7 @@ def test_settings_reject_unknown_keys_and_are_frozen() -> None:
 
 
 def _dev_items() -> list[ScoredItem]:
-    items = []
-    with SHARED_DEV.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            pub = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC) if row["date"] else None
-            items.append(
-                ScoredItem(
-                    Item(
-                        id=row["id"],
-                        source=row["publisher"],
-                        origin=Origin.FEED,
-                        title=row["title"],
-                        link="",
-                        text=row["text"],
-                        # Undated items (AG News, CNN) all share one time: only content decides.
-                        seen_at=pub or datetime(2004, 10, 1, tzinfo=UTC),
-                        published=pub,
-                    ),
-                    Relevance(score=float(row["label"]), on_topic=bool(row["label"])),
-                )
-            )
-    return items
+    return dev_items(SHARED_DEV)
 
 
 def test_labelled_pairs_have_no_wrong_merges() -> None:
