@@ -11,6 +11,7 @@ import pydantic
 import pytest
 
 from digest.editorial.stories import GroupingSettings, group_items
+from digest.editorial.story_text import cased_stems
 from digest.evaluation.grouping import dev_items
 from digest.models import Item, Origin, Relevance, ScoredItem
 
@@ -326,3 +327,81 @@ def test_the_event_pass_needs_publication_times() -> None:
         scored(s.item.id, s.item.title, s.item.text, published=None, seen_at=T0) for s in _reports()
     ]
     assert len(group_items(undated, SETTINGS, _stream())) == 3
+
+
+# --------------------------------------------------------------------------- tense, time, names
+
+ORDER = scored(
+    "order",
+    "Japan readies to shoot down North Korea spy satellite debris",
+    "Japan's defence minister ordered destroyers with interceptor missiles to coastal waters "
+    "in case debris from the spy satellite Pyongyang says it will launch falls on Okinawa.",
+    score=0.8,
+)
+ALERT = scored(
+    "alert",
+    "Fearing Pyongyang missile, Japan puts military on alert",
+    "Tokyo put interceptor missiles and destroyers on alert in Okinawa after the North Korean "
+    "regime said it was ready to launch its first military spy satellite.",
+    hours=2,
+    score=0.8,
+)
+
+
+def test_an_order_to_prepare_joins_reports_of_the_order() -> None:
+    # "readies to shoot down" announces; "puts military on alert" reports: one order all the
+    # same, since the announced action (shooting down) is not what the other reports.
+    groups = group_items([ORDER, ALERT], SETTINGS, _stream())
+    assert together(groups, "order", "alert")
+
+
+def test_a_report_of_the_announced_action_stays_apart_from_the_announcement() -> None:
+    launched = scored(
+        "launched",
+        "North Korea launches spy satellite, debris falls near Okinawa",
+        "Japan's defence minister said debris from the spy satellite Pyongyang launched fell "
+        "into the sea west of Okinawa; destroyers with interceptor missiles stood by.",
+        hours=2,
+        score=0.8,
+    )
+    notice = scored(
+        "notice",
+        "North Korea plans to launch spy satellite, debris may fall near Okinawa",
+        ORDER.item.text,
+        score=0.8,
+    )
+    assert not together(group_items([notice, launched], SETTINGS, _stream()), "notice", "launched")
+
+
+def _pair_hours_apart(hours: float) -> list[ScoredItem]:
+    first = scored(
+        "p1",
+        "Hokkaido sirens sound as North Korean missile flies toward Japan",
+        "Sirens sounded across Hokkaido, an evacuation order went out and trains stopped as a "
+        "missile flew toward Japan.",
+        score=0.8,
+    )
+    second = scored(
+        "p2",
+        "Trains halted in Hokkaido after evacuation order over missile",
+        "Residents took shelter and trains were halted after the evacuation order was lifted "
+        "within the hour; the missile fell into the sea.",
+        hours=hours,
+        score=0.8,
+    )
+    return [first, second]
+
+
+def test_reports_hours_apart_need_less_in_common_than_reports_a_day_apart() -> None:
+    assert together(group_items(_pair_hours_apart(1), SETTINGS, _stream()), "p1", "p2")
+    assert not together(group_items(_pair_hours_apart(20), SETTINGS, _stream()), "p1", "p2")
+    flat = GroupingSettings(close_event_similarity=SETTINGS.event_similarity)
+    assert not together(group_items(_pair_hours_apart(1), flat, _stream()), "p1", "p2")
+
+
+def test_names_are_told_from_things_by_how_texts_write_them() -> None:
+    named, plain = cased_stems(
+        "Officials in Tokyo said the launch by North Korea, seen from Sapporo, was a missile."
+    )
+    assert {"tokyo", "north", "korea", "sapporo"} <= named
+    assert {"launch", "missil", "seen"} <= plain and "tokyo" not in plain

@@ -37,7 +37,7 @@ from itertools import combinations
 from digest.editorial.crosslang import CrossLinks
 from digest.editorial.story_scoring import Scorer
 from digest.editorial.story_settings import GroupingSettings
-from digest.editorial.story_text import features, hours_of, stems
+from digest.editorial.story_text import features, hours_of, stream_item
 from digest.models import ScoredItem
 
 __all__ = ["GroupingSettings", "group_items"]
@@ -88,7 +88,7 @@ def group_items(
     ordered = sorted(items, key=lambda s: (s.item.id, hours_of(s), s.item.source, s.item.title))
     feats = [features(s) for s in ordered]
     own = {s.item.id for s in ordered}
-    stream = [stems(c) for c in context if c.item.id not in own]
+    stream = [stream_item(c) for c in context if c.item.id not in own]
     cross = CrossLinks(ordered, settings.cross_language_gap_hours)
     scorer = Scorer(feats, settings, cross, stream)
     candidates = sorted({*_candidates(scorer, settings), *cross.candidates()})
@@ -125,7 +125,6 @@ def _merge_events(
     """Average linkage: merge the two most alike groups while the mean affinity of their cross
     pairs (those the first pass did not link) reaches `event_similarity` and no cross pair is
     kept apart by a hard rule."""
-    threshold = scorer.settings.event_similarity
     group_of = {m: g for g, ms in members.items() for m in ms}
     neighbours: dict[int, set[int]] = defaultdict(set)
     for i, j in candidates:
@@ -152,7 +151,7 @@ def _merge_events(
 
     def push(gi: int, gj: int) -> None:
         value = mean(gi, gj)
-        if value is not None and value >= threshold:
+        if value is not None and value >= 0:
             heapq.heappush(heap, (-value, min(gi, gj), max(gi, gj)))
 
     for gi in sorted(neighbours):

@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from digest.editorial.crosslang import CrossLinks
-from digest.editorial.story_rules import numbers_disagree, weekdays_apart
+from digest.editorial.story_rules import event_veto, names_of, numbers_disagree, tense_conflict
 from digest.editorial.story_settings import GroupingSettings
-from digest.editorial.story_text import Features
+from digest.editorial.story_text import Features, StreamItem
 
+_WHAT_TERMS = 1  # terms other than names two reports of one event share at least
 _COPY_FLOOR = 0.3  # below this lead cosine two items are not copies; skip the costly Jaccard
 
 
@@ -41,7 +42,7 @@ class Scorer:
         feats: list[Features],
         settings: GroupingSettings,
         cross: CrossLinks,
-        context: Sequence[frozenset[str]] = (),
+        context: Sequence[StreamItem] = (),
     ) -> None:
         self.feats = feats
         self.settings = settings
@@ -52,8 +53,8 @@ class Scorer:
                 df[t] += 1
         self.df = df  # among the items grouped: finds candidate pairs
         stream = dict(df)  # in the whole period's stream: weighs terms
-        for terms in context:
-            for t in terms:
+        for other in context:
+            for t in other.terms:
                 if t in stream:
                     stream[t] += 1
         n = len(feats) + len(context)
@@ -61,6 +62,7 @@ class Scorer:
         idf = {t: math.log((n + 20.0) / (d + 1.0)) for t, d in stream.items()}
         self.vectors = [unit({t: w * idf[t] for t, w in f.terms.items()}) for f in feats]
         self.title_vectors = [unit({t: idf[t] for t in f.title_terms}) for f in feats]
+        self.names = names_of([*feats, *context])
         self.cache: dict[tuple[int, int], float] = {}
         self.affinities: dict[tuple[int, int], float | None] = {}
 
@@ -84,7 +86,7 @@ class Scorer:
         content = cosine(self.vectors[i], self.vectors[j])
         # A notice of an event and the event itself differ in little but tense: only a copy
         # of one report may join an announcement to an occurrence.
-        if gap <= s.max_gap_hours and a.prospective == b.prospective:
+        if gap <= s.max_gap_hours and not tense_conflict(a, b, self.names):
             if content >= s.strong_similarity:
                 return content
             if content >= s.content_similarity:
@@ -99,25 +101,27 @@ class Scorer:
         return 0.0
 
     def affinity(self, i: int, j: int) -> float | None:
-        """How alike i and j are as reports of one event; None when a hard rule keeps them apart."""
+        """How far i and j are above the bar for reports of one event (negative: below it);
+        None when a hard rule keeps them apart."""
         key = (i, j) if i < j else (j, i)
         if key not in self.affinities:
             self.affinities[key] = self._event(*key)
         return self.affinities[key]
 
     def _event(self, i: int, j: int) -> float | None:
-        if self.link(i, j) > 0:
-            return self.link(i, j)
-        a, b = self.feats[i], self.feats[j]
-        if not (a.dated and b.dated) or abs(a.when - b.when) > self.settings.event_gap_hours:
+        s, a, b = self.settings, self.feats[i], self.feats[j]
+        gap = abs(a.when - b.when)
+        linked = self.link(i, j)
+        if linked <= 0 and event_veto(a, b, self.names, s.event_gap_hours):
             return None
-        if a.prospective != b.prospective or weekdays_apart(a, b):
-            return None
-        # Here the lead's numbers may differ (621 miles and 1,000 km are one flight); ordinals,
-        # years and the headlines' numbers may not.
-        if a.marks and b.marks and a.marks.isdisjoint(b.marks):
-            return None
-        numbers = a.headline_numbers, b.headline_numbers
-        if all(numbers) and numbers[0].isdisjoint(numbers[1]):
-            return None
-        return cosine(self.vectors[i], self.vectors[j])
+        if linked > 0:
+            alike = linked
+        elif len((self.vectors[i].keys() & self.vectors[j].keys()) - self.names) < _WHAT_TERMS:
+            # Who and where (Japan, Pyongyang) alone is not an event: what happened?
+            alike = 0.0
+        else:
+            alike = cosine(self.vectors[i], self.vectors[j])
+        # Reports of one event come out within hours of each other: the closer in time, the
+        # less two of them need to share (two events of one kind are rarely hours apart).
+        bar, close = s.event_similarity, s.close_event_similarity
+        return alike - (close + (bar - close) * min(1.0, gap / s.close_event_hours))

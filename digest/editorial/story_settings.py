@@ -64,6 +64,18 @@ class GroupingSettings(BaseModel):
         description="Mean TF-IDF cosine of the cross pairs not linked already at or above which "
         "two groups inside event_gap_hours are merged as reports of one event (average linkage).",
     )
+    close_event_similarity: float = Field(
+        default=0.15,
+        gt=0,
+        le=1,
+        description="The event_similarity bar for reports published at the same moment; it "
+        "rises linearly to event_similarity for reports close_event_hours apart.",
+    )
+    close_event_hours: float = Field(
+        default=12.0,
+        gt=0,
+        description="Reports this far apart or more need event_similarity to merge as one event.",
+    )
     signature_terms: int = Field(
         default=12,
         ge=1,

@@ -143,7 +143,10 @@ class Features:
     title_terms: frozenset[str]
     numbers: frozenset[str]
     weekdays: frozenset[int]
-    prospective: bool
+    prospective: bool  # the headline's main clause announces (plans, will, may ...)
+    action: frozenset[str]  # what the main clause reports, or announces from the cue on
+    named: frozenset[str]  # stems capitalised inside a sentence of the text: names
+    plain: frozenset[str]  # stems written in lower case there: not names
     marks: frozenset[str]  # ordinals and years of the lead: which launch, which year
     headline_numbers: frozenset[str]
     dated: bool  # has a publication time, not only the time it was first seen
@@ -158,7 +161,8 @@ def hours_of(s: ScoredItem) -> float:
 
 def features(s: ScoredItem) -> Features:
     title = tokens(s.item.title)
-    body = tokens(drop_captions(s.item.text[:_TEXT_CHARS]))
+    text = drop_captions(s.item.text[:_TEXT_CHARS])
+    body = tokens(text)
     if body[: len(title)] == title:  # many feeds repeat the headline as the text's start
         body = body[len(title) :]
     words = (title + body)[:_SHINGLE_TOKENS]
@@ -183,6 +187,9 @@ def features(s: ScoredItem) -> Features:
             if tok in _ORDINALS or tok != n or _YEAR.fullmatch(tok):
                 marks.add(n)
     weekdays = frozenset(_WEEKDAYS[t] for t in lead if t in _WEEKDAYS)
+    clause = main_clause(title)
+    cue = next((k for k, tok in enumerate(clause) if tok in _PROSPECTIVE), None)
+    named, plain = cased_stems(text)
     return Features(
         when=hours_of(s),
         shingles=shingles,
@@ -190,7 +197,10 @@ def features(s: ScoredItem) -> Features:
         title_terms=frozenset(title_terms),
         numbers=frozenset(numbers),
         weekdays=weekdays,
-        prospective=not _PROSPECTIVE.isdisjoint(main_clause(title)),
+        prospective=cue is not None,
+        action=_action(clause if cue is None else clause[max(0, cue - 1) :]),
+        named=named,
+        plain=plain,
         marks=frozenset(marks),
         headline_numbers=frozenset(n for n in map(_number, title) if n is not None),
         dated=s.item.published is not None,
@@ -205,7 +215,39 @@ def main_clause(title: list[str]) -> list[str]:
     return title
 
 
-def stems(s: ScoredItem) -> frozenset[str]:
-    """The terms an item of the stream contributes to document frequencies."""
-    words = tokens(s.item.title) + tokens(s.item.text[:_TEXT_CHARS])[:_VECTOR_TOKENS]
-    return frozenset(stem(t) for t in words if t not in _STOPWORDS and len(t) > 1)
+def _action(clause: list[str]) -> frozenset[str]:
+    return frozenset(
+        stem(t) for t in clause if t not in _STOPWORDS and t not in _PROSPECTIVE and len(t) > 1
+    )
+
+
+# A capitalised word after a lower-case word or a comma is inside a sentence: a name.
+_INNER_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][^\W\d_]+")
+_LOWER_WORD = re.compile(r"(?<![^\W\d_])[a-z]+(?![^\W\d_])")
+_CASED_CHARS = 500  # about the tokens the term vector reads
+
+
+def cased_stems(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Stems written capitalised inside a sentence (names: "Japan", "Pyongyang") and stems
+    written in lower case (things and actions: "launch", "satellite")."""
+    text = _ALIAS.sub(_alias, text[:_CASED_CHARS])
+    named = {stem(w.lower()) for w in _INNER_CAPITAL.findall(text)}
+    plain = {stem(w) for w in _LOWER_WORD.findall(text) if w not in _STOPWORDS}
+    return frozenset(named), frozenset(plain)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamItem:
+    """What an item of the period's stream tells grouping: its terms (for their rarity) and
+    how it writes them (for telling names from things)."""
+
+    terms: frozenset[str]
+    named: frozenset[str]
+    plain: frozenset[str]
+
+
+def stream_item(s: ScoredItem) -> StreamItem:
+    text = s.item.text[:_TEXT_CHARS]
+    words = tokens(s.item.title) + tokens(text)[:_VECTOR_TOKENS]
+    terms = frozenset(stem(t) for t in words if t not in _STOPWORDS and len(t) > 1)
+    return StreamItem(terms, *cased_stems(text))
