@@ -11,7 +11,9 @@ import pydantic
 import pytest
 
 from digest.editorial.stories import GroupingSettings, group_items
+from digest.editorial.story_lead import lead_first
 from digest.editorial.story_text import cased_stems
+from digest.editorial.threads import Rarity
 from digest.evaluation.grouping import dev_items
 from digest.models import Item, Origin, Relevance, ScoredItem
 
@@ -405,3 +407,34 @@ def test_names_are_told_from_things_by_how_texts_write_them() -> None:
     )
     assert {"tokyo", "north", "korea", "sapporo"} <= named
     assert {"launch", "missil", "seen"} <= plain and "tokyo" not in plain
+
+
+# --------------------------------------------------------------------------- the lead
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def test_the_lead_tells_the_event_not_a_side_angle() -> None:
+    side = scored(
+        "side",
+        "Basketball World Cup games go ahead in Okinawa after North Korean satellite launch",
+        "Basketball World Cup games in Okinawa will go ahead on Friday, organisers said, after "
+        "a North Korean satellite launch failed and the rocket fell into the sea; fans were "
+        "told the arena is safe, with the first game against Finland in the evening.",
+        score=0.9,
+    )
+    event = scored(
+        "event",
+        "North Korea's satellite launch fails, rocket falls into sea",
+        "North Korea's satellite launch failed when the rocket fell into the sea, setting off "
+        "an alert in Okinawa.",
+        score=0.6,
+    )
+    rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in _stream()])
+    assert [s.item.id for s in lead_first([side, event], _words, rarity)] == ["event", "side"]
+    # Among headlines about as central, the fullest text leads, whatever came first.
+    short = scored("short", event.item.title, "The rocket fell into the sea.", score=0.9)
+    assert lead_first([short, event], _words, rarity)[0].item.id == "event"
+    assert lead_first([side], _words, rarity) == [side]
