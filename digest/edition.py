@@ -28,7 +28,7 @@ from digest.editorial.sections import assign_section
 from digest.editorial.stories import group_items
 from digest.editorial.story_lead import lead_first
 from digest.editorial.threads import WINDOW as THREAD_WINDOW
-from digest.editorial.threads import PastStory, Rarity, link_threads
+from digest.editorial.threads import PastStory, Rarity, gather_threads, link_threads
 from digest.errors import ArchiveError, DigestError
 from digest.language.detect import with_language
 from digest.models import (
@@ -195,7 +195,7 @@ def build_edition(
             )
         )
     stories.sort(key=_rank)
-    stories = list(link_threads(stories, earlier, rarity))
+    stories = list(gather_threads(link_threads(stories, earlier, rarity)))
     sections = tuple(dict.fromkeys([*(s.name for s in config.sections), "Other"]))
     tally = Tally(
         sources_ok=sum(r.ok for r in poll.reports),
