@@ -69,6 +69,15 @@ def test_the_command_groups_labelled_items_and_scores_them_per_half(tmp_path: Pa
     assert total.startswith("total: pair precision thread 1.000 event 1.000 (1 pairs)")
     assert "pair recall 1.000 (1/1); stories per event 1.00 (2 events)" in total
     assert any(line.startswith("half ") for line in result.stdout.splitlines())
+    # The whole stream grouped (the unlabelled filler too) scores the same labelled pairs.
+    whole = subprocess.run(
+        [sys.executable, "-m", "digest", "eval", "grouping", str(tmp_path), "--whole-stream"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert whole.returncode == 0, whole.stderr
+    assert whole.stdout.splitlines()[-1] == total
 
 
 def test_score_groups_counts_wrong_pairs_and_split_events() -> None:

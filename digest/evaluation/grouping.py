@@ -107,13 +107,15 @@ def _with_id(item: Item, new_id: str) -> Item:
     )
 
 
-def evaluate_weeks(root: Path, settings: GroupingSettings) -> list[tuple[str, GroupScore]]:
+def evaluate_weeks(
+    root: Path, settings: GroupingSettings, whole_stream: bool = False
+) -> list[tuple[str, GroupScore]]:
     results = []
     for folder in week_folders(root):
         labels = read_labels(folder / "labels.jsonl")
         stream = week_items(folder)
         on_topic = [s for s in stream if (lab := labels.get(s.item.id)) and lab.on_topic == 1]
-        groups = group_items(on_topic, settings, stream)
+        groups = group_items(stream if whole_stream else on_topic, settings, stream)
         results.append(
             (folder.name, score_groups([[s.item.id for s in g] for g in groups], labels))
         )
@@ -167,10 +169,17 @@ def score_pairs(
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--pairs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def grouping_command(folder: Path, pairs: Path | None, dev: Path | None) -> None:
+@click.option(
+    "--whole-stream",
+    is_flag=True,
+    help="Group every item of each week, as if the topic filter let all in (a stress test).",
+)
+def grouping_command(
+    folder: Path, pairs: Path | None, dev: Path | None, whole_stream: bool
+) -> None:
     """Group each week's labelled on-topic items under FOLDER (no topic filter) and score it."""
     settings = GroupingSettings()
-    results = evaluate_weeks(folder, settings)
+    results = evaluate_weeks(folder, settings, whole_stream)
     for name, score in results:
         if score.mates or score.event_pairs:
             click.echo(score.line(f"{name} ({half_of(name)})"))
