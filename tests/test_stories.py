@@ -438,3 +438,22 @@ def test_the_lead_tells_the_event_not_a_side_angle() -> None:
     short = scored("short", event.item.title, "The rocket fell into the sea.", score=0.9)
     assert lead_first([short, event], _words, rarity)[0].item.id == "event"
     assert lead_first([side], _words, rarity) == [side]
+
+
+def test_a_hedged_report_of_a_launch_is_not_an_announcement() -> None:
+    notice = scored(
+        "notice",
+        "North Korea tells Japan of launch plan, a possible second try to put up spy satellite",
+        "North Korea told Japan's coast guard it plans a second try to put a spy satellite into "
+        "orbit between Thursday and next Tuesday, over the Yellow Sea and Okinawa.",
+        score=0.8,
+    )
+    launch = scored(
+        "launch",
+        "North Korea conducts rocket launch in likely second try to put spy satellite into orbit",
+        "North Korea launched a rocket in a likely second try to put a spy satellite into orbit, "
+        "over the Yellow Sea and Okinawa, Japan's coast guard said on Thursday.",
+        hours=40,
+        score=0.8,
+    )
+    assert not together(group_items([notice, launch], SETTINGS, _stream()), "notice", "launch")

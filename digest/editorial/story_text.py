@@ -67,6 +67,8 @@ _PROSPECTIVE_TEXT = """
     possible possibly likely expected expects prepares preparing prepare ready readies hints
     hint mulls considers upcoming soon"""
 _PROSPECTIVE = frozenset(_PROSPECTIVE_TEXT.split())
+_HEDGES = frozenset(["possible", "possibly", "likely", "apparent", "suspected"])
+_DETERMINERS = frozenset(["in", "a", "an", "the", "its", "their", "his", "her", "what"])
 # Newsroom synonyms, applied after stemming.
 _SYNONYMS = {"fir": "launch", "icbm": "missil", "alarm": "alert"}
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -188,7 +190,7 @@ def features(s: ScoredItem) -> Features:
                 marks.add(n)
     weekdays = frozenset(_WEEKDAYS[t] for t in lead if t in _WEEKDAYS)
     clause = main_clause(title)
-    cue = next((k for k, tok in enumerate(clause) if tok in _PROSPECTIVE), None)
+    cue = next((k for k, tok in enumerate(clause) if _is_cue(clause, k)), None)
     named, plain = cased_stems(text)
     return Features(
         when=hours_of(s),
@@ -213,6 +215,15 @@ def main_clause(title: list[str]) -> list[str]:
         if k >= 2 and tok in _CLAUSE_BREAKS:
             return title[:k]
     return title
+
+
+def _is_cue(clause: list[str], k: int) -> bool:
+    """Does the k-th token announce? A hedge that qualifies a noun ("in a likely second
+    attempt") reports a thing done, only hedging what it was."""
+    tok = clause[k]
+    if tok not in _PROSPECTIVE:
+        return False
+    return not (tok in _HEDGES and k and clause[k - 1] in _DETERMINERS)
 
 
 def _action(clause: list[str]) -> frozenset[str]:
