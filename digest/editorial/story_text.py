@@ -65,7 +65,7 @@ def _alias(m: re.Match[str]) -> str:
 _PROSPECTIVE_TEXT = """
     could will would may might plan plans planned planning set notifies notified notify
     possible possibly likely expected expects prepares preparing prepare ready readies hints
-    hint mulls considers upcoming soon"""
+    hint mulls considers upcoming soon notice notification window"""
 _PROSPECTIVE = frozenset(_PROSPECTIVE_TEXT.split())
 _HEDGES = frozenset(["possible", "possibly", "likely", "apparent", "suspected"])
 _DETERMINERS = frozenset(["in", "a", "an", "the", "its", "their", "his", "her", "what"])
