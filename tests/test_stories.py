@@ -438,6 +438,9 @@ def test_the_lead_tells_the_event_not_a_side_angle() -> None:
     short = scored("short", event.item.title, "The rocket fell into the sea.", score=0.9)
     assert lead_first([short, event], _words, rarity)[0].item.id == "event"
     assert lead_first([side], _words, rarity) == [side]
+    # A headline over no usable text (a photo caption) never leads a story told in full.
+    bare = scored("bare", event.item.title, "", score=0.9)
+    assert lead_first([bare, side], _words, rarity)[0].item.id == "side"
 
 
 def test_a_hedged_report_of_a_launch_is_not_an_announcement() -> None:

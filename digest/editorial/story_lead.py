@@ -4,7 +4,8 @@ A side angle ("Basketball World Cup to go ahead after North Korean launch attemp
 little of its headline with the other reports, which tell the event ("North Korea says its
 second satellite launch failed"). So the lead is the item whose headline's rare terms the other
 items of the story carry most; among headlines about as central, the fullest text leads (what a
-summary and a reader can use), then the most relevant item.
+summary and a reader can use), then the most relevant item. An item with no text a summary could
+use (a photo caption, a bare headline) leads only when no item has any.
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ def lead_first(
     if len(group) < 2:
         return list(group)
     central = headline_centrality(group, rarity)
-    best = max(central)
+    words = [informative(s.item.text) for s in group]
+    # A headline over a photo caption or nothing at all never leads a story told in full.
+    told = [k for k in range(len(group)) if words[k] > 0] or list(range(len(group)))
+    best = max(central[k] for k in told)
     lead = max(
-        (k for k in range(len(group)) if central[k] >= best - CENTRAL_MARGIN),
-        key=lambda k: (informative(group[k].item.text), group[k].relevance.score, -k),
+        (k for k in told if central[k] >= best - CENTRAL_MARGIN),
+        key=lambda k: (words[k], group[k].relevance.score, -k),
     )
     return [group[lead], *(s for k, s in enumerate(group) if k != lead)]
