@@ -26,8 +26,9 @@ from digest.durations import ALL_TIME
 from digest.editorial.relevance import on_topic_text, score_item
 from digest.editorial.sections import assign_section
 from digest.editorial.stories import group_items
+from digest.editorial.story_lead import lead_first
 from digest.editorial.threads import WINDOW as THREAD_WINDOW
-from digest.editorial.threads import PastStory, Rarity, link_threads
+from digest.editorial.threads import PastStory, Rarity, gather_threads, link_threads
 from digest.errors import ArchiveError, DigestError
 from digest.language.detect import with_language
 from digest.models import (
@@ -169,9 +170,12 @@ def build_edition(
     from digest.summary.summarize import summarize_many
 
     topic = config.topic_of(digest)
+    from digest.summary.cleaning import informative_words
+
+    rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in stream]) if stream else None
     stories: list[Story] = []
     for found in group_items(candidates, config.stories, stream):
-        group = _most_informative_first(found)
+        group = lead_first(found, informative_words, rarity)
         lead = group[0]
         # one language per summary, the lead's: the story lists its outlets in every language
         lang = lead.item.lang
@@ -191,8 +195,7 @@ def build_edition(
             )
         )
     stories.sort(key=_rank)
-    rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in stream]) if stream else None
-    stories = list(link_threads(stories, earlier, rarity))
+    stories = list(gather_threads(link_threads(stories, earlier, rarity)))
     sections = tuple(dict.fromkeys([*(s.name for s in config.sections), "Other"]))
     tally = Tally(
         sources_ok=sum(r.ok for r in poll.reports),
@@ -233,18 +236,6 @@ def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]
         if record.id in contents
         for story in codec.loads(contents[record.id]).edition.stories
     ]
-
-
-def _most_informative_first(group: Sequence[ScoredItem]) -> list[ScoredItem]:
-    """The group with its most informative item first (most words a summary could use, then
-    the most relevant), the others as grouping ordered them: the lead is what a reader sees."""
-    from digest.summary.cleaning import informative_words
-
-    lead = max(
-        group,
-        key=lambda s: (informative_words(s.item.text), s.relevance.score, -group.index(s)),
-    )
-    return [lead, *(s for s in group if s is not lead)]
 
 
 def _moment(item: Item) -> datetime:

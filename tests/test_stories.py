@@ -11,6 +11,10 @@ import pydantic
 import pytest
 
 from digest.editorial.stories import GroupingSettings, group_items
+from digest.editorial.story_lead import lead_first
+from digest.editorial.story_text import cased_stems
+from digest.editorial.threads import Rarity
+from digest.evaluation.grouping import dev_items
 from digest.models import Item, Origin, Relevance, ScoredItem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,28 +219,7 @@ def test_settings_reject_unknown_keys_and_are_frozen() -> None:
 
 
 def _dev_items() -> list[ScoredItem]:
-    items = []
-    with SHARED_DEV.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            pub = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC) if row["date"] else None
-            items.append(
-                ScoredItem(
-                    Item(
-                        id=row["id"],
-                        source=row["publisher"],
-                        origin=Origin.FEED,
-                        title=row["title"],
-                        link="",
-                        text=row["text"],
-                        # Undated items (AG News, CNN) all share one time: only content decides.
-                        seen_at=pub or datetime(2004, 10, 1, tzinfo=UTC),
-                        published=pub,
-                    ),
-                    Relevance(score=float(row["label"]), on_topic=bool(row["label"])),
-                )
-            )
-    return items
+    return dev_items(SHARED_DEV)
 
 
 def test_labelled_pairs_have_no_wrong_merges() -> None:
@@ -346,3 +329,134 @@ def test_the_event_pass_needs_publication_times() -> None:
         scored(s.item.id, s.item.title, s.item.text, published=None, seen_at=T0) for s in _reports()
     ]
     assert len(group_items(undated, SETTINGS, _stream())) == 3
+
+
+# --------------------------------------------------------------------------- tense, time, names
+
+ORDER = scored(
+    "order",
+    "Japan readies to shoot down North Korea spy satellite debris",
+    "Japan's defence minister ordered destroyers with interceptor missiles to coastal waters "
+    "in case debris from the spy satellite Pyongyang says it will launch falls on Okinawa.",
+    score=0.8,
+)
+ALERT = scored(
+    "alert",
+    "Fearing Pyongyang missile, Japan puts military on alert",
+    "Tokyo put interceptor missiles and destroyers on alert in Okinawa after the North Korean "
+    "regime said it was ready to launch its first military spy satellite.",
+    hours=2,
+    score=0.8,
+)
+
+
+def test_an_order_to_prepare_joins_reports_of_the_order() -> None:
+    # "readies to shoot down" announces; "puts military on alert" reports: one order all the
+    # same, since the announced action (shooting down) is not what the other reports.
+    groups = group_items([ORDER, ALERT], SETTINGS, _stream())
+    assert together(groups, "order", "alert")
+
+
+def test_a_report_of_the_announced_action_stays_apart_from_the_announcement() -> None:
+    launched = scored(
+        "launched",
+        "North Korea launches spy satellite, debris falls near Okinawa",
+        "Japan's defence minister said debris from the spy satellite Pyongyang launched fell "
+        "into the sea west of Okinawa; destroyers with interceptor missiles stood by.",
+        hours=2,
+        score=0.8,
+    )
+    notice = scored(
+        "notice",
+        "North Korea plans to launch spy satellite, debris may fall near Okinawa",
+        ORDER.item.text,
+        score=0.8,
+    )
+    assert not together(group_items([notice, launched], SETTINGS, _stream()), "notice", "launched")
+
+
+def _pair_hours_apart(hours: float) -> list[ScoredItem]:
+    first = scored(
+        "p1",
+        "Hokkaido sirens sound as North Korean missile flies toward Japan",
+        "Sirens sounded across Hokkaido, an evacuation order went out and trains stopped as a "
+        "missile flew toward Japan.",
+        score=0.8,
+    )
+    second = scored(
+        "p2",
+        "Trains halted in Hokkaido after evacuation order over missile",
+        "Residents took shelter and trains were halted after the evacuation order was lifted "
+        "within the hour; the missile fell into the sea.",
+        hours=hours,
+        score=0.8,
+    )
+    return [first, second]
+
+
+def test_reports_hours_apart_need_less_in_common_than_reports_a_day_apart() -> None:
+    assert together(group_items(_pair_hours_apart(1), SETTINGS, _stream()), "p1", "p2")
+    assert not together(group_items(_pair_hours_apart(20), SETTINGS, _stream()), "p1", "p2")
+    flat = GroupingSettings(close_event_similarity=SETTINGS.event_similarity)
+    assert not together(group_items(_pair_hours_apart(1), flat, _stream()), "p1", "p2")
+
+
+def test_names_are_told_from_things_by_how_texts_write_them() -> None:
+    named, plain = cased_stems(
+        "Officials in Tokyo said the launch by North Korea, seen from Sapporo, was a missile."
+    )
+    assert {"tokyo", "north", "korea", "sapporo"} <= named
+    assert {"launch", "missil", "seen"} <= plain and "tokyo" not in plain
+
+
+# --------------------------------------------------------------------------- the lead
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def test_the_lead_tells_the_event_not_a_side_angle() -> None:
+    side = scored(
+        "side",
+        "Basketball World Cup games go ahead in Okinawa after North Korean satellite launch",
+        "Basketball World Cup games in Okinawa will go ahead on Friday, organisers said, after "
+        "a North Korean satellite launch failed and the rocket fell into the sea; fans were "
+        "told the arena is safe, with the first game against Finland in the evening.",
+        score=0.9,
+    )
+    event = scored(
+        "event",
+        "North Korea's satellite launch fails, rocket falls into sea",
+        "North Korea's satellite launch failed when the rocket fell into the sea, setting off "
+        "an alert in Okinawa.",
+        score=0.6,
+    )
+    rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in _stream()])
+    assert [s.item.id for s in lead_first([side, event], _words, rarity)] == ["event", "side"]
+    # Among headlines about as central, the fullest text leads, whatever came first.
+    short = scored("short", event.item.title, "The rocket fell into the sea.", score=0.9)
+    assert lead_first([short, event], _words, rarity)[0].item.id == "event"
+    assert lead_first([side], _words, rarity) == [side]
+    # A headline over no usable text (a photo caption) never leads a story told in full.
+    bare = scored("bare", event.item.title, "", score=0.9)
+    assert lead_first([bare, side], _words, rarity)[0].item.id == "side"
+
+
+def test_a_hedged_report_of_a_launch_is_not_an_announcement() -> None:
+    notice = scored(
+        "notice",
+        "North Korea tells Japan of launch plan, a possible second try to put up spy satellite",
+        "North Korea told Japan's coast guard it plans a second try to put a spy satellite into "
+        "orbit between Thursday and next Tuesday, over the Yellow Sea and Okinawa.",
+        score=0.8,
+    )
+    launch = scored(
+        "launch",
+        "North Korea conducts rocket launch in likely second try to put spy satellite into orbit",
+        "North Korea launched a rocket in a likely second try to put a spy satellite into orbit, "
+        "over the Yellow Sea and Okinawa, Japan's coast guard said on Thursday.",
+        hours=40,
+        score=0.8,
+    )
+    assert not together(group_items([notice, launch], SETTINGS, _stream()), "notice", "launch")

@@ -18,6 +18,11 @@ from digest.errors import DigestError
 
 # name: (module, command, one-line help for `digest eval --help`, which must not import them)
 SUBCOMMANDS = {
+    "grouping": (
+        "digest.evaluation.grouping",
+        "grouping_command",
+        "Story grouping alone on every labelled on-topic item of the weeks, and labelled pairs.",
+    ),
     "relevance": (
         "digest.evaluation.relevance",
         "relevance_command",

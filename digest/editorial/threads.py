@@ -153,3 +153,32 @@ def link_threads(
         )
         linked.append(replace(story, follows=follows, related=tuple(related[i])))
     return tuple(linked)
+
+
+def gather_threads(stories: Sequence[Story]) -> tuple[Story, ...]:
+    """The stories in their order, except that the stories of one developing thread follow each
+    other in time order (notice, order, launch) at the place of the thread's first-ranked story,
+    and in its section: a reader meets the thread as one."""
+    index = {s.id: k for k, s in enumerate(stories)}
+    root = list(range(len(stories)))
+
+    def find(k: int) -> int:
+        while root[k] != k:
+            root[k] = root[root[k]]
+            k = root[k]
+        return k
+
+    for k, story in enumerate(stories):
+        for other in story.related:
+            if other in index:
+                a, b = find(k), find(index[other])
+                root[max(a, b)] = min(a, b)  # the first-ranked story heads its thread
+    members: dict[int, list[int]] = {}
+    for k in range(len(stories)):
+        members.setdefault(find(k), []).append(k)
+    ordered: list[Story] = []
+    for head in sorted(members):
+        section = stories[head].section
+        for k in sorted(members[head], key=lambda m: (story_time(stories[m]), m)):
+            ordered.append(replace(stories[k], section=section))
+    return tuple(ordered)

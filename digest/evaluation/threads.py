@@ -102,11 +102,14 @@ def _joined(a: threads.Rarity, b: threads.Rarity) -> threads.Rarity:
 
 
 def report(root: Path) -> str:
+    from digest.evaluation.thread_stories import evaluate
+
     cases, rarity = read_cases(root)
     return "\n".join(
         [
             score(cases, rarity).line(f"window {threads.WINDOW.days} days"),
             score(cases, rarity, window=timedelta(days=36500)).line("no window"),
+            evaluate(root).line(),
         ]
     )
 

@@ -145,6 +145,36 @@ def score_edition(edition: Edition, labels: dict[str, Label], ids: dict[str, str
     stories = [[label_id(s.item.id, s.item.link) for s in story.items] for story in edition.stories]
     story_of = {i: k for k, story in enumerate(stories) for i in story}
     on_topic = [i for i, lab in labels.items() if lab.on_topic == 1]
+    counts = grouping_counts(stories, labels)
+    hygiene = _hygiene(edition)
+    return WeekScore(
+        weeks=1,
+        on_topic=len(on_topic),
+        kept=sum(i in story_of for i in on_topic),
+        off_topic=sum(1 for i in story_of if i in labels and labels[i].on_topic == 0),
+        unlabelled=sum(1 for i in story_of if i not in labels),
+        thread_pairs=counts[0],
+        same_thread=counts[1],
+        event_pairs=counts[2],
+        same_event=counts[3],
+        event_mates=counts[4],
+        together=counts[5],
+        events=counts[6],
+        event_stories=counts[7],
+        stories=len(stories),
+        sentences=hygiene[0],
+        captions=hygiene[1],
+        dangling=hygiene[2],
+    )
+
+
+def grouping_counts(
+    stories: Sequence[Sequence[str]], labels: dict[str, Label]
+) -> tuple[int, int, int, int, int, int, int, int]:
+    """Pairs of labelled items put in one story (with a thread; of one thread; with an event;
+    of one event), pairs of one event (and of those, put together), events, and the number of
+    stories the events are spread over."""
+    story_of = {i: k for k, story in enumerate(stories) for i in story}
     thread_pairs = same_thread = event_pairs = same_event = 0
     for story in stories:
         labelled = [labels[i] for i in story if i in labels]
@@ -156,30 +186,19 @@ def score_edition(edition: Edition, labels: dict[str, Label], ids: dict[str, str
                 event_pairs += 1
                 same_event += a.event == b.event
     by_event: dict[str, list[str]] = {}
-    for i in on_topic:
-        event = labels[i].event
-        if event and i in story_of:
-            by_event.setdefault(event, []).append(i)
+    for i, label in labels.items():
+        if label.on_topic == 1 and label.event and i in story_of:
+            by_event.setdefault(label.event, []).append(i)
     mates = [(a, b) for members in by_event.values() for a, b in combinations(members, 2)]
-    hygiene = _hygiene(edition)
-    return WeekScore(
-        weeks=1,
-        on_topic=len(on_topic),
-        kept=sum(i in story_of for i in on_topic),
-        off_topic=sum(1 for i in story_of if i in labels and labels[i].on_topic == 0),
-        unlabelled=sum(1 for i in story_of if i not in labels),
-        thread_pairs=thread_pairs,
-        same_thread=same_thread,
-        event_pairs=event_pairs,
-        same_event=same_event,
-        event_mates=len(mates),
-        together=sum(story_of[a] == story_of[b] for a, b in mates),
-        events=len(by_event),
-        event_stories=sum(len({story_of[i] for i in m}) for m in by_event.values()),
-        stories=len(stories),
-        sentences=hygiene[0],
-        captions=hygiene[1],
-        dangling=hygiene[2],
+    return (
+        thread_pairs,
+        same_thread,
+        event_pairs,
+        same_event,
+        len(mates),
+        sum(story_of[a] == story_of[b] for a, b in mates),
+        len(by_event),
+        sum(len({story_of[i] for i in m}) for m in by_event.values()),
     )
 
 
