@@ -13,8 +13,25 @@ import re
 from digest.editorial.topic_settings import TopicWeights
 
 __all__ = [
-    "AFTER", "BACKGROUND", "BEFORE", "EXCLUDE", "KEY", "OTHER", "RELATION", "SIDE0", "SIDE1",
-    "VOICE0", "VOICE1", "Found", "is_target", "mention_weight",
+    "AFTER",
+    "BACKGROUND",
+    "BEFORE",
+    "EXCLUDE",
+    "KEY",
+    "NOT_TARGET",
+    "OTHER",
+    "PLACE",
+    "RECEIVER",
+    "RELATION",
+    "SIDE0",
+    "SIDE1",
+    "SPORT",
+    "VOICE0",
+    "VOICE1",
+    "Found",
+    "earlier_event",
+    "mention_weight",
+    "target_kind",
 ]  # fmt: skip
 
 # what each found term is (the matcher's groups, in `evidence.matcher` order)
@@ -30,7 +47,8 @@ __all__ = [
     BEFORE,
     RELATION,
     BACKGROUND,
-) = range(11)
+    SPORT,
+) = range(12)
 
 
 Found = list[tuple[int, int, int, str]]  # (start, end, kind, term) of every term found, in order
@@ -40,10 +58,11 @@ _LIST_GAP = re.compile(
     re.I,
 )
 # a list right after a relation term (and a preposition) is its target: "alerts in S Korea, Japan",
-# "denounces the U.S. and Japan"
+# "denounces the U.S. and Japan", "warning shots to neighboring Japan and South Korea", a reaction
+# "condemned by Japanese and South Korean leaders"
 _TARGET_BEFORE = re.compile(
-    r"\s+(?:(?:[\w'’]+\s+){0,2}?(?:in|to|toward|towards|over|into|near|against|at|on)\s+)?"
-    r"(?:the\s+)?",
+    r"\s+(?:(?:[\w'’]+\s+){0,2}?(?:in|to|toward|towards|over|into|near|against|at|on|by)\s+)?"
+    r"(?:the\s+)?(?:neighbou?ring\s+)?",
     re.I,
 )
 # ... or a list followed by a state of readiness: "as Japan and South Korea (are) on standby"
@@ -53,11 +72,41 @@ _TARGET_AFTER = re.compile(
     re.I,
 )
 # A side named as where an action lands or aims: "into the sea off Japan", "toward Japan",
-# "over northern Japan", "inside Japan's exclusive economic zone".
+# "over northern Japan", "inside Japan's exclusive economic zone", "into the sea west of Hokkaido",
+# "over its southernmost islands of Okinawa".
+_COMPASS = r"(?:north|south)?-?(?:north|south|east|west)(?:ern(?:most)?|most)?"
+_WATERS = (
+    r"(?:seas?|waters?|coasts?|shores?|coastline|islands?)\s+"
+    rf"(?:off|of|near|{_COMPASS}\s+of)\s+(?:the\s+)?"
+)
 _PLACE_BEFORE = re.compile(
-    r"\b(?:toward|towards|over|off|near|into|inside|within)\s+(?:the\s+)?"
-    r"(?:(?:seas?|waters?|coasts?|shores?|coastline|islands?)\s+(?:off|of|near)\s+(?:the\s+)?)?"
-    r"(?:(?:northern|southern|western|eastern|north|south|east|west|mainland)\s+)?\Z",
+    r"\b(?:(toward|towards|over|off|near|into|inside|within)\s+(?:the\s+|its\s+|their\s+)?"
+    rf"(?:(?:{_COMPASS}|remote)\s+)?(?:{_WATERS})?"
+    rf"|(in)\s+(?:the\s+)?(?:{_COMPASS}\s+)?{_WATERS})"  # "in the sea north of Hokkaido"
+    rf"(?:(?:{_COMPASS}|mainland)\s+)?\Z",
+    re.I,
+)
+# a side's adjective ("over Japanese wartime occupation") is a place only before a place noun
+_ADJECTIVE = re.compile(r"(?:ese|ean|ian)\Z", re.I)
+_PLACE_NOUN = re.compile(
+    r"\s+(?:territor\w*|waters|soil|airspace|islands?|coast\w*|EEZ|exclusive economic zone)\b",
+    re.I,
+)
+# A side on the receiving end: told or warned by the other ("Pyongyang told Japan's coast
+# guard"), or responding to its action ("Japan's government called a meeting ... in response to").
+_TOLD = re.compile(
+    r"\b(?:told|tells?|notif(?:y|ies|ied)|inform(?:s|ed)?|warn(?:s|ed)?)\s+(?:the\s+)?"
+    r"(?:neighbou?ring\s+)?\Z",
+    re.I,
+)
+_RESPONDS = re.compile(
+    r"[^.!?;:\n]{0,90}?\b(?:in (?:response|reaction|protest) to|respond(?:s|ed|ing)? to)\b", re.I
+)
+# "The launches come two days after North Korea fired an ICBM into the sea off Japan": what
+# follows tells an earlier event, not this one
+_EARLIER = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|several|few|\d+)\s+"
+    r"(?:hours?|days?|weeks?|months?|years?)\s+(?:after|since)\b",
     re.I,
 )
 _PLACE_REACH = 50  # characters before a side mention searched for such a phrase
@@ -88,22 +137,45 @@ def mention_weight(text: str, found: Found, i: int, weights: TopicWeights) -> fl
     return 1.0
 
 
-def is_target(text: str, found: Found, i: int) -> bool:
-    """Is the side named as where an action lands ("off Japan"), or as put on alert by it ("as
-    Japan and South Korea (are) on standby")?"""
-    start = found[i][0]
-    if _PLACE_BEFORE.search(text, max(0, start - _PLACE_REACH), start):
-        return True
-    last = i
-    while last + 1 < len(found) and found[last + 1][2] in _LISTABLE:
-        if not _LIST_GAP.fullmatch(text, found[last][1], found[last + 1][0]):
-            break
-        last += 1
-    return _TARGET_AFTER.match(text, found[last][1]) is not None
+NOT_TARGET, RECEIVER, PLACE = range(3)  # how a side is the target of the other's action
 
 
-def _listed(text: str, found: Found, i: int, weights: TopicWeights) -> float:
-    """A side in a list counts little, unless the list is the target of the action."""
+def target_kind(text: str, found: Found, i: int, attributed: bool) -> int:
+    """Is the side named as the place where an action lands ("off Japan", "over Okinawa":
+    `PLACE`), or on its receiving end ("toward Japan", "as Japan and South Korea (are) on
+    standby", "told Japan", "alerts in South Korea and Japan", "Japan ... in response to":
+    `RECEIVER`)? A news source (`attributed`) can only be a place."""
+    start, end = found[i][0], found[i][1]
+    adjective = _ADJECTIVE.search(text, start, end) and not _PLACE_NOUN.match(text, end)
+    place = None if adjective else _PLACE_BEFORE.search(text, max(0, start - _PLACE_REACH), start)
+    if place:  # "toward Japan" is where it aims, not where it came down
+        return RECEIVER if (place.group(1) or "").lower().startswith("toward") else PLACE
+    if attributed:
+        return NOT_TARGET
+    first, last = _list_bounds(text, found, i)
+    before = first > 0 and found[first - 1][2] == RELATION
+    if (
+        before
+        and first < last
+        and _TARGET_BEFORE.fullmatch(text, found[first - 1][1], found[first][0])
+    ):
+        return RECEIVER
+    if _TARGET_AFTER.match(text, found[last][1]):
+        return RECEIVER
+    # a side responding on its own (allies responding together are participants)
+    if first == last and _RESPONDS.match(text, end):
+        return RECEIVER
+    told = _TOLD.search(text, max(0, found[first][0] - _PLACE_REACH), found[first][0])
+    return RECEIVER if told else NOT_TARGET
+
+
+def earlier_event(text: str, sentence_start: int, start: int) -> bool:
+    """Does the mention at `start` stand in a clause about an earlier event ("a day after ...")?"""
+    return _EARLIER.search(text, sentence_start, start) is not None
+
+
+def _list_bounds(text: str, found: Found, i: int) -> tuple[int, int]:
+    """The first and last term of the list of names `found[i]` stands in (itself if none)."""
     first = last = i
     while first > 0 and found[first - 1][2] in _LISTABLE:
         if not _LIST_GAP.fullmatch(text, found[first - 1][1], found[first][0]):
@@ -113,6 +185,12 @@ def _listed(text: str, found: Found, i: int, weights: TopicWeights) -> float:
         if not _LIST_GAP.fullmatch(text, found[last][1], found[last + 1][0]):
             break
         last += 1
+    return first, last
+
+
+def _listed(text: str, found: Found, i: int, weights: TopicWeights) -> float:
+    """A side in a list counts little, unless the list is the target of the action."""
+    first, last = _list_bounds(text, found, i)
     before = first > 0 and found[first - 1][2] == RELATION
     if before and _TARGET_BEFORE.fullmatch(text, found[first - 1][1], found[first][0]):
         return weights.targeted

@@ -18,13 +18,16 @@ from digest.editorial.angles import (
     EXCLUDE,
     KEY,
     OTHER,
+    PLACE,
     RELATION,
     SIDE0,
     SIDE1,
+    SPORT,
     VOICE0,
     VOICE1,
-    is_target,
+    earlier_event,
     mention_weight,
+    target_kind,
 )
 from digest.editorial.captions import is_caption
 from digest.editorial.terms import TermMatcher
@@ -32,6 +35,8 @@ from digest.editorial.topic_languages import LanguageTerms
 from digest.editorial.topic_settings import Side, TopicSettings
 from digest.language.morphemes import ANALYSED, at_boundaries
 from digest.language.sentences import dateline_end, sentence_spans
+
+SIDES = (SIDE0, SIDE1)
 
 __all__ = ["Evidence", "Sentence", "analyse", "in_language", "matcher"]
 
@@ -62,6 +67,7 @@ def matcher(topic: TopicSettings, unspaced: bool = False) -> TermMatcher:
             (AFTER, tuple(t for t in topic.attribution if t not in before)),
             (RELATION, topic.relation_terms),
             (BACKGROUND, topic.background),
+            (SPORT, topic.sports),
         ],
         unspaced=unspaced,
     )
@@ -79,8 +85,11 @@ class Sentence:
     b: float = 0.0
     key: int = 0
     relation: int = 0
-    target_a: int = 0  # the first side named as the place the other's action lands or aims at
+    launch: int = 0  # relation terms that name a launch (`topic.launch_terms`)
+    target_a: int = 0  # the first side named as the target of the other's action (`angles`)
     target_b: int = 0
+    place_a: int = 0  # ... as the place where it lands or aims
+    place_b: int = 0
 
     @property
     def pair(self) -> float:
@@ -94,6 +103,11 @@ class Evidence:
     voice0: bool
     voice1: bool
     matched: dict[str, None]
+    sport: bool = False  # a sports term (`topic.sports`) is named
+
+    @property
+    def relation(self) -> int:
+        return sum(s.relation for s in self.sentences)
 
 
 @lru_cache(maxsize=64)
@@ -106,7 +120,15 @@ def in_language(topic: TopicSettings, lang: str) -> TopicSettings:
         Side(name=side.name, terms=own.terms, voice=own.voice)
         for side, own in zip(topic.sides, terms.sides, strict=True)
     )
-    fields = ("key_terms", "relation_terms", "others", "attribution", "exclude", "background")
+    fields = (
+        "key_terms",
+        "relation_terms",
+        "others",
+        "attribution",
+        "exclude",
+        "background",
+        "sports",
+    )
     return topic.model_copy(update={"sides": sides, **{f: getattr(terms, f) for f in fields}})
 
 
@@ -116,6 +138,7 @@ def analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en"
     analysed = lang in ANALYSED
     terms = matcher(topic, analysed)
     weights = topic.weights
+    launches = frozenset(topic.launch_terms)
     if analysed:  # Japanese and Korean: their own sentence ends, terms on morpheme boundaries
         starts = [0, *[end for _, end in sentence_spans(text, lang)][:-1]]
     else:
@@ -138,9 +161,10 @@ def analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en"
         found = [hit for hit, whole in zip(found, edges, strict=True) if whole]
     evidence = Evidence(sentences, False, False, {})
     for i, (start, _, kind, term) in enumerate(found):
-        if kind in (EXCLUDE, OTHER, AFTER, BEFORE, BACKGROUND):
-            continue
         number = bisect_right(starts, start) - 1
+        evidence.sport |= kind == SPORT
+        if kind in (EXCLUDE, OTHER, AFTER, BEFORE, BACKGROUND, SPORT):
+            continue
         if number in captions:
             continue
         sentence = sentences[number]
@@ -149,14 +173,20 @@ def analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en"
             sentence.key += 1
         elif kind == RELATION:
             sentence.relation += 1
+            sentence.launch += term in launches
         else:
             count = mention_weight(text, found, i, weights)
-            if kind in (SIDE0, SIDE1) and is_target(text, found, i):
+            how = target_kind(text, found, i, count == weights.attributed) if kind in SIDES else 0
+            if how and dateline and earlier_event(text, starts[number], start):
+                how = 0
+            if how:
                 count = max(count, 1.0)  # "missiles toward Japan and South Korea": a target
                 if kind == SIDE0:
                     sentence.target_a += 1
+                    sentence.place_a += how == PLACE
                 else:
                     sentence.target_b += 1
+                    sentence.place_b += how == PLACE
             if kind in (SIDE0, VOICE0):
                 sentence.a += count
                 evidence.voice0 |= kind == VOICE0

@@ -62,39 +62,49 @@ def _points(
         head.b += s.b
         head.key += s.key
     body = body_ev.sentences
+    targets, landing = _targets(topic, title, head, [*head_ev.sentences, *body], lang)
     head_a, head_b = min(1.0, head.a + head.key), min(1.0, head.b + head.key)
     voice = (head_ev.voice1 or body_ev.voice1) * head_a + (
         head_ev.voice0 or body_ev.voice0
     ) * head_b
+    # a game between the sides ("Japan beat North Korea in the final") is no relation: only
+    # sentences with a relation term count
+    game = head_ev.sport and not head_ev.relation
+    pairs = 0.0 if game else 1.0
     return {
-        "headline_pair": w.headline_pair * _headline_pair(topic, title, head.pair, lang),
-        "lead_pair": w.lead_pair * max((s.pair for s in body[:2]), default=0.0),
-        "pair_sentence": w.pair_sentence * min(w.cap, sum(s.pair for s in body)),
+        "headline_pair": pairs * w.headline_pair * _headline_pair(topic, title, head.pair, lang),
+        "lead_pair": pairs * w.lead_pair * max((s.pair for s in body[:2]), default=0.0),
+        "pair_sentence": pairs * w.pair_sentence * min(w.cap, sum(s.pair for s in body)),
         "relation_sentence": w.relation_sentence
         * min(w.cap, sum(s.pair for s in body if s.relation)),
         "key_mention": w.key_mention * min(w.cap, sum(s.key for s in body)),
         "voice": w.voice * voice,
-        "target": w.target * _targets(topic, title, head, [*head_ev.sentences, *body], lang),
+        "target": w.target * targets,
+        "landing": w.landing * landing,
     }
 
 
 def _targets(
     topic: TopicSettings, title: str, head: Sentence, sentences: list[Sentence], lang: str
-) -> int:
-    """Sentences where one side's action lands on the other: a relation term says what happened,
-    one side is named as the place, the other is named there or in the headline. Only when the
-    headline's main clause names a side: "allies stage drill after North Korea's launch" is
+) -> tuple[int, bool]:
+    """Sentences where one side's action lands on the other (a relation term says what
+    happened, one side is named as the place or on the receiving end, the other is named there or
+    in the headline), and whether one of them is a launch landing on or near a side. Only when
+    the headline's main clause names a side: "allies stage drill after North Korea's launch" is
     about the drill, wherever the launch came down."""
-    count = 0
+    count, landing = 0, False
     for s in sentences:
         if not s.relation:
             continue
-        hit_b = s.target_b and (s.a + s.key or head.a + head.key)
-        hit_a = s.target_a and (s.b + s.key or head.b + head.key)
+        acts_b, acts_a = s.a + s.key or head.a + head.key, s.b + s.key or head.b + head.key
+        hit_b, hit_a = s.target_b and acts_b, s.target_a and acts_a
         count += bool(hit_a or hit_b)
+        # a landing: the actor is the headline's, not a source in the sentence
+        by_b, by_a = head.b + head.key >= 1, head.a + head.key >= 1
+        landing |= bool(s.launch and ((s.place_a and by_b) or (s.place_b and by_a)))
     if not count or not _main_clause_names_side(topic, title, lang):
-        return 0
-    return min(topic.weights.cap, count)
+        return 0, False
+    return min(topic.weights.cap, count), landing
 
 
 def _main_clause_names_side(topic: TopicSettings, title: str, lang: str) -> bool:

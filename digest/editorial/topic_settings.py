@@ -84,7 +84,16 @@ class TopicWeights(BaseModel):
         default=1.0,
         description="Each sentence where one side's action (a relation term: missile, launch...)"
         " lands on or aims at the other, named as a place ('into the sea off Japan', 'toward"
-        " Japan'), when the headline's main clause names a side.",
+        " Japan'), or the other is on its receiving end ('told Japan', 'Japan and South Korea on"
+        " alert', 'condemned by Japan', 'Japan ... in response to'), when the headline's main"
+        " clause names a side.",
+    )
+    landing: float = Field(
+        default=3.0,
+        description="Once, on top of `target`, when a launch (a `launch_terms` term) lands on or"
+        " near one side, named as the place ('fell into the sea west of Hokkaido', 'flew over"
+        " Okinawa'), and the headline's main clause names a side: that alone makes the item"
+        " about the relation, from whichever angle it is written.",
     )
     cap: int = Field(
         default=5, ge=1, description="At most this many sentences count for each kind."
@@ -123,6 +132,11 @@ class TopicSettings(BaseModel):
         description="What the sides do to each other (talks, missile, sanctions...); they count"
         " in a sentence that names both sides." + _TERMS_HELP,
     )
+    launch_terms: Terms = Field(
+        default=defaults.LAUNCH_TERMS,
+        description="The relation terms that name a launch (missile, rocket, satellite...): such"
+        " an action landing on or near one side earns `weights.landing`." + _TERMS_HELP,
+    )
     others: Terms = Field(
         default=defaults.OTHERS,
         description="Third parties: a side named next to one of these ('the US, Japan and South"
@@ -142,6 +156,12 @@ class TopicSettings(BaseModel):
         default=defaults.BACKGROUND,
         description="Words that open a background clause in a headline ('amid', 'ahead of'):"
         " sides named only on different sides of one count half as a headline pair." + _TERMS_HELP,
+    )
+    sports: Terms = Field(
+        default=defaults.SPORTS,
+        description="Words of sports reports ('soccer', 'World Cup'): a headline with one and no"
+        " relation term is about a game between the sides, not their relation; only sentences"
+        " with a relation term then count." + _TERMS_HELP,
     )
     languages: TopicLanguages = Field(
         default=TopicLanguages(),
