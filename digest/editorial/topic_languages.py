@@ -85,6 +85,10 @@ JAPANESE = LanguageTerms(
     exclude=(
         "日本海", "共同通信", "時事通信", "NHK", "朝日新聞", "朝日", "読売新聞", "毎日新聞",
         "日経", "日本経済新聞", "産経新聞", "聯合ニュース", "日本代表", "北朝鮮代表",
+        # 北 as a compass word before a region is no North Korea: 北日本 (northern Japan),
+        # 北～西日本 (from the north to western Japan), 北関東
+        "北日本", "北～", "北〜", "北・", "北東北", "北関東", "北九州", "北陸", "北半球", "北極",
+        "北米", "北欧", "北部", "北側",
     ),
     sports=(
         "サッカー", "女子サッカー", "なでしこ", "W杯", "ワールドカップ", "五輪", "オリンピック",
