@@ -52,6 +52,16 @@ def test_without_the_landing_weight_a_single_landing_is_not_enough() -> None:
     assert not score_item(topic, title, text).on_topic
 
 
+def test_a_landing_needs_the_actor_in_the_headlines_main_clause() -> None:
+    without = TopicSettings(weights=TopicWeights(landing=0.0))
+    text = "The missile came down in waters off Hokkaido, Japan's defence ministry said."
+    actor = "North Korea fires missile as allies hold drills"
+    assert score_item(TOPIC, actor, text).score > score_item(without, actor, text).score
+    # the North only in the background clause: the story is the drill, no landing weight
+    drill = "U.S. bombers fly over Japan after North Korea's missile launch"
+    assert score_item(TOPIC, drill, text).score == score_item(without, drill, text).score
+
+
 def test_a_side_adjective_is_a_place_only_before_a_place_noun() -> None:
     title = "Japanese and South Korean leaders meet to mend ties"
     text = (
@@ -104,6 +114,15 @@ def test_a_side_responding_alone_is_on_the_receiving_end() -> None:
         "cyber thefts that fund its missile program."
     )
     assert not on("US, South Korea and Japan agree on closer security ties", allies)
+
+
+def test_a_protest_by_a_listed_side_puts_it_on_the_receiving_end() -> None:
+    title = "North Korea fires ballistic missile"
+    text = "North Korea's launch was condemned by Japan and South Korea as a grave threat."
+    assert on(title, text)
+    # a list after "hosted by" is a line-up of hosts, not the ones the action landed on
+    hosts = "Envoys of the region held talks hosted by Japan and South Korea on North Korea."
+    assert not on("Regional envoys meet on sanctions", hosts)
 
 
 # --- another event ------------------------------------------------------------------------------

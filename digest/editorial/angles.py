@@ -61,7 +61,7 @@ _LIST_GAP = re.compile(
 # "denounces the U.S. and Japan", "warning shots to neighboring Japan and South Korea", a reaction
 # "condemned by Japanese and South Korean leaders"
 _TARGET_BEFORE = re.compile(
-    r"\s+(?:(?:[\w'’]+\s+){0,2}?(?:in|to|toward|towards|over|into|near|against|at|on|by)\s+)?"
+    r"\s+(?:(?:[\w'’]+\s+){0,2}?(?:in|to|toward|towards|over|into|near|against|at|on)\s+|by\s+)?"
     r"(?:the\s+)?(?:neighbou?ring\s+)?",
     re.I,
 )

@@ -89,32 +89,36 @@ def _targets(
 ) -> tuple[int, bool]:
     """Sentences where one side's action lands on the other (a relation term says what
     happened, one side is named as the place or on the receiving end, the other is named there or
-    in the headline), and whether one of them is a launch landing on or near a side. Only when
-    the headline's main clause names a side: "allies stage drill after North Korea's launch" is
-    about the drill, wherever the launch came down."""
+    in the headline), and whether one of them is a launch landing on or near a side by the side
+    the headline's main clause names. Only when that main clause names a side: "allies stage
+    drill after North Korea's launch" is about the drill, wherever the launch came down."""
+    main = _main_clause(topic, title, lang)
+    if not (main.a or main.b or main.key):
+        return 0, False
     count, landing = 0, False
+    by_b, by_a = main.b + main.key >= 1, main.a + main.key >= 1
     for s in sentences:
         if not s.relation:
             continue
         acts_b, acts_a = s.a + s.key or head.a + head.key, s.b + s.key or head.b + head.key
         hit_b, hit_a = s.target_b and acts_b, s.target_a and acts_a
         count += bool(hit_a or hit_b)
-        # a landing: the actor is the headline's, not a source in the sentence
-        by_b, by_a = head.b + head.key >= 1, head.a + head.key >= 1
+        # a landing: the actor is the headline's subject, not a source named in the sentence
         landing |= bool(s.launch and ((s.place_a and by_b) or (s.place_b and by_a)))
-    if not count or not _main_clause_names_side(topic, title, lang):
-        return 0, False
-    return min(topic.weights.cap, count), landing
+    return min(topic.weights.cap, count), landing and count > 0
 
 
-def _main_clause_names_side(topic: TopicSettings, title: str, lang: str) -> bool:
-    """Does the headline, up to a background clause ("..., a day after ..."), name a side?"""
+def _main_clause(topic: TopicSettings, title: str, lang: str) -> Sentence:
+    """The sides the headline names up to a background clause ("..., a day after ...")."""
     terms = matcher(topic, lang in ANALYSED)
     cuts = [start for start, _, kind, _ in terms.find(title) if kind == BACKGROUND]
     main = title[: min(cuts)] if cuts else title
-    return any(
-        s.a or s.b or s.key for s in analyse(topic, main, dateline=False, lang=lang).sentences
-    )
+    named = Sentence()
+    for s in analyse(topic, main, dateline=False, lang=lang).sentences:
+        named.a += s.a
+        named.b += s.b
+        named.key += s.key
+    return named
 
 
 def score_item(topic: TopicSettings, title: str, text: str, lang: str = "en") -> Relevance:
