@@ -92,20 +92,23 @@ def _targets(
     in the headline), and whether one of them is a launch landing on or near a side by the side
     the headline's main clause names. Only when that main clause names a side: "allies stage
     drill after North Korea's launch" is about the drill, wherever the launch came down."""
-    main = _main_clause(topic, title, lang)
-    if not (main.a or main.b or main.key):
-        return 0, False
-    count, landing = 0, False
-    by_b, by_a = main.b + main.key >= 1, main.a + main.key >= 1
+    count, places_a, places_b = 0, False, False
     for s in sentences:
         if not s.relation:
             continue
         acts_b, acts_a = s.a + s.key or head.a + head.key, s.b + s.key or head.b + head.key
         hit_b, hit_a = s.target_b and acts_b, s.target_a and acts_a
         count += bool(hit_a or hit_b)
-        # a landing: the actor is the headline's subject, not a source named in the sentence
-        landing |= bool(s.launch and ((s.place_a and by_b) or (s.place_b and by_a)))
-    return min(topic.weights.cap, count), landing and count > 0
+        places_a |= bool(s.launch and s.place_a)
+        places_b |= bool(s.launch and s.place_b)
+    if not count:
+        return 0, False
+    main = _main_clause(topic, title, lang)
+    if not (main.a or main.b or main.key):
+        return 0, False
+    # a landing: the actor is the headline's subject, not a source named in the sentence
+    landing = (places_a and main.b + main.key >= 1) or (places_b and main.a + main.key >= 1)
+    return min(topic.weights.cap, count), landing
 
 
 def _main_clause(topic: TopicSettings, title: str, lang: str) -> Sentence:
