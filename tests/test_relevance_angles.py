@@ -44,6 +44,13 @@ def test_compass_words_and_possessives_name_the_place() -> None:
     assert on(title, text)
 
 
+def test_just_outside_japans_zone_is_near_it() -> None:
+    title = "North Korea fires ballistic missile"
+    assert on(title, "The missile splashed down just outside Japan's exclusive economic zone.")
+    # outside Japan itself is anywhere else
+    assert not on(title, "The missile was tracked by radars outside Japan, officials said.")
+
+
 def test_without_the_landing_weight_a_single_landing_is_not_enough() -> None:
     topic = TopicSettings(weights=TopicWeights(landing=0.0))
     title = "North Korea test-fires suspected long-range missile"

@@ -73,14 +73,15 @@ _TARGET_AFTER = re.compile(
 )
 # A side named as where an action lands or aims: "into the sea off Japan", "toward Japan",
 # "over northern Japan", "inside Japan's exclusive economic zone", "into the sea west of Hokkaido",
-# "over its southernmost islands of Okinawa".
+# "over its southernmost islands of Okinawa", "just outside Japan's EEZ".
 _COMPASS = r"(?:north|south)?-?(?:north|south|east|west)(?:ern(?:most)?|most)?"
 _WATERS = (
     r"(?:seas?|waters?|coasts?|shores?|coastline|islands?)\s+"
     rf"(?:off|of|near|{_COMPASS}\s+of)\s+(?:the\s+)?"
 )
 _PLACE_BEFORE = re.compile(
-    r"\b(?:(toward|towards|over|off|near|into|inside|within)\s+(?:the\s+|its\s+|their\s+)?"
+    r"\b(?:(toward|towards|over|off|near|into|inside|within|outside|just outside)\s+"
+    r"(?:the\s+|its\s+|their\s+)?"
     rf"(?:(?:{_COMPASS}|remote)\s+)?(?:{_WATERS})?"
     rf"|(in)\s+(?:the\s+)?(?:{_COMPASS}\s+)?{_WATERS})"  # "in the sea north of Hokkaido"
     rf"(?:(?:{_COMPASS}|mainland)\s+)?\Z",
@@ -91,6 +92,9 @@ _ADJECTIVE = re.compile(r"(?:ese|ean|ian)\Z", re.I)
 _PLACE_NOUN = re.compile(
     r"\s+(?:territor\w*|waters|soil|airspace|islands?|coast\w*|EEZ|exclusive economic zone)\b",
     re.I,
+)
+_ZONE = re.compile(
+    r"(?:'s|’s)?\s+(?:exclusive economic zone|EEZ|territorial waters|waters|airspace)\b", re.I
 )
 # A side on the receiving end: told or warned by the other ("Pyongyang told Japan's coast
 # guard"), or responding to its action ("Japan's government called a meeting ... in response to").
@@ -148,8 +152,11 @@ def target_kind(text: str, found: Found, i: int, attributed: bool) -> int:
     start, end = found[i][0], found[i][1]
     adjective = _ADJECTIVE.search(text, start, end) and not _PLACE_NOUN.match(text, end)
     place = None if adjective else _PLACE_BEFORE.search(text, max(0, start - _PLACE_REACH), start)
+    how = (place.group(1) or "").lower() if place else ""
+    if how.endswith("outside") and not _ZONE.match(text, end):
+        place = None  # "outside Japan" is anywhere else; "outside Japan's EEZ" is near it
     if place:  # "toward Japan" is where it aims, not where it came down
-        return RECEIVER if (place.group(1) or "").lower().startswith("toward") else PLACE
+        return RECEIVER if how.startswith("toward") else PLACE
     if attributed:
         return NOT_TARGET
     first, last = _list_bounds(text, found, i)
