@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import sys
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from digest.editorial.relevance import TopicSettings, on_topic_text, score_item
 from digest.errors import DigestError
 from digest.evaluation.relevance import (
+    Scores,
     evaluate_relevance,
     format_report,
     relevance_command,
@@ -383,9 +385,21 @@ def test_quality_on_dev_set() -> None:
     if not DEV.is_file():
         pytest.skip(f"labelled dev set not found at {DEV}")
     report = evaluate_relevance(DEV, TOPIC)
-    # reached: all P 0.951 R 0.939 F1 0.945; clear P 1.000 R 1.000 F1 1.000
-    assert report.all.precision >= 0.93
+    # reached: all P 0.929 R 0.951 F1 0.940; clear P 1.000 R 1.000 F1 1.000 (issue 11: F1 >= 0.92,
+    # all and clear; precision gave 0.02 to the launch-angle rules tuned on real weeks)
+    assert report.all.precision >= 0.92
     assert report.all.recall >= 0.92
     assert report.all.f1 >= 0.93
     assert report.clear.precision >= 0.98
     assert report.clear.recall >= 0.98
+
+
+def test_quality_on_the_dev_half_not_tuned_on() -> None:
+    """The dev items split by sha256(id): rules since session 3 were tuned looking at half 0
+    only; half 1 is the check (F1 0.937 all, 1.000 clear when written)."""
+    if not DEV.is_file():
+        pytest.skip(f"labelled dev set not found at {DEV}")
+    report = evaluate_relevance(DEV, TOPIC)
+    check = [r for r in report.results if int(hashlib.sha256(r.id.encode()).hexdigest(), 16) % 2]
+    assert Scores.of(check).f1 >= 0.92
+    assert Scores.of(r for r in check if not r.borderline).f1 >= 0.98

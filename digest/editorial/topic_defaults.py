@@ -144,6 +144,8 @@ KEY_TERMS: tuple[str, ...] = (
     "Japan's reinvasion",
 )
 
+_FIRING = ("missile*", "rocket*", "satellite*", "launch*", "ballistic", "icbm*", "fired", "fires")
+
 RELATION_TERMS: tuple[str, ...] = (
     "talks",
     "summit*",
@@ -157,14 +159,7 @@ RELATION_TERMS: tuple[str, ...] = (
     "ties",
     "abduct*",
     "kidnap*",
-    "missile*",
-    "rocket*",
-    "satellite*",
-    "launch*",
-    "ballistic",
-    "icbm*",
-    "fired",
-    "fires",
+    *_FIRING,
     "nuclear",
     "EEZ",
     "exclusive economic zone",
@@ -195,6 +190,13 @@ RELATION_TERMS: tuple[str, ...] = (
     "sanction*",
     "ban*",
     "embargo*",
+    # Japan's entry bans and their lifting (a team let in to play is the relation's side of sport)
+    "entry ban*",
+    "allow entry",
+    "allowed entry",
+    "denied entry",
+    "refused entry",
+    "entry permit*",
     "remittance*",
     "remains",
     "repatriat*",
@@ -209,6 +211,9 @@ RELATION_TERMS: tuple[str, ...] = (
     "sexual slavery",
     "comfort women",
 )
+
+# The relation terms that name a launch: one landing on or near Japan is about the relation.
+LAUNCH_TERMS: tuple[str, ...] = (*_FIRING, "overflew", "flew over", "debris")
 
 OTHERS: tuple[str, ...] = (
     "South Korea*",
@@ -285,3 +290,31 @@ EXCLUDE: tuple[str, ...] = (
 
 # Words opening a background clause in a headline ("N Korea fires ICBM before rivals meet in Tokyo")
 BACKGROUND: tuple[str, ...] = ("amid", "ahead of", "before", "after", "despite", "while")
+
+# Words of sports reports: the sides meeting in a game is no relation between them.
+SPORTS: tuple[str, ...] = (
+    "soccer",
+    "football*",
+    "World Cup",
+    "Asian Games",
+    "Olympic*",
+    "Paralympic*",
+    "FIFA",
+    "AFC",
+    "qualifier*",
+    "tournament*",
+    "semifinal*",
+    "semi-final*",
+    "quarterfinal*",
+    "quarter-final*",
+    "basketball",
+    "baseball",
+    "volleyball",
+    "rugby",
+    "table tennis",
+    "judo",
+    "wrestling",
+    "weightlifting",
+    "boxing",
+    "medal*",
+)

@@ -37,6 +37,7 @@ class LanguageTerms(BaseModel):
     attribution: tuple[str, ...] = Field(default=(), description="Reporting words.")
     exclude: tuple[str, ...] = Field(default=(), description="Phrases that are no evidence.")
     background: tuple[str, ...] = Field(default=(), description="Background-clause openers.")
+    sports: tuple[str, ...] = Field(default=(), description="Words of sports reports.")
 
 
 JAPANESE = LanguageTerms(
@@ -84,6 +85,16 @@ JAPANESE = LanguageTerms(
     exclude=(
         "日本海", "共同通信", "時事通信", "NHK", "朝日新聞", "朝日", "読売新聞", "毎日新聞",
         "日経", "日本経済新聞", "産経新聞", "聯合ニュース", "日本代表", "北朝鮮代表",
+        # 北 as a compass word before a region is no North Korea: 北日本 (northern Japan),
+        # 北～西日本 (from the north to western Japan), 北関東
+        "北日本", "北～", "北〜", "北・", "北東北", "北関東", "北九州", "北陸", "北半球", "北極",
+        "北米", "北欧", "北部", "北側",
+    ),
+    sports=(
+        "サッカー", "女子サッカー", "なでしこ", "W杯", "ワールドカップ", "五輪", "オリンピック",
+        "パラリンピック", "アジア大会", "予選", "決勝", "準決勝", "準々決勝", "野球", "卓球",
+        "柔道", "レスリング", "重量挙げ", "ボクシング", "バスケットボール", "バレーボール",
+        "メダル",
     ),
 )  # fmt: skip
 
@@ -125,6 +136,11 @@ KOREAN = LanguageTerms(
     exclude=(
         "일본해", "교도통신", "日언론", "일본 언론", "NHK", "아사히", "요미우리", "마이니치",
         "닛케이", "산케이", "연합뉴스", "일본어", "일본 대표팀", "북한 대표팀",
+    ),
+    sports=(
+        "축구", "여자축구", "월드컵", "올림픽", "패럴림픽", "아시안게임", "예선", "결승", "준결승",
+        "16강", "8강", "4강", "승부차기", "야구", "탁구", "농구", "배구", "유도", "레슬링", "역도",
+        "권투", "메달",
     ),
 )  # fmt: skip
 
