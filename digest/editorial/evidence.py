@@ -29,10 +29,10 @@ from digest.editorial.angles import (
     mention_weight,
     target_kind,
 )
-from digest.editorial.captions import is_caption
 from digest.editorial.terms import TermMatcher
 from digest.editorial.topic_languages import LanguageTerms
 from digest.editorial.topic_settings import Side, TopicSettings
+from digest.language.captions import is_caption
 from digest.language.morphemes import ANALYSED, at_boundaries
 from digest.language.sentences import dateline_end, sentence_spans
 
