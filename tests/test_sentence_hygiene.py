@@ -300,3 +300,18 @@ def test_the_dangling_count_finds_a_surname_without_its_full_name() -> None:
     assert dangles(sentence, ["Talks could resume"], [SECOND_REFERENCE])
     full = next(s for s in flat.split(". ") if "Hiroko Tanabe" in s) + "."
     assert not dangles(sentence, ["Talks could resume", full], [SECOND_REFERENCE])
+
+
+def test_one_fact_told_by_two_outlets_in_the_same_words_is_shown_once() -> None:
+    first = (
+        "North Korea plans to put a second spy satellite into orbit, Japan said on Tuesday. "
+        "The launch could take place between August 24 and 31, after the failure in May."
+    )
+    second = (
+        "Pyongyang told the coast guard on Tuesday that the rocket would take place between "
+        "August 24 and 31 as Seoul and Washington began their annual drills. "
+        "Debris may fall in the Yellow Sea and the East China Sea, the coast guard said."
+    )
+    summary = summarize_many([first, second], SummarySettings(sentences=4, max_words=0))
+    assert sum("between August 24 and 31" in s for s in summary) == 1, summary
+    assert len(summary) >= 2

@@ -9,6 +9,7 @@ within a word budget, returned in document order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -89,6 +90,22 @@ def summarize_many(
         if after_its_own or not leans(texts[i], () if opening else None):
             kept.append(i)
     return tuple(texts[i] for i in kept)
+
+
+# Two outlets telling one fact often share its wording ("take place between August 24 and
+# 31") while the rest of their sentences differ too much for the similarity bar.
+_SPAN_WORDS = 5
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _word_spans(text: str) -> frozenset[tuple[str, ...]]:
+    words = [w.lower() for w in _TOKEN.findall(text)]
+    return frozenset(tuple(words[k : k + _SPAN_WORDS]) for k in range(len(words) - _SPAN_WORDS + 1))
+
+
+def _same_fact(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> bool:
+    """Do two sentences share a run of words long enough to be one fact said twice?"""
+    return not a.isdisjoint(b)
 
 
 def _names_needed(texts: list[str], doc_ids: np.ndarray) -> list[frozenset[str]]:
@@ -240,6 +257,7 @@ def _select(
     texts = [str(s) for s in sentences]
     rules = cjk.rules(lang, settings.min_sentence_words, settings.max_sentence_words)
     count_words, dangling, pickable = rules.word_count, rules.is_dangling, rules.is_pickable
+    spans = [_word_spans(text) for text in texts]
     chosen: list[int] = []
     words = 0
 
@@ -250,7 +268,10 @@ def _select(
             text = texts[i]
             if not pickable(text):
                 return False
-            if any(similarity[i, j] >= settings.redundancy for j in chosen):
+            if any(
+                similarity[i, j] >= settings.redundancy or _same_fact(spans[i], spans[j])
+                for j in chosen
+            ):
                 return False
         count = sum(count_words(texts[i]) for i in group)
         return not (chosen and settings.max_words and words + count / 2 > settings.max_words)
