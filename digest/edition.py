@@ -23,6 +23,7 @@ import httpx
 
 from digest.config import Config, DigestSettings
 from digest.durations import ALL_TIME
+from digest.editorial.crosslang import english_gloss
 from digest.editorial.relevance import on_topic_text, score_item
 from digest.editorial.sections import assign_section
 from digest.editorial.stories import group_items
@@ -30,6 +31,8 @@ from digest.editorial.threads import WINDOW as THREAD_WINDOW
 from digest.editorial.threads import PastStory, Rarity, link_threads
 from digest.errors import ArchiveError, DigestError
 from digest.language.detect import with_language
+from digest.language.morphemes import ANALYSED
+from digest.language.sentences import split_sentences
 from digest.models import (
     Edition,
     Item,
@@ -169,6 +172,7 @@ def build_edition(
     from digest.summary.summarize import summarize_many
 
     topic = config.topic_of(digest)
+    services = {s.name: s.gloss for s in config.sources if s.gloss}
     stories: list[Story] = []
     for found in group_items(candidates, config.stories, stream):
         group = _most_informative_first(found)
@@ -188,6 +192,7 @@ def build_edition(
                 others=tuple(group[1:]),
                 summary=summary,
                 section=assign_section(lead.item.title, summary, config.sections),
+                gloss=english_gloss(lead, group[1:], services),
             )
         )
     stories.sort(key=_rank)
@@ -235,16 +240,35 @@ def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]
     ]
 
 
+_MIN_WORDS, _MAX_WORDS = 6, 55  # informative_words' own bounds, for every language alike
+
+
 def _most_informative_first(group: Sequence[ScoredItem]) -> list[ScoredItem]:
     """The group with its most informative item first (most words a summary could use, then
     the most relevant), the others as grouping ordered them: the lead is what a reader sees."""
-    from digest.summary.cleaning import informative_words
-
     lead = max(
         group,
-        key=lambda s: (informative_words(s.item.text), s.relevance.score, -group.index(s)),
+        key=lambda s: (_informative_words(s.item), s.relevance.score, -group.index(s)),
     )
     return [lead, *(s for s in group if s is not lead)]
+
+
+def _informative_words(item: Item) -> int:
+    """The words of an item's sentences that a summary could use, counted in its language
+    (content morphemes in Japanese, words between spaces in Korean): a full Korean report
+    outweighs a one-line English version of it, which then glosses it."""
+    from digest.summary import cjk
+    from digest.summary.cleaning import informative_words
+
+    if item.lang not in ANALYSED:
+        return informative_words(item.text)
+    pickable = cjk.rules(item.lang, _MIN_WORDS, _MAX_WORDS).is_pickable
+    return sum(
+        cjk.word_count(sentence, item.lang)
+        for paragraph in cjk.paragraphs(item.text)
+        for sentence in split_sentences(paragraph, item.lang)
+        if pickable(sentence)
+    )
 
 
 def _moment(item: Item) -> datetime:

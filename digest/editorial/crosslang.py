@@ -13,14 +13,14 @@ item names them. Like the rest of grouping it errs towards keeping items apart.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from itertools import combinations
 
 from digest.language.anchors import COUNTRIES, Anchors, anchors
 from digest.models import ScoredItem
 
-__all__ = ["CrossLinks"]
+__all__ = ["CrossLinks", "english_gloss"]
 
 _LEAD_CHARS = 500  # the headline and lead name the event; a roundup's tail must not count
 _NEEDED = 3  # weight of shared anchors that links two versions of one report
@@ -89,3 +89,23 @@ class CrossLinks:
             + len((a.concepts & b.concepts) - COUNTRIES)
         )
         return weight / (weight + _NEEDED) if weight >= _NEEDED else 0.0
+
+
+def english_gloss(
+    lead: ScoredItem, others: Sequence[ScoredItem], services: Mapping[str, str]
+) -> str:
+    """The English headline of the lead's story from the lead source's English service.
+
+    A source "supplies" a gloss when the config names its English service (`gloss:`, e.g.
+    Yonhap Korean -> Yonhap English) and grouping put that service's version of the report in
+    the same story: the wire's own translation, never another outlet's headline. The version
+    published nearest the lead wins; "" when the lead is English or no version is there.
+    """
+    service = services.get(lead.item.source)
+    if service is None or (lead.item.lang or "en") == "en":
+        return ""
+    versions = [o for o in others if o.item.source == service and o.item.lang == "en"]
+    if not versions:
+        return ""
+    nearest = min(versions, key=lambda o: abs(_hours(o) - _hours(lead)))
+    return nearest.item.title
