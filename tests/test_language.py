@@ -11,9 +11,9 @@ from conftest import SHARED, need
 from wcwidth import iter_graphemes
 
 from digest.language.anchors import anchors
-from digest.language.detect import detect_language, normalise_code
+from digest.language.detect import SUPPORTED, detect_language, normalise_code
 from digest.language.morphemes import at_boundaries, content_words
-from digest.language.sentences import dateline_end, split_sentences
+from digest.language.sentences import dateline_end, sentence_spans, split_sentences
 from digest.language.width import display_width, wrap_display
 
 LANG = SHARED / "eval" / "lang"
@@ -52,11 +52,41 @@ def test_detection_cases(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
+def test_detection_by_script_where_the_model_gives_up() -> None:
+    """A plain Japanese lead that the model, asked about its first 160 characters, calls no
+    language at all (it would have been stored as English): kana decide it without the model."""
+    with need(LANG / "nhk-yonhap-chosun-2025.jsonl").open(encoding="utf-8") as lines:
+        (row,) = [r for r in map(json.loads, lines) if r["id"] == "ja:hectorcho:e9a86814c7"]
+    assert detect_language(f"{row['title']}\n{row['text']}") == "ja"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "candidates"),
+    [
+        ("Abe's 'kokunan toppa' (国難突破) snap election explained", "en", SUPPORTED),
+        ("北朝鮮核実験", "ja", SUPPORTED),  # Han alone: Japanese among the three
+        ("北朝鮮核實驗的消息", "zh", ("en", "ja", "ko", "zh")),  # not with Chinese to tell apart
+    ],
+)
+def test_script_decides_only_when_it_can(text: str, lang: str, candidates: tuple[str, ...]) -> None:
+    assert detect_language(text, candidates) == lang
+
+
 def test_language_codes() -> None:
     assert normalise_code("ja-JP") == "ja"
     assert normalise_code("KO_kr") == "ko"
     with pytest.raises(ValueError, match="not a language code"):
         normalise_code("日本語")
+
+
+def test_an_unclosed_quote_gives_up_after_400_characters() -> None:
+    """The sentence splitter jumps from mark to mark: a stray 「 still stops holding sentences
+    together 400 characters on, counted from the mark, as when it read every character."""
+    held = "「" + "あ" * 399 + "。" + "い。"
+    assert [b - a for a, b in sentence_spans(held, "ja")] == [len(held)]
+    stray = "「" + "あ" * 400 + "。" + "い。"
+    assert [b - a for a, b in sentence_spans(stray, "ja")] == [402, 2]
+    assert sentence_spans('"' + "가" * 401 + "다. 나다.", "ko") == [(0, 404), (405, 408)]
 
 
 def _at(text: str, term: str, lang: str) -> bool:
