@@ -157,3 +157,33 @@ def test_html_marks_the_gloss_as_english_in_a_browser(
     finally:
         context.close()
     assert errors == []
+
+
+def test_default_feeds_are_trilingual_and_their_glosses_english() -> None:
+    from urllib.parse import urlparse
+
+    from digest.language.detect import detect_language
+
+    config = load_config(ROOT / "feeds.yaml")
+    by_name = {s.name: s for s in config.sources}
+    hosts = {urlparse(s.url).hostname: s.lang for s in config.sources if s.url}
+    for host, lang in [
+        ("www3.nhk.or.jp", "ja"),  # NHK News Web
+        ("www.yna.co.kr", "ko"),  # Yonhap Korean
+        ("jp.yna.co.kr", "ja"),  # Yonhap Japanese
+        ("world.kbs.co.kr", "ko"),  # KBS World Korean
+        ("dailynk.jp", "ja"),  # Daily NK Japan
+        ("english.kyodonews.net", "en"),
+        ("en.yna.co.kr", None),  # Yonhap English, detected (English)
+    ]:
+        assert hosts[host] == lang
+    for source in config.sources:
+        if source.gloss and source.url:  # a wire's English service is an English feed
+            assert by_name[source.gloss].lang in (None, "en")
+            assert urlparse(by_name[source.gloss].url or "").hostname in (
+                "english.kyodonews.net",
+                "en.yna.co.kr",
+            )
+    clippings = ROOT / "archive" / "clippings"
+    langs = {detect_language(p.read_text(encoding="utf-8")[:300]) for p in clippings.iterdir()}
+    assert {"en", "ja", "ko"} <= langs  # our own Japanese and Korean samples among them
