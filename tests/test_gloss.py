@@ -187,3 +187,18 @@ def test_default_feeds_are_trilingual_and_their_glosses_english() -> None:
     clippings = ROOT / "archive" / "clippings"
     langs = {detect_language(p.read_text(encoding="utf-8")[:300]) for p in clippings.iterdir()}
     assert {"en", "ja", "ko"} <= langs  # our own Japanese and Korean samples among them
+
+
+def test_a_rebuilt_archive_keeps_the_gloss(glossed: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(glossed.parent, copy)
+    for page in (copy / "archive").rglob("*.txt"):
+        page.unlink()  # rebuilt from the stored editions, not left from the run
+    result = digest("--config", "feeds.yaml", "archive", "rebuild", cwd=copy)
+    assert result.returncode == 0, result.stderr
+    (text_file,) = (copy / "archive").rglob("*.txt")
+    text = text_file.read_text(encoding="utf-8")
+    assert "  English: Kim Yo Jong rejects" in text
+    assert "  English: North Korean missile falls" in text
