@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import unicodedata
 
@@ -165,6 +166,36 @@ def test_wrap_by_display_width(columns: int) -> None:
     joined = "".join(line[2:] for line in lines)
     assert list(iter_graphemes(joined)).count("👨\u200d👩\u200d👧") == 1  # the cluster is whole
     assert unicodedata.normalize("NFC", joined.replace(" ", "")) == MIXED.replace(" ", "")
+
+
+def test_japanese_lines_break_between_words() -> None:
+    """Japanese has no spaces, but a line still ends where a word does: 抗議, ミサイル and
+    北海道 are never cut, at any width (a compound may part between its words: 大使|館)."""
+    title = "北朝鮮の弾道ミサイル、北海道沖のEEZ内に落下 政府が北京の大使館ルートで厳重に抗議"
+    words = (
+        "北朝鮮",
+        "弾道",
+        "ミサイル",
+        "北海道",
+        "落下",
+        "政府",
+        "北京",
+        "大使",
+        "ルート",
+        "抗議",
+    )
+    for columns in range(12, 60):
+        lines = wrap_display(title, columns)
+        assert all(display_width(line) <= columns for line in lines)
+        assert "".join("".join(lines).split()) == "".join(title.split())
+        for before, after in itertools.pairwise(lines):
+            for word in words:
+                for cut in range(1, len(word)):
+                    assert not (before.endswith(word[:cut]) and after.startswith(word[cut:])), (
+                        columns,
+                        before,
+                        after,
+                    )
 
 
 def test_wide_characters_count_two() -> None:
