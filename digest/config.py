@@ -154,6 +154,13 @@ class Config(_Strict):
             if dupes:
                 raise ValueError(f"{kind}: names must be unique; repeated: {', '.join(dupes)}")
         self._distinct_slugs()
+        sources = {s.name for s in self.sources}
+        for source in self.sources:
+            if source.gloss is not None and source.gloss not in sources:
+                raise ValueError(
+                    f"sources: {source.name!r} takes its gloss from {source.gloss!r},"
+                    " which is not one of the sources"
+                )
         if self.mail is None and any(d.recipients for d in self.digests):
             raise ValueError("digests have recipients but there is no 'mail:' section to send with")
         return self

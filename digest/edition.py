@@ -23,6 +23,7 @@ import httpx
 
 from digest.config import Config, DigestSettings
 from digest.durations import ALL_TIME
+from digest.editorial.crosslang import english_gloss
 from digest.editorial.relevance import on_topic_text, score_item
 from digest.editorial.sections import assign_section
 from digest.editorial.stories import group_items
@@ -31,6 +32,8 @@ from digest.editorial.threads import WINDOW as THREAD_WINDOW
 from digest.editorial.threads import PastStory, Rarity, gather_threads, link_threads
 from digest.errors import ArchiveError, DigestError
 from digest.language.detect import with_language
+from digest.language.morphemes import ANALYSED
+from digest.language.sentences import split_sentences
 from digest.models import (
     Edition,
     Item,
@@ -170,12 +173,11 @@ def build_edition(
     from digest.summary.summarize import summarize_many
 
     topic = config.topic_of(digest)
-    from digest.summary.cleaning import informative_words
-
     rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in stream]) if stream else None
+    services = {s.name: s.gloss for s in config.sources if s.gloss}
     stories: list[Story] = []
     for found in group_items(candidates, config.stories, stream):
-        group = lead_first(found, informative_words, rarity)
+        group = lead_first(found, _informative_words, rarity)
         lead = group[0]
         # one language per summary, the lead's: the story lists its outlets in every language
         lang = lead.item.lang
@@ -192,6 +194,7 @@ def build_edition(
                 others=tuple(group[1:]),
                 summary=summary,
                 section=assign_section(lead.item.title, summary, config.sections),
+                gloss=english_gloss(lead, group[1:], services),
             )
         )
     stories.sort(key=_rank)
@@ -236,6 +239,27 @@ def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]
         if record.id in contents
         for story in codec.loads(contents[record.id]).edition.stories
     ]
+
+
+_MIN_WORDS, _MAX_WORDS = 6, 55  # informative_words' own bounds, for every language alike
+
+
+def _informative_words(item: Item) -> int:
+    """The words of an item's sentences that a summary could use, counted in its language
+    (content morphemes in Japanese, words between spaces in Korean): a full Korean report
+    outweighs a one-line English version of it, which then glosses it."""
+    from digest.summary import cjk
+    from digest.summary.cleaning import informative_words
+
+    if item.lang not in ANALYSED:
+        return informative_words(item.text)
+    pickable = cjk.rules(item.lang, _MIN_WORDS, _MAX_WORDS).is_pickable
+    return sum(
+        cjk.word_count(sentence, item.lang)
+        for paragraph in cjk.paragraphs(item.text)
+        for sentence in split_sentences(paragraph, item.lang)
+        if pickable(sentence)
+    )
 
 
 def _moment(item: Item) -> datetime:

@@ -69,6 +69,7 @@ class Story:
     section: str = "Other"
     follows: FollowUp | None = None  # the earlier edition's story this one continues
     related: tuple[str, ...] = ()  # ids of this edition's stories on the same developing thread
+    gloss: str = ""  # the lead's headline in English, from its source's English service
 
     @property
     def items(self) -> tuple[ScoredItem, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import unicodedata
 
@@ -11,9 +12,9 @@ from conftest import SHARED, need
 from wcwidth import iter_graphemes
 
 from digest.language.anchors import anchors
-from digest.language.detect import detect_language, normalise_code
+from digest.language.detect import SUPPORTED, detect_language, normalise_code
 from digest.language.morphemes import at_boundaries, content_words
-from digest.language.sentences import dateline_end, split_sentences
+from digest.language.sentences import dateline_end, sentence_spans, split_sentences
 from digest.language.width import display_width, wrap_display
 
 LANG = SHARED / "eval" / "lang"
@@ -52,11 +53,41 @@ def test_detection_cases(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
+def test_detection_by_script_where_the_model_gives_up() -> None:
+    """A plain Japanese lead that the model, asked about its first 160 characters, calls no
+    language at all (it would have been stored as English): kana decide it without the model."""
+    with need(LANG / "nhk-yonhap-chosun-2025.jsonl").open(encoding="utf-8") as lines:
+        (row,) = [r for r in map(json.loads, lines) if r["id"] == "ja:hectorcho:e9a86814c7"]
+    assert detect_language(f"{row['title']}\n{row['text']}") == "ja"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "candidates"),
+    [
+        ("Abe's 'kokunan toppa' (国難突破) snap election explained", "en", SUPPORTED),
+        ("北朝鮮核実験", "ja", SUPPORTED),  # Han alone: Japanese among the three
+        ("北朝鮮核實驗的消息", "zh", ("en", "ja", "ko", "zh")),  # not with Chinese to tell apart
+    ],
+)
+def test_script_decides_only_when_it_can(text: str, lang: str, candidates: tuple[str, ...]) -> None:
+    assert detect_language(text, candidates) == lang
+
+
 def test_language_codes() -> None:
     assert normalise_code("ja-JP") == "ja"
     assert normalise_code("KO_kr") == "ko"
     with pytest.raises(ValueError, match="not a language code"):
         normalise_code("日本語")
+
+
+def test_an_unclosed_quote_gives_up_after_400_characters() -> None:
+    """The sentence splitter jumps from mark to mark: a stray 「 still stops holding sentences
+    together 400 characters on, counted from the mark, as when it read every character."""
+    held = "「" + "あ" * 399 + "。" + "い。"
+    assert [b - a for a, b in sentence_spans(held, "ja")] == [len(held)]
+    stray = "「" + "あ" * 400 + "。" + "い。"
+    assert [b - a for a, b in sentence_spans(stray, "ja")] == [402, 2]
+    assert sentence_spans('"' + "가" * 401 + "다. 나다.", "ko") == [(0, 404), (405, 408)]
 
 
 def _at(text: str, term: str, lang: str) -> bool:
@@ -135,6 +166,36 @@ def test_wrap_by_display_width(columns: int) -> None:
     joined = "".join(line[2:] for line in lines)
     assert list(iter_graphemes(joined)).count("👨\u200d👩\u200d👧") == 1  # the cluster is whole
     assert unicodedata.normalize("NFC", joined.replace(" ", "")) == MIXED.replace(" ", "")
+
+
+def test_japanese_lines_break_between_words() -> None:
+    """Japanese has no spaces, but a line still ends where a word does: 抗議, ミサイル and
+    北海道 are never cut, at any width (a compound may part between its words: 大使|館)."""
+    title = "北朝鮮の弾道ミサイル、北海道沖のEEZ内に落下 政府が北京の大使館ルートで厳重に抗議"
+    words = (
+        "北朝鮮",
+        "弾道",
+        "ミサイル",
+        "北海道",
+        "落下",
+        "政府",
+        "北京",
+        "大使",
+        "ルート",
+        "抗議",
+    )
+    for columns in range(12, 60):
+        lines = wrap_display(title, columns)
+        assert all(display_width(line) <= columns for line in lines)
+        assert "".join("".join(lines).split()) == "".join(title.split())
+        for before, after in itertools.pairwise(lines):
+            for word in words:
+                for cut in range(1, len(word)):
+                    assert not (before.endswith(word[:cut]) and after.startswith(word[cut:])), (
+                        columns,
+                        before,
+                        after,
+                    )
 
 
 def test_wide_characters_count_two() -> None:

@@ -412,8 +412,8 @@ def test_names_are_told_from_things_by_how_texts_write_them() -> None:
 # --------------------------------------------------------------------------- the lead
 
 
-def _words(text: str) -> int:
-    return len(text.split())
+def _words(item: Item) -> int:
+    return len(item.text.split())
 
 
 def test_the_lead_tells_the_event_not_a_side_angle() -> None:

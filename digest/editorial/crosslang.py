@@ -13,22 +13,41 @@ item names them. Like the rest of grouping it errs towards keeping items apart.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from itertools import combinations
 
 from digest.language.anchors import COUNTRIES, Anchors, anchors
 from digest.models import ScoredItem
 
-__all__ = ["CrossLinks"]
+__all__ = ["CrossLinks", "english_gloss"]
 
 _LEAD_CHARS = 500  # the headline and lead name the event; a roundup's tail must not count
 _NEEDED = 3  # weight of shared anchors that links two versions of one report
+_NONE: frozenset[str] = frozenset()
 _COMMON = 0.2  # an anchor in more than this share of the items (and more than 5) finds no pairs
 
 
 def _marks(found: Anchors) -> frozenset[str]:
     return found.numbers | found.names | (found.concepts - COUNTRIES)
+
+
+def _meet(x: Anchors, y: Anchors) -> bool:
+    """Does x name something y has: a figure (perhaps rounded), a name or a concept?"""
+    return bool(x.figures_shared(y) or (_marks(x) - x.numbers) & (_marks(y) - y.numbers))
+
+
+def _disagree(ta: Anchors, tb: Anchors) -> bool:
+    """Headline figures of one kind (percentages, or one currency, or other counts) with
+    nothing in common, even rounded: 0.15% is not 0.64%, but a headline's 35% and the other's
+    16.1 billion may be two figures of one report, as may a Japanese headline's yen and the
+    won of the Korean one."""
+    for unit in {u for _, u in ta.units} & {u for _, u in tb.units}:
+        x = Anchors(frozenset(n for n, u in ta.units if u == unit), _NONE, _NONE)
+        y = Anchors(frozenset(n for n, u in tb.units if u == unit), _NONE, _NONE)
+        if not x.figures_shared(y):
+            return True
+    return False
 
 
 def _hours(s: ScoredItem) -> float:
@@ -61,7 +80,7 @@ class CrossLinks:
         """Pairs in different languages sharing a figure or a name (never all pairs)."""
         index: dict[str, list[int]] = defaultdict(list)
         for i, lead in enumerate(self.leads):
-            for key in _marks(lead):
+            for key in _marks(lead) | lead.approx:
                 index[key].append(i)
         cap = max(5, int(_COMMON * len(self.leads)))
         pairs = {
@@ -78,14 +97,34 @@ class CrossLinks:
         if abs(self.when[i] - self.when[j]) > self.hours:
             return 0.0
         ta, tb = self.titles[i], self.titles[j]
-        if ta.numbers and tb.numbers and ta.numbers.isdisjoint(tb.numbers):
-            return 0.0  # the year's close is not the day's opening, 179 is not 180
         a, b = self.leads[i], self.leads[j]
-        if not (_marks(ta) & _marks(b) or _marks(tb) & _marks(a)):
+        if _disagree(ta, tb):
+            return 0.0  # the year's close is not the day's opening, 179 is not 180
+        if not (_meet(ta, b) or _meet(tb, a)):
             return 0.0  # what they share must be in one of the headlines: the event, not a detail
         weight = (
-            2 * len(a.numbers & b.numbers)
+            2 * a.figures_shared(b)
             + 2 * len(a.names & b.names)
             + len((a.concepts & b.concepts) - COUNTRIES)
         )
         return weight / (weight + _NEEDED) if weight >= _NEEDED else 0.0
+
+
+def english_gloss(
+    lead: ScoredItem, others: Sequence[ScoredItem], services: Mapping[str, str]
+) -> str:
+    """The English headline of the lead's story from the lead source's English service.
+
+    A source "supplies" a gloss when the config names its English service (`gloss:`, e.g.
+    Yonhap Korean -> Yonhap English) and grouping put that service's version of the report in
+    the same story: the wire's own translation, never another outlet's headline. The version
+    published nearest the lead wins; "" when the lead is English or no version is there.
+    """
+    service = services.get(lead.item.source)
+    if service is None or (lead.item.lang or "en") == "en":
+        return ""
+    versions = [o for o in others if o.item.source == service and o.item.lang == "en"]
+    if not versions:
+        return ""
+    nearest = min(versions, key=lambda o: abs(_hours(o) - _hours(lead)))
+    return nearest.item.title

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from digest.editorial.threads import Rarity, terms
-from digest.models import ScoredItem
+from digest.models import Item, ScoredItem
 
 __all__ = ["headline_centrality", "lead_first"]
 
@@ -39,17 +39,17 @@ def headline_centrality(group: Sequence[ScoredItem], rarity: Rarity | None) -> l
 
 def lead_first(
     group: Sequence[ScoredItem],
-    informative: Callable[[str], int],
+    informative: Callable[[Item], int],
     rarity: Rarity | None = None,
 ) -> list[ScoredItem]:
     """The group with its lead first (see the module's docstring), the others in their order.
 
-    `informative` says how much of a text a summary could use (the orchestrator passes the
-    summariser's measure)."""
+    `informative` says how much of an item's text a summary could use, in its language (the
+    orchestrator passes the summariser's measure)."""
     if len(group) < 2:
         return list(group)
     central = headline_centrality(group, rarity)
-    words = [informative(s.item.text) for s in group]
+    words = [informative(s.item) for s in group]
     # A headline over a photo caption or nothing at all never leads a story told in full.
     told = [k for k in range(len(group)) if words[k] > 0] or list(range(len(group)))
     best = max(central[k] for k in told)

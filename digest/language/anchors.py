@@ -38,13 +38,7 @@ china | 中国 | 중국 中 | China, Chinese, Beijing
 russia | ロシア | 러시아 | Russia, Russian, Moscow
 united-states | 米国 アメリカ | 미국 美 | United States, U.S., Washington
 hokkaido | 北海道 | 홋카이도 | Hokkaido
-poland | ポーランド | 폴란드 | Poland, Polish
-jeju | 済州 チェジュ | 제주 | Jeju
-muan | 務安 | 무안 | Muan
-coupang | クーパン | 쿠팡 | Coupang
 kospi | 総合株価指数 KOSPI | 코스피 | KOSPI
-hanwha | ハンファ | 한화 | Hanwha
-enhypen | エンハイプン | 엔하이픈 | ENHYPEN
 cheong-wa-dae | 青瓦台 | 청와대 | Cheong Wa Dae
 chongryon | 朝鮮総連 総連 | 조총련 | Chongryon, Chongryun
 abduction | 拉致 | 납북 납치 | abduct, abducted, abductee, abductees, abduction
@@ -84,18 +78,20 @@ _STOP_LATIN = frozenset(_STOP_LATIN_TEXT.split())
 # A number with its CJK multipliers: 1兆6850億, 1조6천850억, 7千億, 2万, 1.685 trillion
 _NUMBER = re.compile(
     r"(?P<num>\d[\d.,]*(?:[万億兆千百萬만억조천백][\d.,]*)*"
-    r"(?:\s?(?:trillion|billion|million|thousand|tln|bln|mln)(?![a-z]))?)"
-    r"(?P<unit>\s*(?:%|％|pct|percent|퍼센트))?",
+    r"(?:\s?(?:trillion|billion|million|thousand|tln|bln|mln|tn|bn)(?![a-z]))?)"
+    r"(?P<unit>\s*(?:%|％|pct|percent|퍼센트))?"
+    r"(?P<money>\s*(?:ウォン|원|won|円|엔|yen|ドル|달러|dollars?)(?![a-z]))?",
     re.IGNORECASE,
 )
 _MULT = {
     "万": 1e4, "萬": 1e4, "億": 1e8, "兆": 1e12, "千": 1e3, "百": 1e2,
     "만": 1e4, "억": 1e8, "조": 1e12, "천": 1e3, "백": 1e2,
-    "trillion": 1e12, "tln": 1e12, "billion": 1e9, "bln": 1e9, "million": 1e6, "mln": 1e6,
+    "trillion": 1e12, "tln": 1e12, "tn": 1e12, "billion": 1e9, "bln": 1e9, "bn": 1e9,
+    "million": 1e6, "mln": 1e6,
     "thousand": 1e3,
 }  # fmt: skip
 _MULT_TOKEN = re.compile(
-    r"[万億兆千百萬만억조천백]|trillion|billion|million|thousand|tln|bln|mln", re.I
+    r"[万億兆千百萬만억조천백]|trillion|billion|million|thousand|tln|bln|mln|tn|bn", re.I
 )
 
 
@@ -127,7 +123,8 @@ _FORMS, _CJK_FORMS, _LATIN_FORMS = _parse_gazetteer()
 
 
 _PIECE = re.compile(
-    r"(\d+(?:\.\d+)?)|([万億兆萬만억조]|trillion|billion|million|tln|bln|mln)|([千百천백]|thousand)",
+    r"(\d+(?:\.\d+)?)|([万億兆萬만억조]|trillion|billion|million|tln|bln|mln|tn|bn)"
+    r"|([千百천백]|thousand)",
     re.I,
 )
 
@@ -146,20 +143,72 @@ def _value(match: re.Match[str]) -> str | None:
             total += (section + number or 1.0) * _MULT[large.lower()]
             section = number = 0.0
     total += section + number
+    return _key(total, bool(match["unit"]))
+
+
+_CURRENCY = {"ウォン": "won", "원": "won", "円": "yen", "엔": "yen", "ドル": "usd", "달러": "usd"}
+_CURRENCY_BEFORE = {"$": "usd", "₩": "won", "W": "won", "¥": "yen", "￥": "yen"}
+
+
+def _unit(text: str, match: re.Match[str]) -> str:
+    """What a figure counts: "%", a currency (won, yen, usd) or "" (anything else)."""
     if match["unit"]:
-        return f"{total:g}%"
-    return f"{total:.4g}" if total >= 1e4 else f"{total:g}"
+        return "%"
+    if match["money"]:
+        word = match["money"].strip().lower().rstrip("s")
+        return _CURRENCY.get(word, "usd" if word == "dollar" else word)
+    before = text[max(0, match.start() - 1) : match.start()]
+    return _CURRENCY_BEFORE.get(before, "")
 
 
 class Anchors:
-    """Language-neutral marks of a text: figures, concepts and Latin-script names."""
+    """Language-neutral marks of a text: figures, concepts and Latin-script names.
 
-    __slots__ = ("concepts", "names", "numbers")
+    `approx` holds each figure also as it reads rounded to fewer significant digits (43.09
+    billion is also 43.1 and 43 billion): a version that rounds a figure still gives it.
+    """
 
-    def __init__(self, numbers: frozenset[str], concepts: frozenset[str], names: frozenset[str]):
+    __slots__ = ("approx", "concepts", "names", "numbers", "units")
+
+    def __init__(
+        self,
+        numbers: frozenset[str],
+        concepts: frozenset[str],
+        names: frozenset[str],
+        units: frozenset[tuple[str, str]] = frozenset(),
+    ):
         self.numbers = numbers
         self.concepts = concepts
         self.names = names
+        self.units = units  # (figure, what it counts), for telling which figures can disagree
+        self.approx = numbers | frozenset(r for n in numbers for r in _roundings(n))
+
+    def figures_shared(self, other: Anchors) -> int:
+        """How many figures the two give alike, one of them perhaps rounded."""
+        return max(len(self.numbers & other.approx), len(other.numbers & self.approx))
+
+
+def _key(value: float, percent: bool) -> str:
+    if percent:
+        return f"{value:g}%"
+    return f"{value:.4g}" if value >= 1e4 else f"{value:g}"
+
+
+def _roundings(figure: str) -> set[str]:
+    """The figure rounded to each smaller number of significant digits, down to two. Only
+    amounts of ten thousand and more (money, counts in 万, 억, billion) are rounded in the
+    press; 179 days or 0.64% are exact, and 179 is not 180."""
+    percent = figure.endswith("%")
+    value = float(figure.rstrip("%"))
+    if percent or value < 1e4:
+        return set()
+    digits = len(f"{value:.4e}".split("e")[0].replace(".", "").rstrip("0"))
+    out = set()
+    for keep in range(2, digits):
+        rounded = _key(float(f"{value:.{keep}g}"), percent)
+        if _significant(rounded):
+            out.add(rounded)
+    return out
 
 
 def _significant(value: str) -> bool:
@@ -174,9 +223,12 @@ def _significant(value: str) -> bool:
 def anchors(text: str, lang: str) -> Anchors:
     """The figures, gazetteer concepts and Latin-script names in `text` (written in `lang`)."""
     text = unicodedata.normalize("NFKC", text)
-    numbers = frozenset(
-        v for m in _NUMBER.finditer(text) if (v := _value(m)) is not None and _significant(v)
+    units = frozenset(
+        (v, _unit(text, m))
+        for m in _NUMBER.finditer(text)
+        if (v := _value(m)) is not None and _significant(v)
     )
+    numbers = frozenset(v for v, _ in units)
     concepts = {_FORMS[m.group()] for m in _CJK_FORMS.finditer(text)} if lang != "en" else set()
     concepts |= {
         _FORMS[re.sub(r"[\s\-]+", " ", m.group()).lower()]
@@ -185,8 +237,9 @@ def anchors(text: str, lang: str) -> Anchors:
     }
     latin = _LATIN.findall(_ADDRESS.sub(" ", text))
     if lang == "en":  # names written in capitals: KOSPI, BTS, ENHYPEN
-        names = {w.lower() for w in latin if w.isupper() and len(w) > 2}
+        latin = [w for w in latin if w.isupper() and len(w) > 2]
     else:  # any Latin word in Japanese or Korean text is a name or a term
-        names = {w.lower() for w in latin if len(w) > 2}
+        latin = [w for w in latin if len(w) > 2]
+    names = {w.lower().replace("-", "") for w in latin}  # T-50 and T50 are one name
     names -= _STOP_LATIN
-    return Anchors(numbers, frozenset(concepts), frozenset(names))
+    return Anchors(numbers, frozenset(concepts), frozenset(names), units)

@@ -29,6 +29,11 @@ _SAMPLE = 160  # a headline and the lead's start decide it; the model's time gro
 _CODE = re.compile(r"[a-z]{2,3}")
 _LETTER = re.compile(r"[^\W\d_]")
 _EAST_ASIAN = frozenset({"ja", "ko", "zh"})
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_BY_SCRIPT = frozenset({"en", "ja", "ko"})
 _CJK = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
@@ -66,8 +71,23 @@ def detect_language(text: str, candidates: tuple[str, ...] = SUPPORTED) -> str:
         # among English and East Asian languages, text in no East Asian script is English:
         # most items of most feeds, decided without the model (a cold poll stays fast)
         return "en"
+    if set(candidates) <= _BY_SCRIPT and (by_script := _by_script(sample)) in candidates:
+        return by_script
     found = _detector(tuple(candidates)).detect_language_of(sample)
     return candidates[0] if found is None else str(found.iso_code_639_1.name).lower()
+
+
+def _by_script(sample: str) -> str | None:
+    """Japanese or Korean told by script alone, when the sample is mostly East Asian letters
+    and only one of kana and Hangul is there (kana is only Japanese, Hangul only Korean; Han
+    alone is Japanese among the three). Else None: the model decides (an English headline
+    quoting a Japanese phrase, Korean text quoting kana). It costs a few regex scans where the
+    model takes up to milliseconds on a Japanese lead."""
+    kana, hangul = len(_KANA.findall(sample)), len(_HANGUL.findall(sample))
+    east_asian = kana + hangul + len(_HAN.findall(sample))
+    if not east_asian or east_asian < len(_LATIN.findall(sample)) or (kana and hangul):
+        return None
+    return "ko" if hangul else "ja"
 
 
 def item_language(item: Item) -> str:

@@ -24,6 +24,11 @@ _OPEN_CLOSE = {
 }
 _ENDS = frozenset("。！？!?．")
 _TRAILERS = frozenset("」』”）)】》〉\"'’")
+_CLOSERS = "".join(sorted(set(_OPEN_CLOSE.values())))
+_MARKS_JA = re.compile(
+    "[" + re.escape('\n"' + "".join(_OPEN_CLOSE) + _CLOSERS + "".join(sorted(_ENDS))) + "]"
+)
+_MARKS = re.compile(_MARKS_JA.pattern[:-1] + re.escape(".") + "]")
 _MAX_QUOTE = 400  # an unclosed quote longer than this is a stray mark, not a quote
 # 【ソウル聯合ニュース】, ［東京 共同］, (서울=연합뉴스) 이은정 기자 =, [서울=뉴시스] 문예성 기자 =
 _DATELINE = re.compile(
@@ -50,6 +55,7 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, leading and trailing spaces excluded."""
     spans: list[tuple[int, int]] = []
     ends = _ENDS | ({"."} if lang != "ja" else set())
+    marks = _MARKS_JA if lang == "ja" else _MARKS
 
     def add(start: int, end: int) -> None:
         while start < end and text[start].isspace():
@@ -59,11 +65,17 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
         if start < end:
             spans.append((start, end))
 
-    start, i, n = 0, 0, len(text)
+    start, n = 0, len(text)
     stack: list[str] = []
     straight = False  # inside a "..." quote
     opened = 0
-    while i < n:
+    # Only line breaks, quotes and sentence ends change anything: jump from one to the next
+    # (long leads cost a regex scan, not a Python step per character).
+    found = marks.search(text)
+    while found:
+        i = found.start()
+        if (stack or straight) and i - 1 - opened > _MAX_QUOTE:
+            stack, straight = [], False  # the quote ran on too long before this mark
         ch = text[i]
         if ch == "\n":
             add(start, i)
@@ -84,7 +96,7 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
                 i += 1
             add(start, i + 1)
             start = i + 1
-        i += 1
+        found = marks.search(text, i + 1)
     add(start, n)
     return spans
 

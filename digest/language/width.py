@@ -2,17 +2,22 @@
 
 wcwidth measures (cells per grapheme cluster, so a family emoji or a Hangul syllable built of jamo
 is one unit). Lines break at spaces, and between two Japanese or Chinese characters (those
-scripts have no spaces), never inside an English or Korean word (Korean is written with spaces
-between words) nor inside a grapheme cluster; closing marks (、。」』）！？) never start a line
-and opening ones (「『（) never end one. A word longer than the line (a link) is not cut.
+scripts have no spaces) where a word ends: a run with kana is cut only between its morphemes
+(Sudachi, loaded only when such a run is wrapped), so 抗議 or ミサイル stay whole. Never inside
+an English or Korean word (Korean is written with spaces between words) nor inside a grapheme
+cluster; closing marks (、。」』）！？) never start a line and opening ones (「『（) never end
+one. A word longer than the line (a link) is not cut.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
 from wcwidth import iter_graphemes, width
+
+from digest.language.morphemes import morphemes
 
 __all__ = ["display_width", "wrap_display"]
 
@@ -48,19 +53,39 @@ def _breakable(cluster: str) -> bool:
     return unicodedata.east_asian_width(cluster[0]) in ("W", "F") and not cluster[0].isalnum()
 
 
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_UNSPACED_RUN = re.compile(
+    r"[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffー]+"
+)
+
+
+def _inside_words(text: str) -> frozenset[int]:
+    """Offsets in `text` that fall inside a Japanese word (no line may break there)."""
+    inside: set[int] = set()
+    for run in _UNSPACED_RUN.finditer(text):
+        if len(run.group()) < 2 or not _KANA.search(run.group()):
+            continue  # kanji alone may be Chinese or Korean Hanja: broken anywhere, as before
+        ends = {run.start() + m.end for m in morphemes(run.group(), "ja")}
+        inside.update(k for k in range(run.start() + 1, run.end()) if k not in ends)
+    return frozenset(inside)
+
+
 def _atoms(text: str) -> Iterator[tuple[bool, str]]:
     """(space before, atom): the pieces a line may not split, in order."""
     space = False
     word = ""
     glue = False  # the atom being built must stay with the next cluster (an opening mark)
+    inside = _inside_words(text) if _KANA.search(text) else frozenset()
+    offset = 0
     for cluster in iter_graphemes(text):
+        at, offset = offset, offset + len(cluster)
         if cluster.isspace():
             if word:
                 yield space, word
                 word, glue = "", False
             space = True
             continue
-        joined = glue or cluster in _NO_START
+        joined = glue or cluster in _NO_START or at in inside
         if word and not joined and (_breakable(cluster) or _breakable(word[-1])):
             yield space, word
             word, space = "", False

@@ -85,6 +85,7 @@ def _story(story: Story) -> dict[str, Any]:
         "section": story.section,
         "follows": None if story.follows is None else asdict(story.follows),
         "related": list(story.related),
+        "gloss": story.gloss,
     }
 
 
@@ -130,6 +131,7 @@ def _load_story(data: dict[str, Any]) -> Story:
         section=data["section"],
         follows=FollowUp(**data["follows"]) if data.get("follows") else None,
         related=tuple(data.get("related", ())),
+        gloss=str(data.get("gloss", "")),
     )
 
 

@@ -62,6 +62,11 @@ class SourceSettings(_Strict):
         default=None,
         description="the language of its items (en, ja, ko...); default: detected per item",
     )
+    gloss: str | None = Field(
+        default=None,
+        description="the source that runs this one's English service (Yonhap English for"
+        " Yonhap Korean): its headline of the same story is shown as an English gloss",
+    )
 
     @field_validator("lang")
     @classmethod
