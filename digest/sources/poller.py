@@ -90,8 +90,12 @@ class Poller:
         now: datetime,
         progress: Callable[[str], None] | None = None,
         sink: Callable[[list[Item]], None] | None = None,
+        started: Callable[[], None] | None = None,
     ) -> list[Polled]:
         """Poll `feeds` and return one `Polled` per feed, in order, each with its new state.
+
+        `started` is called on this thread once the first requests are handed to the threads
+        that send them (`digest run` then imports the rest of the pipeline meanwhile).
 
         With `sink`, every new item is passed to it (in batches, on this thread, all of them
         before this returns) as feeds finish, and the returned batches are left without them.
@@ -102,7 +106,9 @@ class Poller:
         start = [_fresh(states.get(f.name), f) for f in feeds]
         executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
         try:
-            polled = asyncio.run(self._poll_all(feeds, start, store, now, executor, progress, sink))
+            polled = asyncio.run(
+                self._poll_all(feeds, start, store, now, executor, progress, sink, started)
+            )
         finally:
             executor.shutdown()
         return polled
@@ -116,6 +122,7 @@ class Poller:
         executor: Executor,
         progress: Callable[[str], None] | None,
         sink: Callable[[list[Item]], None] | None,
+        started: Callable[[], None] | None = None,
     ) -> list[Polled]:
         limits = httpx.Limits(
             max_connections=self.fetch.connections,
@@ -170,9 +177,10 @@ class Poller:
                     progress(feed.name)
                 return result
 
-            polled = list(
-                await asyncio.gather(*(one(f, s) for f, s in zip(feeds, states, strict=True)))
-            )
+            every = asyncio.gather(*(one(f, s) for f, s in zip(feeds, states, strict=True)))
+            if started is not None:  # runs after each feed's first step: the first GETs are out
+                asyncio.get_running_loop().call_soon(started)
+            polled = list(await every)
             if sink is not None and pending:
                 sink(pending)
             return polled
