@@ -8,8 +8,9 @@ as `httpx.AsyncClient` (`python benchmarks/bench_clients.py`). Feeds are parsed 
 when there are many, so both cores work; a 304 or an unchanged body never reaches it. Each
 feed's state (validators, body hash, waits, moved URL, health) is read from the store before and
 written back after, in one transaction. With a `sink`, finished feeds' items are handed over in
-batches on the loop's thread (the one that owns the SQLite connection) while other feeds are
-still in flight, so storing them overlaps the poll instead of following it.
+batches to one thread of the store's own (SQLite releases the interpreter while it inserts and
+indexes) while other feeds are still in flight, so storing overlaps the poll instead of
+stopping it: every store call of the poll runs on that thread, one at a time.
 """
 
 from __future__ import annotations
@@ -137,9 +138,20 @@ class Poller:
                 headers={"Accept-Encoding": "gzip, deflate"},
             ) as sync_client,
             ThreadPoolExecutor(self.fetch.connections, thread_name_prefix="digest-get") as io,
+            # The store's one thread: SQLite (full-text indexing above all) works there, its
+            # lock released, while this loop goes on sending requests and handing out parses.
+            ThreadPoolExecutor(1, thread_name_prefix="digest-store") as db,
         ):
             client = Fetcher(sync_client, io)
             pending: list[Item] = []
+            writes: list[Future[None]] = []
+
+            def hand_over(batch: list[Item]) -> None:
+                assert sink is not None
+                for written in writes:  # a failed write (a refused template) ends the poll
+                    if written.done() and written.exception() is not None:
+                        written.result()
+                writes.append(db.submit(sink, batch))
 
             def gate(url: str) -> asyncio.Semaphore:
                 host = urlparse(url).netloc.lower()
@@ -161,6 +173,7 @@ class Poller:
                             store=store,
                             now=now,
                             executor=executor,
+                            db=db,
                         )
                     except Exception:  # the teasers are kept; the feed's items are not lost
                         log.exception("full text for %s failed", one_line(feed.name))
@@ -171,7 +184,7 @@ class Poller:
                         # Handed over: held once, not until the end (5,000 feeds: hundreds of MB).
                         result = replace(result, batch=replace(result.batch, items=()))
                         if len(pending) >= SINK_BATCH:
-                            sink(pending[:])
+                            hand_over(pending[:])
                             pending.clear()
                 if progress is not None:
                     progress(feed.name)
@@ -182,7 +195,9 @@ class Poller:
                 asyncio.get_running_loop().call_soon(started)
             polled = list(await every)
             if sink is not None and pending:
-                sink(pending)
+                hand_over(pending)
+            for written in writes:  # every item stored before the states are saved
+                await asyncio.wrap_future(written)
             return polled
 
     async def _poll_one(
