@@ -115,7 +115,7 @@ def test_html_fragment_drops_scripts_and_keeps_paragraphs() -> None:
         ("<html>", ""),
         ("<html><head><title>Head only</title></head></html>", "Head only"),
         (
-            "<!doctype html><html><body><p>One</p>two<script>x()</script> three</body>",
+            "<!doctype html><html><body><p>One</p><p>two</p><script>x()</script> three</body>",
             "One\n\ntwo three",
         ),
         ("  <b>Bold</b> tail<style>p{}</style>", "Bold tail"),
