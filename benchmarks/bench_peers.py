@@ -17,6 +17,8 @@ Each figure is feeds/s of the whole process (500 feeds / wall time); printed wit
 figure, the median, the load average when the run started, the process's peak RSS (the largest
 of it and its children) and, for digest, how long after the command started its first request
 reached the server. `--feeds 5000 --runs 1 --only digest` gives the scale figures.
+`--before OTHER_CHECKOUT` times that checkout's `digest run` too (cold and warm, in each round
+right after this one's), so a change is compared with what it changed under the same load.
 """
 
 from __future__ import annotations
@@ -87,6 +89,11 @@ def digest_command(config: Path) -> list[str]:
     return [sys.executable, "-m", "digest", "run", "--config", str(config)]
 
 
+def other_checkout(root: Path) -> dict[str, object]:
+    """How to run `python -m digest` from another checkout: its folder first on the path."""
+    return {"cwd": root, "env": {**os.environ, "PYTHONPATH": str(root)}}
+
+
 def newsboat_files(folder: Path, hosts: feedserver.Hosts, feeds: int, threads: int) -> list[str]:
     urls = folder / "urls"
     urls.write_text("".join(hosts.url("f", n) + "\n" for n in range(feeds)), encoding="utf-8")
@@ -123,6 +130,11 @@ def one_round(hosts: feedserver.Hosts, args: argparse.Namespace, series: dict[st
             command = digest_command(digest_config(folder, hosts, feeds))
             series["digest cold"].runs.append(timed(command, hosts))
             series["digest warm"].runs.append(timed(command, hosts))
+            if args.before:
+                shutil.rmtree(folder / "archive")
+                other = other_checkout(args.before)
+                series["before cold"].runs.append(timed(command, hosts, **other))
+                series["before warm"].runs.append(timed(command, hosts, **other))
         if "newsboat" in args.only and NEWSBOAT:
             board = folder / "newsboat"
             board.mkdir()
@@ -154,7 +166,8 @@ def report(series: dict[str, Series], feeds: int) -> None:
         each = " ".join(f"{r:.1f}" for r in rates)
         rss = max(r.rss_mb for r in entry.runs)
         firsts = [r.first_request for r in entry.runs if r.first_request is not None]
-        first = f"{statistics.median(firsts):.2f} s" if firsts and name.startswith("d") else "-"
+        ours = name.startswith(("digest", "before"))
+        first = f"{statistics.median(firsts):.2f} s" if firsts and ours else "-"
         loads = f"{min(r.load for r in entry.runs):.1f}-{max(r.load for r in entry.runs):.1f}"
         print(f"{name:16} {medians[name]:8.1f}  {each:28} {rss:6.0f} MB  {first:>9}  {loads}")
     print()
@@ -162,6 +175,10 @@ def report(series: dict[str, Series], feeds: int) -> None:
         ours, theirs = medians.get(f"digest {kind}"), medians.get(f"newsboat {kind}")
         if ours and theirs:
             print(f"digest {kind} / newsboat {kind}: {ours / theirs:.2f}x  (target >= {target}x)")
+    for kind in ("cold", "warm"):
+        ours, before = medians.get(f"digest {kind}"), medians.get(f"before {kind}")
+        if ours and before:
+            print(f"digest {kind} / before {kind}: {ours / before:.2f}x")
     if "digest cold" in medians and "feedparser loop" in medians:
         ratio = medians["digest cold"] / medians["feedparser loop"]
         print(f"digest cold / feedparser loop: {ratio:.1f}x")
@@ -180,6 +197,7 @@ def main() -> None:
     parser.add_argument(
         "--only", nargs="+", default=["digest", "newsboat", "loop"], help="which commands"
     )
+    parser.add_argument("--before", type=Path, help="another checkout's digest to time as well")
     args = parser.parse_args()
     hosts = feedserver.start_hosts(args.feeds, args.delay, args.hosts)
     try:
@@ -189,7 +207,8 @@ def main() -> None:
             f"{args.delay * 1000:.0f} ms per answer, {args.runs} rounds; {os.cpu_count()} cores, "
             f"load average {os.getloadavg()[0]:.1f}"
         )
-        names = ["digest cold", "digest warm", "newsboat cold", "newsboat warm", "feedparser loop"]
+        names = ["digest cold", "digest warm", "before cold", "before warm"]
+        names += ["newsboat cold", "newsboat warm", "feedparser loop"]
         series = {name: Series(name) for name in names}
         for number in range(args.runs):
             one_round(hosts, args, series)

@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import os
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -34,21 +34,14 @@ from digest.errors import ArchiveError, DigestError
 from digest.language.detect import with_language
 from digest.language.morphemes import ANALYSED
 from digest.language.sentences import split_sentences
-from digest.models import (
-    Edition,
-    Item,
-    ScoredItem,
-    SourceReport,
-    SourceState,
-    Story,
-    Tally,
-)
+from digest.models import Edition, Item, ScoredItem, Story, Tally
 from digest.publish import archive, codec
 from digest.sources import Source
-from digest.sources.feeds import FeedSource
-from digest.sources.health import footer_reports, period_notices, read_state
-from digest.sources.limits import clip_item
+from digest.sources.health import footer_reports, period_notices
 from digest.sources.poller import Poller
+from digest.sources.polling import PollResult as PollResult  # callers import these from here
+from digest.sources.polling import Progress as Progress
+from digest.sources.polling import poll_sources as poll_sources
 from digest.store import EditionRecord, Store
 
 if TYPE_CHECKING:
@@ -57,17 +50,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EmptyPolicy = Literal["skip", "write", "mail"]
-
-Progress = Callable[[str], None]
-OFFLINE = "not fetched (offline)"
-
-
-@dataclass(frozen=True, slots=True)
-class PollResult:
-    reports: tuple[SourceReport, ...]
-    items_seen: int
-    items_new: int
-    notices: tuple[SourceReport, ...] = ()  # sources that failed earlier this period, or long
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,76 +61,6 @@ class RunResult:
     @property
     def partial(self) -> bool:
         return any(not r.ok for r in self.poll.reports)
-
-
-def poll_sources(
-    *,
-    sources: Sequence[Source],
-    store: Store,
-    client: httpx.Client,
-    now: datetime,
-    offline: bool = False,
-    progress: Progress | None = None,
-    poller: Poller | None = None,
-) -> PollResult:
-    """Read every source and store what is new. A failing source is reported, never fatal.
-
-    Remote feeds are polled together by `poller` (concurrent, conditional); folders and file:
-    feeds are read here with `client`.
-    """
-    reports: dict[str, SourceReport] = {}
-    items: list[Item] = []
-    states: list[SourceState] = []
-    seen = new = 0
-    remote = [s for s in sources if isinstance(s, FeedSource) and s.remote]
-    declared = {s.name: lang for s in sources if (lang := getattr(s, "lang", None))}
-
-    def store_items(batch: list[Item]) -> None:  # called while the poll goes on
-        nonlocal seen, new
-        seen += len(batch)
-        # Untrusted: no 10 MB titles into the store. Each item keeps its language.
-        clipped = [with_language(clip_item(item), declared.get(item.source)) for item in batch]
-        new += store.add_items(clipped, now)
-
-    if offline:
-        for feed in remote:
-            reports[feed.name] = SourceReport(feed.name, False, error=OFFLINE)
-    elif remote:
-        poller = poller or Poller(remote[0].fetch)
-        polls = poller.poll(remote, store=store, now=now, progress=progress, sink=store_items)
-        for polled in polls:
-            reports[polled.report.name] = polled.report
-            states.append(polled.state)
-            if not polled.report.ok:  # serve logs at INFO; `run` prints its reports itself
-                log.info("source %s not read: %s", polled.report.name, polled.report.error)
-    for source in sources:
-        if source.name in reports:
-            continue
-        try:
-            batch = source.read(client=client, now=now)
-        except DigestError as exc:
-            log.info("source %s failed: %s", source.name, exc)
-            reports[source.name] = SourceReport(source.name, ok=False, error=str(exc))
-        except Exception as exc:  # a bug in one parser must not stop the other sources
-            log.exception("source %s failed unexpectedly", source.name)
-            error = f"{type(exc).__name__}: {exc}"
-            reports[source.name] = SourceReport(source.name, ok=False, error=error)
-        else:
-            items.extend(batch.items)
-            reports[source.name] = SourceReport(source.name, True, len(batch.items), batch.warning)
-        if progress is not None:
-            progress(source.name)
-    store_items(items)
-    known = store.source_states()
-    polled_names = {state.name for state in states}
-    states += [  # folders and file: feeds, so `digest sources` shows what they last read too
-        read_state(known.get(report.name), report, now)
-        for report in reports.values()
-        if report.name not in polled_names and report.error != OFFLINE
-    ]
-    # Only now the feeds' validators and hashes: a crash before this point re-reads them.
-    store.save_source_states(states)
-    return PollResult(tuple(reports[s.name] for s in sources), seen, new)
 
 
 def build_edition(
@@ -167,10 +79,12 @@ def build_edition(
     `stream` is every item of the period, on topic or not: how often a term occurs in it tells
     the grouping, and the developing-story links, which names and places are the period's rare
     ones. Each story says which of the `earlier` editions' stories it follows up, if any."""
-    # Imported here, not at the top: sumy, nltk and numpy take longer to import than a warm
-    # poll takes, and the first request should not wait for them.
+    # Imported here, and only when there is something to summarise: sumy, nltk and numpy take
+    # longer to import than a warm poll takes, and most runs find nothing new on the topic.
     from digest.summary.brief import week_in_brief
-    from digest.summary.summarize import summarize_many
+
+    if candidates:
+        from digest.summary.summarize import summarize_many
 
     topic = config.topic_of(digest)
     rarity = Rarity.of([f"{s.item.title} {s.item.text}" for s in stream]) if stream else None
@@ -288,6 +202,7 @@ def run_edition(
     scheduled: datetime | None = None,
     recipients: Sequence[str] = (),
     empty: EmptyPolicy | None = None,
+    polled: PollResult | None = None,
 ) -> RunResult:
     """Poll, select what is new for the digest, build the edition and archive it.
 
@@ -295,13 +210,12 @@ def run_edition(
     passes the period's `scheduled` time and the `recipients` to record pending deliveries for,
     and the digest's `empty` policy for an edition with no stories: "skip" writes nothing,
     "write" writes it for no one, "mail" writes it for the recipients (None: always written).
+    A caller that polled already (`digest run`, which polls first) passes what it `polled`.
     """
     digest = config.digest(digest_name)
     if write:  # a template that does not compile is refused before anything is polled
-        from digest.publish.render import check_templates, make_environment
-
-        check_templates(make_environment(_user_templates(config)))
-    poll = poll_sources(
+        check_site_templates(config)
+    poll = polled or poll_sources(
         sources=sources,
         store=store,
         client=client,
@@ -554,6 +468,13 @@ def _saved_copies(config: Config, contents: Mapping[int, str]) -> tuple[Path, ..
 def _newest(record: EditionRecord) -> tuple[datetime, int]:
     """The order of `Store.editions`: newest `until` first, then newest id."""
     return (record.until, record.id)
+
+
+def check_site_templates(config: Config) -> None:
+    """Refuse (TemplateError) a site template that does not compile; nothing is written."""
+    from digest.publish.render import check_templates, make_environment
+
+    check_templates(make_environment(_user_templates(config)))
 
 
 def _user_templates(config: Config) -> Path | None:

@@ -70,7 +70,9 @@ def test_both_paths_give_the_same_items_on_every_real_feed() -> None:
         b'<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><item>'
         b"<title>\x98</title></item></channel></rss>",
         b'<!DOCTYPE rss [<!ENTITY x "y">]><rss version="2.0"><channel></channel></rss>',
-        b"<rss version='2.0'><channel><item><source url='u'>s</source></item></channel></rss>",
+        # an Atom-style source (a feed's own fields) inside an RSS item
+        b"<rss version='2.0'><channel><item><source url='u'><title>s</title></source></item>"
+        b"</channel></rss>",
     ],
 )
 def test_unusual_documents_go_to_feedparser(document: bytes) -> None:
@@ -126,6 +128,7 @@ def atom(entries: str) -> bytes:
 
 
 XHTML = 'xmlns:h="http://www.w3.org/1999/xhtml"'
+DC = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
 
 
 @pytest.mark.parametrize(
@@ -220,6 +223,31 @@ XHTML = 'xmlns:h="http://www.w3.org/1999/xhtml"'
             "<entry><id>o</id><title>t</title><contributor><name>Only a helper</name>"
             "</contributor></entry>"
         ),
+        # dc:title is a title: the first non-empty one is kept, until an image or a source
+        # makes feedparser forget it (then the next one is)
+        rss(
+            "<item><guid>u</guid><title>Own</title><dc:title>Second</dc:title></item>"
+            "<item><guid>v</guid><title></title><dc:title>After an empty one</dc:title></item>"
+            "<item><guid>w</guid><title>Own</title><source url='https://example.com/s'>Wire"
+            "</source><dc:title>After the source</dc:title></item>"
+            "<item><guid>x</guid><title>Own</title><image>https://example.com/i.jpg</image>"
+            "<title>After the image</title></item>",
+            DC,
+        ),
+        # titles, summaries and names nested in elements feedparser does not know: a deeper
+        # title loses to the item's own, a nested summary after the item's becomes content
+        rss(
+            "<item><guid>y</guid><title>Own</title><description>Own summary</description><og>"
+            "<type>article</type><title>Nested</title><description/><image>https://example.com"
+            "/i.png</image><url>https://example.com/y</url></og><author><name>Writer</name>"
+            "<title>Editor</title><company/></author></item>"
+            "<item><guid>z</guid><og><title>Nested first</title></og><title>Own, later</title>"
+            "<other><name>Not the author</name><email>x@example.com</email></other></item>"
+        ),
+        atom(
+            '<entry><id>gd</id><title>t</title><lastModifiedBy xmlns="http://example.com/g">'
+            "<name>Someone</name><email>s@example.com</email></lastModifiedBy></entry>"
+        ),
     ],
 )
 def test_widened_cases_read_as_feedparser_reads_them(document: bytes) -> None:
@@ -240,6 +268,9 @@ def test_widened_cases_read_as_feedparser_reads_them(document: bytes) -> None:
             "<item><guid>j</guid><title>t</title><image><description>d</description></image></item>"
         ),
         rss('<item><guid>k</guid><title type="xhtml">t</title></item>'),
+        # a nested title with no title of the item's own: feedparser decides
+        rss("<item><guid>n</guid><og><title>Only nested</title></og></item>"),
+        rss("<item><guid>o</guid><author><name>W</name><title>Job</title></author></item>"),
         rss(
             "<item><guid>t</guid><media:content url='u'><media:title>Picture</media:title>"
             "</media:content></item>",

@@ -197,3 +197,59 @@ def test_items_handed_to_the_sink_are_not_also_kept_in_the_results(server: Loopb
     )
     assert sorted(sunk) == [f"http://n{n}.invalid/t" for n in range(3)]
     assert all(p.report.items == 1 and p.batch is not None and not p.batch.items for p in polled)
+
+
+def test_the_sink_stores_on_a_thread_of_its_own_and_is_waited_for(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event loop hands batches to the store thread and goes on; every batch is stored (and
+    a slow store holds finished feeds back, not their items in memory) before the poll ends."""
+    import threading
+    import time
+
+    monkeypatch.setattr(poller_module, "SINK_BATCH", 1)
+    monkeypatch.setattr(poller_module, "STORE_BACKLOG", 1)
+    urls = [
+        server.add(f"/t{n}", Route(FEED.replace(b"news.invalid/t", f"t{n}.invalid/t".encode())))
+        for n in range(6)
+    ]
+    feeds = [FeedSource(f"Feed {n}", url, FETCH) for n, url in enumerate(urls)]
+    threads: set[str] = set()
+    sunk: list[str] = []
+
+    def slow_sink(items: list[Any]) -> None:
+        threads.add(threading.current_thread().name)
+        time.sleep(0.05)
+        sunk.extend(i.id for i in items)
+
+    Poller(FETCH, workers=1).poll(feeds, store=Store.memory(), now=NOW, sink=slow_sink)
+    assert len(sunk) == 6  # all of them, though the last ones were handed over just before
+    assert threads and all(name.startswith("digest-store") for name in threads)
+
+
+def test_poll_hooks_started_first_and_a_refusal_before_writes_stores_nothing(
+    server: LoopbackServer,
+) -> None:
+    """`digest run` starts its imports once the first requests are out, and checks templates
+    before the first write: what that check raises leaves the store as it was."""
+    from digest.edition import poll_sources
+
+    url = server.add("/h", Route(FEED, headers={"ETag": '"v1"'}))
+    store = Store.memory()
+    calls: list[str] = []
+
+    def refuse() -> None:
+        calls.append("before_writes")
+        raise RuntimeError("a broken template")
+
+    with httpx.Client() as client, pytest.raises(RuntimeError, match="broken template"):
+        poll_sources(
+            sources=[FeedSource("Feed", url, FETCH)],
+            store=store,
+            client=client,
+            now=NOW,
+            started=lambda: calls.append("started"),
+            before_writes=refuse,
+        )
+    assert calls == ["started", "before_writes"]
+    assert store.count_items() == 0 and store.source_states() == {}

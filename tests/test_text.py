@@ -108,6 +108,23 @@ def test_html_fragment_drops_scripts_and_keeps_paragraphs() -> None:
     assert text == "One bold move.\n\nTwo."
 
 
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # documents with no body (lxml.html's fragments assert on them): the tags stripped
+        ("<html>", ""),
+        ("<html><head><title>Head only</title></head></html>", "Head only"),
+        (
+            "<!doctype html><html><body><p>One</p><p>two</p><script>x()</script> three</body>",
+            "One\n\ntwo three",
+        ),
+        ("  <b>Bold</b> tail<style>p{}</style>", "Bold tail"),
+    ],
+)
+def test_html_fragment_edges_give_text_not_an_exception(markup: str, text: str) -> None:
+    assert html_fragment_to_text(markup) == text
+
+
 def test_seeds_become_separate_clean_articles() -> None:
     folder = need(SEEDS)
     titles: list[str] = []

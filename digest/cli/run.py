@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -103,12 +104,30 @@ def _run(
     offline: bool,
     write: bool,
 ) -> RunResult:
-    from digest.edition import run_edition
+    # The poll comes first and needs only the sources and the store: the first request leaves
+    # while the rest of the pipeline (grouping, summaries, templates) is imported on a thread.
     from digest.sources import build_sources
     from digest.sources.http import make_client
+    from digest.sources.poller import Poller
+    from digest.sources.polling import poll_sources
 
     sources = build_sources(config)
     with make_client(config.fetch) as client, _progress(len(sources)) as progress:
+        ahead = _Ahead(config, check_templates=write)
+        poll = poll_sources(
+            sources=sources,
+            store=store,
+            client=client,
+            now=now,
+            offline=offline,
+            progress=progress,
+            poller=Poller(config.fetch),
+            started=ahead.start,
+            before_writes=ahead.wait,  # a broken template: nothing stored
+        )
+        ahead.wait()
+        from digest.edition import run_edition
+
         return run_edition(
             config=config,
             sources=sources,
@@ -120,7 +139,40 @@ def _run(
             offline=offline,
             write=write,
             progress=progress,
+            polled=poll,
         )
+
+
+class _Ahead:
+    """The orchestrator imported and the site templates checked, on a thread, while the poll
+    waits on the network; `wait` re-raises what failed there (a TemplateError). Started once
+    the first requests are out: before, it would hold the interpreter they need."""
+
+    def __init__(self, config: Config, *, check_templates: bool) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._prepare, args=(config, check_templates), name="digest-ahead", daemon=True
+        )
+
+    def start(self) -> None:
+        if self._thread.ident is None:
+            self._thread.start()
+
+    def _prepare(self, config: Config, check_templates: bool) -> None:
+        try:
+            from digest.edition import check_site_templates
+
+            if check_templates:
+                check_site_templates(config)
+        except BaseException as exc:  # handed to the main thread by `wait`
+            self._error = exc
+
+    def wait(self) -> None:
+        self.start()
+        self._thread.join()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
 
 @contextmanager

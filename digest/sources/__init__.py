@@ -40,10 +40,11 @@ class SourcesConfig(Protocol):
 
 def build_sources(config: SourcesConfig) -> list[Source]:
     from digest.sources.feeds import FeedSource
-    from digest.sources.folder import FolderSource
 
     def build(settings: SourceSettings) -> Source:
         if settings.path is not None:
+            from digest.sources.folder import FolderSource  # lxml and the cleaners: if needed
+
             return FolderSource(
                 settings.name,
                 settings.path,

@@ -57,7 +57,7 @@ _HANDLERS = frozenset(
     if name.startswith(kind)
 )
 # Entry children that feed a field digest keeps, by feedparser's name for them.
-_TITLE = {"title"}
+_TITLE = {"title", "dc_title"}
 _LINK = {"link"}
 _ID = {"guid", "id"}
 _SUMMARY = {"description", "summary", "itunes_summary"}
@@ -103,6 +103,8 @@ _HARMLESS = {
     "creativecommons_license",
     "psc_chapters",
 }
+# Read into fields of their own when not inside an author or contributor.
+_OUTSIDE_AUTHOR = {"name", "email", "url", "uri", "homepage"}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _XHTML = "application/xhtml+xml"
 _IMAGE_PARTS = {"url", "title", "link", "width", "height"}  # what an item's <image> may hold
@@ -318,6 +320,9 @@ def _entry(item: Any, base: str) -> Entry:
     has_content = False  # feedparser's hasContent: a second summary is content until then
     summary_depth = 0  # how deep the kept summary was: feedparser keeps the shallowest, or last
     own_title = image_title = False
+    # feedparser keeps the first non-empty title at the item's depth (its title_depth) until an
+    # image, a source or a deeper title makes it forget; deeper titles never beat the item's own.
+    kept_title = False
     atom = item.tag == f"{{{ATOM}}}entry"
     item_depth = sum(1 for _ in item.iterancestors())
 
@@ -338,8 +343,15 @@ def _entry(item: Any, base: str) -> Entry:
             continue  # a comment or processing instruction
         here = _base(base, child)
         if name in _TITLE:
-            values["title"] = _value(child, atom)
+            value = _value(child, atom)
+            if not kept_title:
+                values["title"] = value
+                kept_title = bool(value)
             own_title = True
+        elif name == "source" and not atom:
+            if len(child):
+                raise _Unusual  # an Atom-style source holds a feed's own fields
+            kept_title = False  # kept apart from the entry's fields
         elif name in _LINK:
             if child.get("href") is None:
                 if atom:
@@ -371,9 +383,13 @@ def _entry(item: Any, base: str) -> Entry:
         elif name in _UPDATED:
             values["updated_parsed"] = _parse_date(_text(child))
         elif name in _AUTHOR:
-            values["author"] = _author(child)
+            values["author"], inner_title = _author(child)
+            if inner_title is not None:  # a job title: deeper, so the item's own one wins
+                image_title = True
+                kept_title = kept_title and not inner_title
         elif name == "image" and not atom:
             image_title = _image(child) or image_title
+            kept_title = False
         elif name == "contributor":
             _contributor(child)
         elif name in _HARMLESS or name not in _HANDLERS:
@@ -387,6 +403,16 @@ def _entry(item: Any, base: str) -> Entry:
                 if inner_name == "media_title" and name == "media_content" and not len(inner):
                     image_title = True  # deeper than the item's own title, which wins
                     continue
+                if len(inner) == 0 and not inner.attrib:  # <og><title>, <og><image>, ...
+                    if inner_name in _TITLE or inner_name == "image":
+                        image_title = image_title or inner_name != "image"
+                        kept_title = kept_title and not (inner_name == "image" or inner.text)
+                        continue
+                    if inner_name in _SUMMARY:
+                        summary(inner, sum(1 for _ in inner.iterancestors()) - item_depth)
+                        continue
+                    if inner_name in _OUTSIDE_AUTHOR:
+                        continue  # outside an author or contributor: a field digest never reads
                 if inner_name in _HANDLERS and inner_name not in _HARMLESS:
                     raise _Unusual  # feedparser may read it into the entry
         else:
@@ -501,22 +527,26 @@ def _content_type(kind: str) -> str:
     return str(XMLParserMixin.map_content_type(kind))
 
 
-def _author(element: Any) -> str:
-    """An RSS author's text, or an Atom author's "name (email)", as feedparser joins them."""
+def _author(element: Any) -> tuple[str, str | None]:
+    """An RSS author's text, or an Atom author's "name (email)", as feedparser joins them; and
+    the text of a title inside it (None when there is none), which feedparser reads as a title."""
     if not len(element):
-        return _text(element)
+        return _text(element), None
     if (element.text or "").strip():
         raise _Unusual
     detail: dict[str, str] = {}
+    title = None
     for part in element.iterchildren():
         name = _name(part)
         if name in ("name", "email"):
             if len(part):
                 raise _Unusual
             detail[name] = (part.text or "").strip()
+        elif name in _TITLE and not len(part) and not part.attrib:
+            title = (part.text or "").strip()
         elif name in _HANDLERS and name not in ("uri", "url", "homepage"):
             raise _Unusual
     who, email = detail.get("name", ""), detail.get("email", "")
     if who and email:
-        return f"{who} ({email})"
-    return who or email
+        return f"{who} ({email})", title
+    return who or email, title

@@ -13,7 +13,7 @@ from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import datetime
 from email.message import Message
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import httpx
@@ -22,6 +22,8 @@ from digest.errors import SourceError
 from digest.models import Batch, Item
 from digest.sources.http import Fetcher, get
 from digest.visible import one_line
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from digest.sources.feeds import FeedSource
@@ -63,16 +65,23 @@ async def add_full_text(
     store: Store,
     now: datetime,
     executor: Executor,
+    db: Executor | None = None,
 ) -> Batch:
-    """`batch` with the text of new teaser items replaced by their article's main text."""
+    """`batch` with the text of new teaser items replaced by their article's main text.
+
+    With `db`, the store is used only on that executor (the poll's store thread)."""
     todo = wanted(batch, feed.full_text)
     if not todo:
         return batch
-    known = store.known_ids(feed.name, (i.id for i in todo))
-    todo = [i for i in todo if i.id not in known][: feed.fetch.max_pages]
-    pages = store.cached_pages(i.link for i in todo)
-    missing = [link for link in dict.fromkeys(i.link for i in todo) if link not in pages]
     loop = asyncio.get_running_loop()
+
+    async def stored(call: Callable[..., T], *args: Any) -> T:
+        return call(*args) if db is None else await loop.run_in_executor(db, call, *args)
+
+    known = await stored(store.known_ids, feed.name, [i.id for i in todo])
+    todo = [i for i in todo if i.id not in known][: feed.fetch.max_pages]
+    pages = await stored(store.cached_pages, [i.link for i in todo])
+    missing = [link for link in dict.fromkeys(i.link for i in todo) if link not in pages]
 
     async def one(link: str) -> tuple[str, str]:
         """The page's text, or "" (the teaser is kept) whatever went wrong with this page."""
@@ -91,7 +100,7 @@ async def add_full_text(
         return link, text
 
     fetched = dict(await asyncio.gather(*(one(link) for link in missing)))
-    store.cache_pages({k: v for k, v in fetched.items() if v}, now)
+    await stored(store.cache_pages, {k: v for k, v in fetched.items() if v}, now)
     pages.update(fetched)
     items = tuple(
         replace(item, text=pages[item.link])

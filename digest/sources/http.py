@@ -4,6 +4,8 @@ network it runs in (redirects followed here, hop by hop; see "where a request ma
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -121,13 +123,20 @@ def deadline_transport(
 ) -> httpx.HTTPTransport:
     """httpx's own transport, its sockets bounded by the calling thread's `total_deadline`;
     `guarded`, it connects to public addresses only (`digest.sources.guard`)."""
-    transport = httpx.HTTPTransport(limits=limits or httpx.Limits())
+    transport = httpx.HTTPTransport(limits=limits or httpx.Limits(), verify=_tls_context())
     # httpx offers no public hook for the network backend; its pool keeps it in this attribute.
     backend = transport._pool._network_backend
     if guarded:
         backend = GuardedBackend(backend)
     transport._pool._network_backend = _DeadlineBackend(backend)
     return transport
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context (httpx's default: certifi's CAs, SSL_CERT_FILE honoured) for every
+    transport of the process: each loads the CA bundle, 30-90 ms before the first request."""
+    return httpx.create_ssl_context()
 
 
 # --- where a request may go ----------------------------------------------------------------

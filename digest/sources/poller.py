@@ -8,8 +8,9 @@ as `httpx.AsyncClient` (`python benchmarks/bench_clients.py`). Feeds are parsed 
 when there are many, so both cores work; a 304 or an unchanged body never reaches it. Each
 feed's state (validators, body hash, waits, moved URL, health) is read from the store before and
 written back after, in one transaction. With a `sink`, finished feeds' items are handed over in
-batches on the loop's thread (the one that owns the SQLite connection) while other feeds are
-still in flight, so storing them overlaps the poll instead of following it.
+batches to one thread of the store's own (SQLite releases the interpreter while it inserts and
+indexes) while other feeds are still in flight, so storing overlaps the poll instead of
+stopping it: every store call of the poll runs on that thread, one at a time.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ RETRY_AFTER_MAX = timedelta(days=7)  # a server cannot park a source for longer
 BACKOFF_BETWEEN_RUNS = timedelta(minutes=10)  # doubled per consecutive 429/503, up to a day
 TIMES_KEPT = 20  # response times kept for the median
 SINK_BATCH = 500  # items handed to the sink at a time while the poll goes on
+STORE_BACKLOG = 4  # batches waiting for the store thread before the poll waits for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +92,12 @@ class Poller:
         now: datetime,
         progress: Callable[[str], None] | None = None,
         sink: Callable[[list[Item]], None] | None = None,
+        started: Callable[[], None] | None = None,
     ) -> list[Polled]:
         """Poll `feeds` and return one `Polled` per feed, in order, each with its new state.
+
+        `started` is called on this thread once the first requests are handed to the threads
+        that send them (`digest run` then imports the rest of the pipeline meanwhile).
 
         With `sink`, every new item is passed to it (in batches, on this thread, all of them
         before this returns) as feeds finish, and the returned batches are left without them.
@@ -102,7 +108,9 @@ class Poller:
         start = [_fresh(states.get(f.name), f) for f in feeds]
         executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
         try:
-            polled = asyncio.run(self._poll_all(feeds, start, store, now, executor, progress, sink))
+            polled = asyncio.run(
+                self._poll_all(feeds, start, store, now, executor, progress, sink, started)
+            )
         finally:
             executor.shutdown()
         return polled
@@ -116,6 +124,7 @@ class Poller:
         executor: Executor,
         progress: Callable[[str], None] | None,
         sink: Callable[[list[Item]], None] | None,
+        started: Callable[[], None] | None = None,
     ) -> list[Polled]:
         limits = httpx.Limits(
             max_connections=self.fetch.connections,
@@ -130,9 +139,26 @@ class Poller:
                 headers={"Accept-Encoding": "gzip, deflate"},
             ) as sync_client,
             ThreadPoolExecutor(self.fetch.connections, thread_name_prefix="digest-get") as io,
+            # The store's one thread: SQLite (full-text indexing above all) works there, its
+            # lock released, while this loop goes on sending requests and handing out parses.
+            ThreadPoolExecutor(1, thread_name_prefix="digest-store") as db,
         ):
             client = Fetcher(sync_client, io)
             pending: list[Item] = []
+            writes: list[Future[None]] = []
+
+            def hand_over(batch: list[Item]) -> None:
+                assert sink is not None
+                for written in writes:  # a failed write (a refused template) ends the poll
+                    if written.done() and written.exception() is not None:
+                        written.result()
+                writes.append(db.submit(sink, batch))
+                waiting = [w for w in writes if not w.done()]
+                if len(waiting) > STORE_BACKLOG:
+                    # The store is behind: the whole loop waits (no new requests, no parses
+                    # handed out), as it did when it stored itself, so parsed items cannot
+                    # pile up in memory (5,000 feeds: 756 MB when only this feed waited).
+                    waiting[0].result()
 
             def gate(url: str) -> asyncio.Semaphore:
                 host = urlparse(url).netloc.lower()
@@ -154,6 +180,7 @@ class Poller:
                             store=store,
                             now=now,
                             executor=executor,
+                            db=db,
                         )
                     except Exception:  # the teasers are kept; the feed's items are not lost
                         log.exception("full text for %s failed", one_line(feed.name))
@@ -164,17 +191,20 @@ class Poller:
                         # Handed over: held once, not until the end (5,000 feeds: hundreds of MB).
                         result = replace(result, batch=replace(result.batch, items=()))
                         if len(pending) >= SINK_BATCH:
-                            sink(pending[:])
+                            hand_over(pending[:])
                             pending.clear()
                 if progress is not None:
                     progress(feed.name)
                 return result
 
-            polled = list(
-                await asyncio.gather(*(one(f, s) for f, s in zip(feeds, states, strict=True)))
-            )
+            every = asyncio.gather(*(one(f, s) for f, s in zip(feeds, states, strict=True)))
+            if started is not None:  # runs after each feed's first step: the first GETs are out
+                asyncio.get_running_loop().call_soon(started)
+            polled = list(await every)
             if sink is not None and pending:
-                sink(pending)
+                hand_over(pending)
+            for written in writes:  # every item stored before the states are saved
+                await asyncio.wrap_future(written)
             return polled
 
     async def _poll_one(

@@ -30,7 +30,10 @@ class StoreBase:
         os.close(open_private(path))
         for side in ("-wal", "-shm", "-journal"):
             make_private(path.with_name(path.name + side))
-        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        # Not bound to this thread: a poll writes from its store thread, one call at a time.
+        connection = sqlite3.connect(
+            path, timeout=30, isolation_level=None, check_same_thread=False
+        )
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
         return cls(connection)
@@ -49,12 +52,12 @@ class StoreBase:
 
     @classmethod
     def memory(cls) -> Self:
-        return cls(sqlite3.connect(":memory:", isolation_level=None))
+        return cls(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False))
 
     @classmethod
     def snapshot(cls, path: Path) -> Self:
         """An in-memory copy of the store at `path` (empty if absent), for dry runs."""
-        memory = sqlite3.connect(":memory:", isolation_level=None)
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         if path.exists():
             source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
