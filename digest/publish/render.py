@@ -217,13 +217,38 @@ def wrap72(text: str, indent: str = "", first: str | None = None) -> str:
     and between Japanese characters, never inside an English or Korean word (see
     `digest.language.width`).
     """
-    lines = wrap_display(
-        " ".join(one_line(text).split()),
-        72,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-    )
+    flat = " ".join(one_line(text).split())
+    start = indent if first is None else first
+    if _SIMPLE.fullmatch(flat + start + indent):
+        return Laid("\n".join(_wrap_at_spaces(flat, 72, start, indent)))
+    lines = wrap_display(flat, 72, initial_indent=start, subsequent_indent=indent)
     return Laid("\n".join(lines))
+
+
+# Characters that each take one terminal cell, are a grapheme of their own and never let a line
+# break beside them: printable Latin up to the combining marks (U+0300), and the typographic
+# punctuation of English news. Text of only these (most of an English edition) breaks at its
+# spaces alone, which `_wrap_at_spaces` does many times faster than the general wrapper, to the
+# same lines (tests/test_render_wrap.py checks both, character by character and on random text).
+SIMPLE_CHARACTERS = (
+    "[ -~\u00a1-\u00ac\u00ae-\u02ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026]"
+)
+_SIMPLE = re.compile(SIMPLE_CHARACTERS + "*")
+
+
+def _wrap_at_spaces(flat: str, columns: int, start: str, indent: str) -> list[str]:
+    """`wrap_display` for single-spaced text of one-cell characters, each word unbreakable."""
+    lines: list[str] = []
+    line, fresh = start, True
+    for word in flat.split():
+        if not fresh and len(line) + 1 + len(word) > columns:
+            lines.append(line)
+            line, fresh = indent, True
+        line = line + word if fresh else f"{line} {word}"
+        fresh = False
+    if not fresh or not lines:
+        lines.append(line)
+    return [ln.rstrip() for ln in lines]
 
 
 def edition_page(
