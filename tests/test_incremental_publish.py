@@ -95,3 +95,25 @@ def test_each_publish_leaves_what_a_whole_rebuild_would_make(
         assert "2026-01-01-daily.html" in (root / "2026/2026-01-02-daily.html").read_text()
     finally:
         store.close()
+
+
+def test_what_a_publish_asks_of_the_editions_is_answered_from_indexes(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
+    store = Store.open(root / archive.DATABASE_NAME)
+    try:
+        for number, (name, when) in enumerate(PUBLISHED[:3]):
+            made = edition(name, when, number)
+            store.add_items([s.item for story in made.stories for s in story.items], when)
+            statements: list[str] = []
+            store.db.set_trace_callback(statements.append)
+            publish(config=config, store=store, edition=made)
+            store.db.set_trace_callback(None)
+        asked = [s for s in statements if s.lstrip().startswith("SELECT") and "editions" in s]
+        assert len(asked) > 5
+        for statement in asked:
+            plan = [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {statement}")]
+            # Each row holds its content: reading the whole table is what grows with the years.
+            assert "SCAN editions" not in plan, (statement, plan)
+    finally:
+        store.close()

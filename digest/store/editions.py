@@ -116,14 +116,14 @@ class EditionStore(StoreBase):
 
     def editions_in_years(self, years: Collection[str]) -> list[EditionRecord]:
         """The editions dated in `years` ("2026"), newest first."""
-        wanted = sorted(years)
-        marks = ",".join("?" * len(wanted))
-        rows = self.db.execute(
-            f"SELECT {EDITION_COLUMNS} FROM editions WHERE substr(date, 1, 4) IN ({marks})"
-            " ORDER BY until DESC, id DESC",
-            wanted,
-        )
-        return [edition_row(row) for row in rows]
+        found = []
+        for year in years:  # a range of dates each, so the date index finds them
+            rows = self.db.execute(
+                f"SELECT {EDITION_COLUMNS} FROM editions WHERE date >= ? AND date < ?",
+                (year, f"{int(year) + 1:04d}"),
+            )
+            found += [edition_row(row) for row in rows]
+        return sorted(found, key=lambda r: (iso(r.until), r.id), reverse=True)
 
     def editions_since(self, digest: str, moment: datetime) -> list[EditionRecord]:
         """The digest's editions whose period ends at or after `moment`, newest first."""
@@ -150,15 +150,15 @@ class EditionStore(StoreBase):
         here = self.edition(edition_id)
         if here is None:
             return []
-        key = (here.digest, iso(here.until), iso(here.until), edition_id, reach)
+        key = (here.digest, iso(here.until), edition_id, reach)
         after = self.db.execute(
             f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ?"
-            " AND (until > ? OR (until = ? AND id > ?)) ORDER BY until, id LIMIT ?",
+            " AND (until, id) > (?, ?) ORDER BY until, id LIMIT ?",
             key,
         ).fetchall()
         before = self.db.execute(
             f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ?"
-            " AND (until < ? OR (until = ? AND id < ?)) ORDER BY until DESC, id DESC LIMIT ?",
+            " AND (until, id) < (?, ?) ORDER BY until DESC, id DESC LIMIT ?",
             key,
         ).fetchall()
         return [*map(edition_row, reversed(after)), here, *map(edition_row, before)]

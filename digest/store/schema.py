@@ -286,4 +286,12 @@ MIGRATIONS: tuple[str, ...] = (
         JOIN items i ON i.source = u.source AND i.id = u.id;
     DROP TABLE v6_unindexed;
     """,
+    # 8: indexes for what a publish asks of the editions: a digest's neighbours, the newest,
+    # one day's, one year's, and the counts per year and month. Each row carries its content
+    # (kilobytes of JSON), so without them every one of those questions read the whole table.
+    """
+    CREATE INDEX editions_series ON editions(digest, until, id);
+    CREATE INDEX editions_newest ON editions(until, id);
+    CREATE INDEX editions_dates ON editions(date, stories);
+    """,
 )
