@@ -1,4 +1,4 @@
-"""The text edition's fast line filler gives exactly the general wrapper's lines.
+"""Fast paths of rendering give exactly what the general code gives: line filling and links.
 
 `wrap72` fills text of one-cell characters that never break inside a word (most of an English
 edition) at its spaces alone; anything else goes through `digest.language.width`. Both must lay
@@ -8,15 +8,18 @@ out the same text the same way, character by character.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import iter_graphemes
 
 from digest.language.width import display_width, wrap_display
-from digest.publish.render import SIMPLE_CHARACTERS, _wrap_at_spaces, wrap72
+from digest.models import Edition
+from digest.publish.render import SIMPLE_CHARACTERS, EditionPage, _wrap_at_spaces, wrap72
 
 SIMPLE = [chr(c) for c in range(0x3000) if re.fullmatch(SIMPLE_CHARACTERS, chr(c))]
+WHEN = datetime(2026, 11, 23, tzinfo=UTC)
 INDENTS = [("", ""), ("  ", "  "), ("  - ", "    "), ("- ", "  ")]
 
 
@@ -63,3 +66,31 @@ def test_text_with_other_characters_goes_through_the_general_wrapper() -> None:
     assert max(display_width(line) for line in wrap72(text, "  ").split("\n")) <= 72
     combining = "Cafe\u0301 " * 30  # a combining accent: one grapheme with its letter
     assert wrap72(combining).split("\n") == general(" ".join(combining.split()), "", "")
+
+
+def page() -> EditionPage:
+    made = Edition("Daily", "daily", WHEN, WHEN, WHEN, ())
+    return EditionPage(made, "", "", "", (), page_path="2026/x.html", archive_root="/srv/a")
+
+
+LINKS = [
+    "https://news.example/a?b=1#c",
+    "http://news.example/a b",
+    " https://news.example/padded ",
+    "https://[::1]/x",
+    "https://[::1/x",
+    "https://ex\u2100ample.org/",
+    "https://news.example/\u00e9t\u00e9",
+    "https://news.example/tab\there",
+    "HTTPS://news.example/upper",
+    "javascript:alert(1)",
+    "file:///srv/a/clippings/x.md",
+    "https://news.example/back\\slash^~",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["http://", "https://", " https://"]), st.text(max_size=40))
+def test_a_plain_web_link_is_taken_as_the_general_way_takes_it(scheme: str, rest: str) -> None:
+    for url in (scheme + rest, *LINKS):
+        assert page().href(url) == page().parsed_href(url), url

@@ -68,6 +68,13 @@ class EditionPage:
 
         A file: link only when a saved article of this edition has it: a feed is untrusted, and
         its entry's file: link would point the reader (or `archive serve`) at local files."""
+        plain = url.strip()
+        if _PLAIN_WEB_LINK.fullmatch(plain):
+            return plain  # most links: what `parsed_href` gives them, without parsing thrice
+        return self.parsed_href(url)
+
+    def parsed_href(self, url: str) -> str:
+        """`href`, the general way."""
         safe = safe_url(url)
         if safe and urlparse(safe).scheme.lower() == "file" and safe not in self._saved_links():
             return ""
@@ -106,6 +113,11 @@ class EditionPage:
         here = posixpath.dirname(root + self.page_path)
         relative = quote(posixpath.relpath(path, here), safe="/")
         return relative + fragment
+
+
+# A web link that URL parsing keeps as it is: printable ASCII (parsing strips or rejects some
+# whitespace, controls and non-ASCII hosts) and no brackets (an IPv6 host that may not parse).
+_PLAIN_WEB_LINK = re.compile(r"https?://[!-Z\\^-~]*")
 
 
 SAVED_FOLDER = "saved"  # where the archive keeps copies of saved articles from outside it
