@@ -72,7 +72,7 @@ def touched_by(store: Store, edition_id: int) -> Parts:
         r for day in store.editions_on(here.digest, here.date) for r in store.series_around(day.id)
     ]
     year = here.date[:4]
-    alone = dict(store.edition_years()).get(year, 0) == 1
+    alone = store.editions_in_year(year) == 1
     return Parts(
         editions=frozenset(r.id for r in near),
         years=None if alone else frozenset({year}),

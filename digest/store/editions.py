@@ -171,6 +171,14 @@ class EditionStore(StoreBase):
         )
         return [(str(year), int(count)) for year, count in rows]
 
+    def editions_in_year(self, year: str) -> int:
+        """How many editions are dated in `year` ("2026")."""
+        row = self.db.execute(
+            "SELECT count(*) FROM editions WHERE date >= ? AND date < ?",
+            (year, f"{int(year) + 1:04d}"),
+        ).fetchone()
+        return int(row[0])
+
     def edition_months(self) -> list[tuple[str, int]]:
         """Every month with editions ("2026-11") and how many stories they hold, newest first."""
         rows = self.db.execute(
