@@ -136,12 +136,14 @@ class EditionStore(StoreBase):
 
     def editions_on(self, digest: str, day: str) -> list[EditionRecord]:
         """The digest's editions dated `day` ("2026-11-23"), newest first."""
+        # By the date index: ordering in SQL made SQLite walk the digest's whole series instead.
         rows = self.db.execute(
-            f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ? AND date = ?"
-            " ORDER BY until DESC, id DESC",
+            f"SELECT {EDITION_COLUMNS} FROM editions INDEXED BY editions_dates"
+            " WHERE digest = ? AND date = ?",
             (digest, day),
         )
-        return [edition_row(row) for row in rows]
+        found = [edition_row(row) for row in rows]
+        return sorted(found, key=lambda r: (r.until, r.id), reverse=True)
 
     def series_around(self, edition_id: int, reach: int = 1) -> list[EditionRecord]:
         """The edition and up to `reach` editions of its digest on either side (the order of
