@@ -1,10 +1,14 @@
 """Median `digest search` query time over 100,000 synthetic items.
 
     PYTHONPATH=. python benchmarks/bench_search.py [--items 100000] [--repeat 15]
+    PYTHONPATH=. python benchmarks/bench_search.py --automerge 4,8,16 --items 15000
 
 Items go in through Store.add_items, so the FTS triggers index them as in real use; the store
 is a real SQLite file in a temporary folder. Prints the time to load and, for each query, the
-median over the repeats; the last line is the median over all queries.
+median over the repeats; the last line is the median over all queries. With `--automerge`, it
+instead stores the items in batches of 250 (as a poll does) into in-memory stores whose FTS
+indexes merge that many segments at a time, alternating over 5 rounds, and prints the median
+CPU time of storing and of the queries for each setting (the store uses 8 since migration 7).
 """
 
 from __future__ import annotations
@@ -82,11 +86,46 @@ def synthetic(count: int, seed: int = 4) -> list[Item]:
     return items
 
 
+def compare_automerge(items: list[Item], settings: list[int], rounds: int = 5) -> None:
+    storing: dict[int, list[float]] = {n: [] for n in settings}
+    querying: dict[int, list[float]] = {n: [] for n in settings}
+    for _ in range(rounds):
+        for setting in settings:
+            store = Store.memory()
+            for table in ("items_fts", "items_cjk"):
+                store.db.execute(
+                    f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?)", (setting,)
+                )
+            began = time.process_time()
+            for offset in range(0, len(items), 250):
+                store.add_items(items[offset : offset + 250], datetime.now(UTC))
+            storing[setting].append(time.process_time() - began)
+            times = []
+            for query, filters in QUERIES:
+                search(store, query, filters)
+                began = time.process_time()
+                for _ in range(5):
+                    search(store, query, filters)
+                times.append((time.process_time() - began) / 5 * 1000)
+            querying[setting].append(statistics.median(times))
+            store.close()
+    for setting in settings:
+        rounds_text = " ".join(f"{t:.2f}" for t in storing[setting])
+        print(
+            f"automerge {setting:2d}: storing {statistics.median(storing[setting]):.2f} CPU-s "
+            f"({rounds_text}); median query {statistics.median(querying[setting]):.1f} ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--automerge", help="settings to compare, e.g. 4,8,16")
     args = parser.parse_args()
+    if args.automerge:
+        compare_automerge(synthetic(args.items), [int(n) for n in args.automerge.split(",")])
+        return
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "bench.sqlite3")
         items = synthetic(args.items)

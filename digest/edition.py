@@ -45,7 +45,7 @@ from digest.sources.polling import poll_sources as poll_sources
 from digest.store import EditionRecord, Store
 
 if TYPE_CHECKING:
-    from digest.publish.site import Parts
+    from digest.publish.listing import Listing, Parts
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +143,10 @@ def story_id(lead: Item) -> str:
 
 def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]:
     """The stories of the digest's editions of the last weeks, for follow-ups to point at."""
-    recent = [r for r in store.editions() if r.digest == digest and r.until >= now - THREAD_WINDOW]
+    recent = store.editions_since(digest, now - THREAD_WINDOW)  # not the whole archive
     if not recent:
         return []
-    contents = store.edition_contents()
+    contents = store.edition_contents([r.id for r in recent])
     return [
         PastStory(story, record.date, record.html_path)
         for record in recent
@@ -286,16 +286,16 @@ def publish(
     The new page is rendered from the stored content, exactly as `rebuild` would render it; the
     previous edition's page (now with a "next" link), the index, feed and search index follow.
     """
-    from digest.publish import site  # jinja2: imported after the poll, not before it
+    from digest.publish import listing  # jinja2: imported after the poll, not before it
 
     root = config.archive
     journal = root / PENDING
     # After a killed publish any page may be stale, so this one renders them all; otherwise
-    # only what the new edition changes (see `touched_by`), however long the archive.
+    # only what the new edition changes (see `touched_by`), from only the editions that takes:
+    # however long the archive, never all of them.
     everything = journal.is_file()
     recover(root, store)  # files of an edition a killed run never recorded free their names
-    records = store.editions()  # read once: with thousands of editions it is not free
-    recorded = {p for e in records for p in (e.html_path, e.text_path)}
+    recorded = store.recorded_paths(archive.edition_prefix(edition.date, edition.slug))
     html_path, text_path = archive.edition_paths(root, edition.date, edition.slug, recorded)
     record = edition_record(edition, root=root, html=html_path, text=text_path, scheduled=scheduled)
     items = [scored for story in edition.stories for scored in story.items]
@@ -307,14 +307,13 @@ def publish(
     # unrecorded files it names.
     new = [record.html_path, record.text_path]
     archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
-    parts = site.EVERYTHING
+    parts = listing.EVERYTHING
     try:
         # Inside the try: a full disk can refuse the record itself, and the journal must go too.
         edition_id = store.begin_edition(record, items, content, recipients)
-        records = sorted([*records, replace(record, id=edition_id)], key=_newest, reverse=True)
         if not everything:
-            parts = site.touched_by(records, edition_id)
-        files = _site_files(config, store, parts, records)
+            parts = listing.touched_by(store, edition_id)
+        files = _site_files(config, store, parts)
         new = [name for name in files if not (root / name).exists()]  # the edition's among them
         archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
         archive.write_site(root, files)
@@ -396,18 +395,19 @@ PARALLEL_FROM = 200  # editions: below this, worker processes cost more than the
 def _every_file(config: Config, store: Store) -> dict[str, str]:
     """Every file of the archive; with many editions rendered by a process per core, each
     taking whole years (their pages, index pages and search pieces), the rest here."""
-    from digest.publish import search_index, site
+    from digest.publish import listing, search_index, site
 
     records = store.editions()
+    whole = listing.whole(records)
     workers = min(os.cpu_count() or 1, 4)
     if len(records) < PARALLEL_FROM or workers < 2:
-        return _site_files(config, store, None, records)
-    years = sorted({r.date[:4] for r in records})
+        return _site_files(config, store, listing.EVERYTHING, whole)
+    years = sorted(whole.years)
     contents = store.edition_contents()
     jobs = []
     for group in (frozenset(years[start::workers]) for start in range(workers)):
         mine = [r for r in records if r.date[:4] in group]
-        part = site.Parts(
+        part = listing.Parts(
             editions=frozenset(r.id for r in mine),
             years=group,
             months=frozenset(search_index.month_of(r) for r in mine),
@@ -419,37 +419,32 @@ def _every_file(config: Config, store: Store) -> dict[str, str]:
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         user_dir = _user_templates(config)
         futures = [
-            pool.submit(site.build_part, user_dir, records, mine, config.zone, part)
+            pool.submit(site.build_part, user_dir, whole, mine, config.zone, part)
             for part, mine in jobs
         ]
         for future in futures:
             files.update(future.result())
     nothing = frozenset[str]()
-    common = site.Parts(editions=frozenset(), years=nothing, months=nothing)
-    files.update(_site_files(config, store, common, records))
+    common = listing.Parts(editions=frozenset(), years=nothing, months=nothing)
+    files.update(_site_files(config, store, common, whole))
     return files
 
 
 def _site_files(
-    config: Config,
-    store: Store,
-    parts: Parts | None = None,
-    records: Sequence[EditionRecord] | None = None,
+    config: Config, store: Store, parts: Parts, known: Listing | None = None
 ) -> dict[str, str]:
-    """The archive's files that `parts` names (all by default), from the store as it is
-    (`records`: its editions, newest first, when the caller has them at hand)."""
-    from digest.publish import site
+    """The archive's files that `parts` names, from the store as it is (`known`: the listing
+    to build them from, when the caller has it at hand)."""
+    from digest.publish import listing, site
     from digest.publish.render import make_environment
 
     env = make_environment(_user_templates(config))
-    records = store.editions() if records is None else records
-    contents = store.edition_contents
     return site.build_site(
         env,
-        records,
-        contents,
+        listing.needed(store, parts) if known is None else known,
+        store.edition_contents,
         zone=config.zone,
-        parts=parts or site.EVERYTHING,
+        parts=parts,
         base_url=config.archive_url or "",
     )
 
@@ -463,11 +458,6 @@ def _saved_copies(config: Config, contents: Mapping[int, str]) -> tuple[Path, ..
 
     copies = saved_copies(contents)
     return archive.copy_saved(config.archive, copies, config.fetch.max_file_bytes)
-
-
-def _newest(record: EditionRecord) -> tuple[datetime, int]:
-    """The order of `Store.editions`: newest `until` first, then newest id."""
-    return (record.until, record.id)
 
 
 def check_site_templates(config: Config) -> None:

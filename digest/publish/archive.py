@@ -27,8 +27,8 @@ def edition_paths(
     A second edition on the same day gets the next number rather than replacing the first.
     `taken` holds archive-relative paths already recorded (whose files may be missing).
     """
-    folder = root / f"{date:%Y}"
-    stem = f"{date:%Y-%m-%d}-{slug}"
+    folder_name, stem = edition_prefix(date, slug).split("/")
+    folder = root / folder_name
     for number in range(1, 1000):
         name = stem if number == 1 else f"{stem}-{number}"
         html, text = folder / f"{name}.html", folder / f"{name}.txt"
@@ -36,6 +36,11 @@ def edition_paths(
         if not html.exists() and not text.exists() and not recorded:
             return html, text
     raise ArchiveError(f"{folder}: too many editions named {stem} on one day")
+
+
+def edition_prefix(date: datetime, slug: str) -> str:
+    """What every name `edition_paths` can give an edition starts with: "2026/2026-11-23-slug"."""
+    return f"{date:%Y}/{date:%Y-%m-%d}-{slug}"
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -89,10 +94,11 @@ def remove_temporary(root: Path) -> tuple[Path, ...]:
     removed = []
     folders = [root, *(p for p in root.iterdir() if p.is_dir() and p.name.isdigit())]
     for folder in folders:
-        for path in folder.iterdir():
-            if _TEMPORARY.match(path.name) and path.is_file():
-                path.unlink(missing_ok=True)
-                removed.append(path)
+        with os.scandir(folder) as entries:  # a year holds hundreds of pages: no Path for each
+            for entry in entries:
+                if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed.append(Path(entry.path))
     return tuple(removed)
 
 

@@ -68,6 +68,13 @@ class EditionPage:
 
         A file: link only when a saved article of this edition has it: a feed is untrusted, and
         its entry's file: link would point the reader (or `archive serve`) at local files."""
+        plain = url.strip()
+        if _PLAIN_WEB_LINK.fullmatch(plain):
+            return plain  # most links: what `parsed_href` gives them, without parsing thrice
+        return self.parsed_href(url)
+
+    def parsed_href(self, url: str) -> str:
+        """`href`, the general way."""
         safe = safe_url(url)
         if safe and urlparse(safe).scheme.lower() == "file" and safe not in self._saved_links():
             return ""
@@ -106,6 +113,11 @@ class EditionPage:
         here = posixpath.dirname(root + self.page_path)
         relative = quote(posixpath.relpath(path, here), safe="/")
         return relative + fragment
+
+
+# A web link that URL parsing keeps as it is: printable ASCII (parsing strips or rejects some
+# whitespace, controls and non-ASCII hosts) and no brackets (an IPv6 host that may not parse).
+_PLAIN_WEB_LINK = re.compile(r"https?://[!-Z\\^-~]*")
 
 
 SAVED_FOLDER = "saved"  # where the archive keeps copies of saved articles from outside it
@@ -217,13 +229,38 @@ def wrap72(text: str, indent: str = "", first: str | None = None) -> str:
     and between Japanese characters, never inside an English or Korean word (see
     `digest.language.width`).
     """
-    lines = wrap_display(
-        " ".join(one_line(text).split()),
-        72,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-    )
+    flat = " ".join(one_line(text).split())
+    start = indent if first is None else first
+    if _SIMPLE.fullmatch(flat + start + indent):
+        return Laid("\n".join(_wrap_at_spaces(flat, 72, start, indent)))
+    lines = wrap_display(flat, 72, initial_indent=start, subsequent_indent=indent)
     return Laid("\n".join(lines))
+
+
+# Characters that each take one terminal cell, are a grapheme of their own and never let a line
+# break beside them: printable Latin up to the combining marks (U+0300), and the typographic
+# punctuation of English news. Text of only these (most of an English edition) breaks at its
+# spaces alone, which `_wrap_at_spaces` does many times faster than the general wrapper, to the
+# same lines (tests/test_render_wrap.py checks both, character by character and on random text).
+SIMPLE_CHARACTERS = (
+    "[ -~\u00a1-\u00ac\u00ae-\u02ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026]"
+)
+_SIMPLE = re.compile(SIMPLE_CHARACTERS + "*")
+
+
+def _wrap_at_spaces(flat: str, columns: int, start: str, indent: str) -> list[str]:
+    """`wrap_display` for single-spaced text of one-cell characters, each word unbreakable."""
+    lines: list[str] = []
+    line, fresh = start, True
+    for word in flat.split():
+        if not fresh and len(line) + 1 + len(word) > columns:
+            lines.append(line)
+            line, fresh = indent, True
+        line = line + word if fresh else f"{line} {word}"
+        fresh = False
+    if not fresh or not lines:
+        lines.append(line)
+    return [ln.rstrip() for ln in lines]
 
 
 def edition_page(

@@ -33,13 +33,10 @@ def piece_path(month: str) -> str:
     return f"{month[:4]}/search-{month}.js"
 
 
-def manifest_js(records: Sequence[EditionRecord]) -> str:
-    """Every month's piece, newest first, with its path and how many stories it holds."""
-    stories: dict[str, int] = {}
-    for record in sorted(records, key=lambda r: (r.date, r.until), reverse=True):
-        month = month_of(record)
-        stories[month] = stories.get(month, 0) + record.stories
-    listed = [{"month": m, "src": piece_path(m), "stories": n} for m, n in stories.items()]
+def manifest_js(months: Sequence[tuple[str, int]]) -> str:
+    """Every month's piece, newest first, with its path and how many stories it holds
+    (`months`: each month with editions and its story count, newest first)."""
+    listed = [{"month": m, "src": piece_path(m), "stories": n} for m, n in months]
     return f"window.DIGEST_SEARCH_INDEX = {_json({'pieces': listed})};\n"
 
 

@@ -19,6 +19,7 @@ import jinja2
 
 from digest.models import Origin
 from digest.publish import codec, search_index
+from digest.publish.listing import EVERYTHING, FEED_SIZE, Listing, Parts
 from digest.publish.render import (
     EditionPage,
     NavLink,
@@ -32,7 +33,6 @@ from digest.publish.render import (
 )
 from digest.store import EditionRecord
 
-FEED_SIZE = 20  # editions in feed.xml
 INDEX_HEADLINES = 3
 FEED_ID = "tag:digest.localhost,2026:archive"
 
@@ -83,44 +83,9 @@ class FeedEntry:
 Contents = Callable[[Collection[int]], Mapping[int, str]]  # stored JSON of the ids asked for
 
 
-@dataclass(frozen=True, slots=True)
-class Parts:
-    """Which files of the archive to build; None is every one of that kind.
-
-    `editions` are edition ids whose pages are rendered, `years` the years whose index pages
-    are, `months` the months ("2026-11") whose search pieces are. The feed, the search page and
-    the search manifest are built too unless `common` is false (a parallel rebuild's workers).
-    """
-
-    editions: frozenset[int] | None = None
-    years: frozenset[str] | None = None
-    months: frozenset[str] | None = None
-    common: bool = True
-
-
-EVERYTHING = Parts()
-
-
-def touched_by(records: Sequence[EditionRecord], edition_id: int) -> Parts:
-    """What adding (or removing) the edition `edition_id` changes: its page and its neighbours'
-    (their previous/next links), its year's index page (every year's when the list of years
-    changes with it) and its month's search piece."""
-    here = next(r for r in records if r.id == edition_id)
-    series = [r for r in records if r.digest == here.digest]
-    position = series.index(here)
-    near = series[max(0, position - 1) : position + 2]
-    year = here.date[:4]
-    alone = sum(r.date[:4] == year for r in records) == 1
-    return Parts(
-        editions=frozenset(r.id for r in near),
-        years=None if alone else frozenset({year}),
-        months=frozenset({search_index.month_of(here)}),
-    )
-
-
 def build_site(
     env: jinja2.Environment,
-    records: Sequence[EditionRecord],
+    listing: Listing,
     contents: Contents,
     *,
     zone: tzinfo,
@@ -130,16 +95,16 @@ def build_site(
 ) -> dict[str, str]:
     """Archive-relative path -> text for the files of the browsable archive that `parts` names.
 
-    `records` come newest first (as `Store.editions` gives them); only the contents the chosen
-    files need are asked of `contents`. Editions recorded without content (made before it was
-    stored) keep their files as they are; the index lists them. With `base_url` (where the
-    archive is published, ending in "/"), every link in the pages and the feed is absolute to
-    it; without, every link inside the archive is relative. Everything is rendered before
-    anything is written, so a template that fails (TemplateError, one line) leaves the archive
-    as it was.
+    `listing` holds every edition, or at least those the chosen files need (`listing.needed`);
+    only the contents the chosen files need are asked of `contents`. Editions recorded without
+    content (made before it was stored) keep their files as they are; the index lists them.
+    With `base_url` (where the archive is published, ending in "/"), every link in the pages
+    and the feed is absolute to it; without, every link inside the archive is relative.
+    Everything is rendered before anything is written, so a template that fails
+    (TemplateError, one line) leaves the archive as it was.
     """
     try:
-        return _build_site(env, records, contents, zone, feed_size, parts, base_url)
+        return _build_site(env, listing, contents, zone, feed_size, parts, base_url)
     except Exception as exc:
         if is_template_failure(env, exc):
             raise template_error(env, exc) from None
@@ -148,13 +113,14 @@ def build_site(
 
 def _build_site(
     env: jinja2.Environment,
-    records: Sequence[EditionRecord],
+    listing: Listing,
     contents: Contents,
     zone: tzinfo,
     feed_size: int,
     parts: Parts,
     base_url: str,
 ) -> dict[str, str]:
+    records = listing.records
     every = {r.id for r in records}
     page_ids = every if parts.editions is None else every & parts.editions
     feed_records = list(records[:feed_size]) if parts.common else []
@@ -181,13 +147,13 @@ def _build_site(
         if record.id in page_ids:
             html, text = render_edition(env, pages[record.id])
             files[record.html_path], files[record.text_path] = html, text
-    files.update(_index_pages(env, records, zone, parts.years, base_url, shared))
+    files.update(_index_pages(env, listing, zone, parts.years, base_url, shared))
     if parts.common:
         files["feed.xml"] = _feed(env, feed_records, pages, zone, base_url)
         files["search.html"] = env.get_template("search.html.j2").render(
-            count=len(records), base=base_url
+            count=listing.total, base=base_url
         )
-        files[search_index.MANIFEST] = search_index.manifest_js(records)
+        files[search_index.MANIFEST] = search_index.manifest_js(listing.months)
     for month, piece in search_index.pieces(in_pieces, pages).items():
         if parts.months is None or month in parts.months:
             files[search_index.piece_path(month)] = piece
@@ -196,7 +162,7 @@ def _build_site(
 
 def build_part(
     user_dir: Path | None,
-    records: Sequence[EditionRecord],
+    listing: Listing,
     contents: Mapping[int, str],
     zone: tzinfo,
     parts: Parts,
@@ -205,7 +171,7 @@ def build_part(
     env = make_environment(user_dir)
     return build_site(
         env,
-        records,
+        listing,
         lambda ids: {i: contents[i] for i in ids if i in contents},
         zone=zone,
         parts=parts,
@@ -271,24 +237,24 @@ def index_path(year: str, newest: str) -> str:
 
 def _index_pages(
     env: jinja2.Environment,
-    records: Sequence[EditionRecord],
+    listing: Listing,
     zone: tzinfo,
     years: frozenset[str] | None,
     base_url: str,
     shared: set[tuple[str, str]],
 ) -> dict[str, str]:
     """One index page per year (those in `years`, or all), newest first on each."""
-    ordered = sorted(records, key=lambda r: (r.date, r.until), reverse=True)
+    ordered = sorted(listing.records, key=lambda r: (r.date, r.until), reverse=True)
     by_year = {year: list(group) for year, group in groupby(ordered, key=lambda r: r.date[:4])}
-    newest = next(iter(by_year), "")
-    links = tuple(YearLink(year, base_url + index_path(year, newest)) for year in by_year)
+    newest = listing.years[0] if listing.years else ""
+    links = tuple(YearLink(year, base_url + index_path(year, newest)) for year in listing.years)
     template = env.get_template("index.html.j2")
     pages = {}
-    for year in by_year if years is None else [y for y in by_year if y in years]:
+    for year in listing.years if years is None else [y for y in listing.years if y in years]:
         group = _year(year, by_year[year], zone, base_url, shared)
         # Only index.html, rewritten by every publish, gives the total: other years' pages stay
         # as they are until their own year changes.
-        total = len(records) if year == newest else None
+        total = listing.total if year == newest else None
         pages[index_path(year, newest)] = template.render(
             years=(group,),
             year=year,
@@ -298,7 +264,7 @@ def _index_pages(
             has_feed=True,
             base=base_url,
         )
-    if not by_year:
+    if not listing.years:
         pages["index.html"] = template.render(
             years=(), year="", year_links=(), count=0, total=0, has_feed=True, base=base_url
         )

@@ -106,6 +106,102 @@ class EditionStore(StoreBase):
         )
         return [edition_row(row) for row in rows]
 
+    def newest_editions(self, count: int) -> list[EditionRecord]:
+        """The `count` newest editions, newest first (as `editions` orders them)."""
+        rows = self.db.execute(
+            f"SELECT {EDITION_COLUMNS} FROM editions ORDER BY until DESC, id DESC LIMIT ?",
+            (count,),
+        )
+        return [edition_row(row) for row in rows]
+
+    def editions_in_years(self, years: Collection[str]) -> list[EditionRecord]:
+        """The editions dated in `years` ("2026"), newest first."""
+        found = []
+        for year in years:  # a range of dates each, so the date index finds them
+            rows = self.db.execute(
+                f"SELECT {EDITION_COLUMNS} FROM editions WHERE date >= ? AND date < ?",
+                (year, f"{int(year) + 1:04d}"),
+            )
+            found += [edition_row(row) for row in rows]
+        return sorted(found, key=lambda r: (iso(r.until), r.id), reverse=True)
+
+    def editions_since(self, digest: str, moment: datetime) -> list[EditionRecord]:
+        """The digest's editions whose period ends at or after `moment`, newest first."""
+        rows = self.db.execute(
+            f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ? AND until >= ?"
+            " ORDER BY until DESC, id DESC",
+            (digest, iso(moment)),
+        )
+        return [edition_row(row) for row in rows]
+
+    def editions_on(self, digest: str, day: str) -> list[EditionRecord]:
+        """The digest's editions dated `day` ("2026-11-23"), newest first."""
+        # By the date index: ordering in SQL made SQLite walk the digest's whole series instead.
+        rows = self.db.execute(
+            f"SELECT {EDITION_COLUMNS} FROM editions INDEXED BY editions_dates"
+            " WHERE digest = ? AND date = ?",
+            (digest, day),
+        )
+        found = [edition_row(row) for row in rows]
+        return sorted(found, key=lambda r: (r.until, r.id), reverse=True)
+
+    def series_around(self, edition_id: int, reach: int = 1) -> list[EditionRecord]:
+        """The edition and up to `reach` editions of its digest on either side (the order of
+        `editions`: newest `until`, then newest id), newest first; empty if there is no such
+        edition."""
+        here = self.edition(edition_id)
+        if here is None:
+            return []
+        key = (here.digest, iso(here.until), edition_id, reach)
+        after = self.db.execute(
+            f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ?"
+            " AND (until, id) > (?, ?) ORDER BY until, id LIMIT ?",
+            key,
+        ).fetchall()
+        before = self.db.execute(
+            f"SELECT {EDITION_COLUMNS} FROM editions WHERE digest = ?"
+            " AND (until, id) < (?, ?) ORDER BY until DESC, id DESC LIMIT ?",
+            key,
+        ).fetchall()
+        return [*map(edition_row, reversed(after)), here, *map(edition_row, before)]
+
+    def edition_years(self) -> list[tuple[str, int]]:
+        """Every year with editions ("2026") and how many, newest first."""
+        rows = self.db.execute(
+            "SELECT substr(date, 1, 4) AS year, count(*) FROM editions GROUP BY year"
+            " ORDER BY year DESC"
+        )
+        return [(str(year), int(count)) for year, count in rows]
+
+    def editions_in_year(self, year: str) -> int:
+        """How many editions are dated in `year` ("2026")."""
+        row = self.db.execute(
+            "SELECT count(*) FROM editions WHERE date >= ? AND date < ?",
+            (year, f"{int(year) + 1:04d}"),
+        ).fetchone()
+        return int(row[0])
+
+    def edition_months(self) -> list[tuple[str, int]]:
+        """Every month with editions ("2026-11") and how many stories they hold, newest first."""
+        rows = self.db.execute(
+            "SELECT substr(date, 1, 7) AS month, sum(stories) FROM editions GROUP BY month"
+            " ORDER BY month DESC"
+        )
+        return [(str(month), int(stories)) for month, stories in rows]
+
+    def recorded_paths(self, prefix: str) -> set[str]:
+        """The recorded edition files (.html, .txt) whose archive-relative path starts with
+        `prefix` ("2026/2026-11-23-"): the names taken on one day, without reading them all."""
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # just past every path with the prefix
+        found: set[str] = set()
+        for column in ("html_path", "text_path"):
+            rows = self.db.execute(
+                f"SELECT {column} FROM editions WHERE {column} >= ? AND {column} < ?",
+                (prefix, end),
+            )
+            found.update(str(row[0]) for row in rows)
+        return found
+
     def edition_contents(self, ids: Collection[int] | None = None) -> dict[int, str]:
         """The stored JSON of every edition that has it (or of those in `ids`), by edition id."""
         query = "SELECT id, content FROM editions WHERE content IS NOT NULL"

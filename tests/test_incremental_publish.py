@@ -1,0 +1,119 @@
+"""A publish renders only what the new edition changes, from only the editions that needs, and
+leaves the archive exactly as a whole rebuild would make it: across digests, same-day editions,
+a new year and an edition that lands between two others."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from digest.config import Config
+from digest.edition import publish, rebuild
+from digest.models import Edition, Item, Origin, Relevance, ScoredItem, Story
+from digest.publish import archive
+from digest.store import Store
+
+DIGESTS = {"Daily": "daily", "Weekly": "weekly"}
+
+
+def edition(name: str, until: datetime, number: int) -> Edition:
+    stories = []
+    for index in range(2):
+        item = Item(
+            f"n{number}s{index}",
+            f"Outlet {index}",
+            Origin.FEED,
+            f"Japan and North Korea talks, part {number}.{index}",
+            f"https://news.example.org/{number}/{index}",
+            "Officials from Tokyo and Pyongyang met again. The talks will go on next week.",
+            until - timedelta(hours=3),
+        )
+        scored = ScoredItem(item, Relevance(0.8, True, ("japan", "north korea")))
+        summary = (f"Talks number {number} went on in Ulaanbaatar.",)
+        stories.append(Story(f"{number:04d}{index}", scored, (), summary, "Other"))
+    return Edition(
+        digest=name,
+        slug=DIGESTS[name],
+        date=until,
+        since=until - timedelta(days=1),
+        until=until,
+        stories=tuple(stories),
+    )
+
+
+# (digest, when) in the order published: two digests, two Daily editions on one day, a new
+# year, and a late Daily edition that falls between two published ones.
+PUBLISHED = (
+    ("Daily", datetime(2025, 12, 28, 7, tzinfo=UTC)),
+    ("Weekly", datetime(2025, 12, 29, 8, tzinfo=UTC)),
+    ("Daily", datetime(2025, 12, 30, 7, tzinfo=UTC)),
+    ("Daily", datetime(2025, 12, 30, 15, 5, tzinfo=UTC)),
+    ("Daily", datetime(2026, 1, 2, 7, tzinfo=UTC)),
+    ("Weekly", datetime(2026, 1, 5, 8, tzinfo=UTC)),
+    ("Daily", datetime(2026, 1, 1, 7, tzinfo=UTC)),
+    ("Daily", datetime(2026, 1, 6, 7, tzinfo=UTC)),
+)
+
+
+def test_each_publish_leaves_what_a_whole_rebuild_would_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "archive"
+    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
+    store = Store.open(root / archive.DATABASE_NAME)
+    every_edition_read = 0
+    read_all = Store.editions
+
+    def counted(self: Store) -> list:  # type: ignore[type-arg]
+        nonlocal every_edition_read
+        every_edition_read += 1
+        return read_all(self)
+
+    try:
+        years: set[int] = set()
+        for number, (name, when) in enumerate(PUBLISHED):
+            made = edition(name, when, number)
+            store.add_items([s.item for story in made.stories for s in story.items], when)
+            monkeypatch.setattr(Store, "editions", counted)
+            every_edition_read = 0
+            publish(config=config, store=store, edition=made)
+            monkeypatch.setattr(Store, "editions", read_all)
+            # Only the first edition of a year reads them all (every year's page links it).
+            assert every_edition_read == (0 if when.year in years else 1), (name, when)
+            years.add(when.year)
+            assert rebuild(config=config, store=store) == (), (name, when)
+        assert (root / "2025/2025-12-30-daily-2.html").is_file()
+        page = (root / "2025/2025-12-30-daily.html").read_text(encoding="utf-8")
+        assert re.search(r"Next: 30 Dec 2025, \d\d:\d\d", page)  # two that day: their times
+        before = (root / "2025/2025-12-28-daily.html").read_text(encoding="utf-8")
+        assert re.search(r"Next: 30 Dec 2025, \d\d:\d\d", before)
+        late = (root / "2026/2026-01-01-daily.html").read_text(encoding="utf-8")
+        assert "2025-12-30-daily-2.html" in late and "2026-01-02-daily.html" in late
+        assert "2026-01-01-daily.html" in (root / "2026/2026-01-02-daily.html").read_text()
+    finally:
+        store.close()
+
+
+def test_what_a_publish_asks_of_the_editions_is_answered_from_indexes(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
+    store = Store.open(root / archive.DATABASE_NAME)
+    try:
+        for number, (name, when) in enumerate(PUBLISHED[:3]):
+            made = edition(name, when, number)
+            store.add_items([s.item for story in made.stories for s in story.items], when)
+            statements: list[str] = []
+            store.db.set_trace_callback(statements.append)
+            publish(config=config, store=store, edition=made)
+            store.db.set_trace_callback(None)
+        asked = [s for s in statements if s.lstrip().startswith("SELECT") and "editions" in s]
+        assert len(asked) > 5
+        for statement in asked:
+            plan = [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {statement}")]
+            # Each row holds its content: reading the whole table is what grows with the years.
+            assert "SCAN editions" not in plan, (statement, plan)
+    finally:
+        store.close()
