@@ -132,6 +132,9 @@ def test_kickers_and_colon_datelines_are_removed() -> None:
     assert cleaning.paragraphs("[Wire Review] Japan and North Korea met in Hanoi this week.") == [
         "Japan and North Korea met in Hanoi this week."
     ]
+    filed = "North Korea fired a missile on Monday, South Korea and Japan said."
+    assert cleaning.paragraphs(f"SEOUL/TOKYO: {filed}") == [filed]
+    assert cleaning.paragraphs(f"SEOUL/TOKYO — {filed}") == [filed]
 
 
 def test_a_one_sentence_description_without_its_stop_is_a_sentence() -> None:

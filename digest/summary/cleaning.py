@@ -19,7 +19,9 @@ _DATELINE_PAREN = re.compile(
     r"""\((?:[A-Z][\w.&'’-]*)(?:\s+[A-Z][\w.&'’-]*){0,2}\)\s*(?:--|[-—–:])?\s*"""
 )
 # "WASHINGTON -- ", "LONDON, England — " at the start of a paragraph.
-_DATELINE_CAPS = re.compile(r"^[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,3}\s*(?:--|—|–)\s+")
+_DATELINE_CAPS = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?:(?:[ ,]+|/)[A-Z][A-Za-z.'’-]+){0,3}\s*(?:--|—|–)\s+"
+)
 # "By Jane Doe", "By Jane Doe, CNN", "By JANE DOE and John Roe | Updated 3:45 PM ET".
 _BYLINE = re.compile(
     r"^By\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|al-?))*\s*(?:[,|].*)?$"
@@ -40,7 +42,8 @@ _BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 # "TOKYO:", "EXCLUSIVE:", "[Daily Maverick]": a kicker or dateline before the first sentence.
-_KICKER = re.compile(r"^(?:[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,3}:|\[[^\]]{2,40}\])\s+")
+# "SEOUL/TOKYO:" names each place a report was filed from.
+_KICKER = re.compile(r"^(?:[A-Z][A-Z'’.-]+(?:[ /][A-Z][A-Z'’.-]+){0,3}:|\[[^\]]{2,40}\])\s+")
 
 
 def strip_dateline(paragraph: str) -> str:
