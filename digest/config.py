@@ -29,9 +29,9 @@ from pydantic_core import ErrorDetails
 
 from digest.delivery.mail import MailSettings, check_recipient
 from digest.durations import Duration
-from digest.editorial.relevance import TopicSettings
 from digest.editorial.sections import DEFAULT_SECTIONS, SectionSettings
-from digest.editorial.stories import GroupingSettings
+from digest.editorial.story_settings import GroupingSettings
+from digest.editorial.topic_settings import TopicSettings
 from digest.errors import ConfigError
 from digest.sources.settings import FetchSettings, SourceSettings
 from digest.summary.settings import SummarySettings
