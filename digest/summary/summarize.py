@@ -294,9 +294,10 @@ def _select(
                     continue
                 group = [leans_on, i]
         # "Okonogi's views" only after a chosen sentence that named Masao Okonogi
-        shown = [texts[j] for j in chosen + group[:-1]]
-        if not all(references.names_met(needs[j], shown) for j in group):
-            continue
+        if any(needs[j] for j in group):
+            shown = [texts[j] for j in chosen + group[:-1]]
+            if not all(references.names_met(needs[j], shown) for j in group):
+                continue
         if fits(group):
             chosen.extend(group)
             words += sum(count_words(texts[j]) for j in group)
