@@ -85,6 +85,28 @@ GLUED_DEKS = [
         "help them make rockets",
         "North Korea has told Japan",
     ),
+    (  # "ever" ends like a role noun ("worker Kim") but is an adverb
+        "Tokyo says the regime's arsenal is a graver danger to the region than ever North "
+        "Korea has flown new long-range drones over its capital, state television reported, "
+        "while delegates from two friendly governments watched the parade from the stand "
+        "beside Kim.",
+        "than ever",
+        "North Korea has flown",
+    ),
+    (  # a name, one plain noun, then the verb
+        "Allies agree to share warning data in real time; meanwhile Seoul lands its first "
+        "probe on the moon North Korean television has denounced the data-sharing plan as a "
+        "prelude to invasion, as the South and its allies began their largest drills yet.",
+        "first probe on the moon",
+        "North Korean television has denounced",
+    ),
+    (  # a contraction that only opens sentences
+        "Reviewers keep reaching for new words to describe the actor's turn in the film, "
+        "which many expect to win her a third award It’s fair to say that nobody has seen a "
+        "performance quite like this one in a Japanese-made drama before.",
+        "a third award",
+        "It’s fair to say",
+    ),
 ]
 
 

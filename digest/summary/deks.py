@@ -41,7 +41,7 @@ _APPOSITIVE = frozenset(_APPOSITIVE_WORDS.split())
 _OPENERS_WORDS = """
     The A An In On At After As When While For From By With It He She They We I This That
     These Those There Here But And According Since Before Although Though If Despite Amid
-    Now Last Some Many Most More Until Over Under
+    Now Last Some Many Most More Until Over Under It’s It's There’s There's Here’s Here's
 """
 _OPENERS = frozenset(_OPENERS_WORDS.split())
 _ARTICLES = frozenset({"A", "An", "The"})
@@ -55,7 +55,10 @@ _ABBREVIATION = re.compile(
     r"|Gov|Prof|St|No|Vol|vs|approx|est)\.$|^(?:[A-Za-z]\.){1,3}$"
 )
 _VERB = re.compile(r"^(?:has|have|had|was|were|is|are|will|would|said|says|[a-z]+ed)$")
+_AUXILIARY = re.compile(r"^(?:has|have|had|was|were|is|are|will|would|said|says)$")
 _NOT_AFTER = re.compile(r"(?:er|or|ist|ant|ed)$")  # role nouns and past tenses before a name
+# Adverbs that only look like role nouns ("than ever North Korea has").
+_ADVERBS_IN_ER = frozenset({"ever", "never", "together", "later", "earlier", "further", "rather"})
 MIN_DEK_WORDS = 5
 MIN_SENTENCE_WORDS = 6
 RUN_ON_WORDS = 40  # a "sentence" this long that holds a join is a dek and a sentence
@@ -89,7 +92,7 @@ def dek_join(paragraph: str) -> int | None:
             end >= RUN_ON_WORDS
             and k >= NAMED_DEK_WORDS
             and end - k >= NAMED_SENTENCE_WORDS
-            and not _NOT_AFTER.search(left)
+            and (left in _ADVERBS_IN_ER or not _NOT_AFTER.search(left))
             and _names_then_verb(tokens, k)
         ):
             return tokens[k][0]
@@ -107,7 +110,8 @@ def _common_noun_phrase(tokens: list[tuple[int, str]], k: int) -> bool:
 
 
 def _names_then_verb(tokens: list[tuple[int, str]], k: int) -> bool:
-    """At `k`: two or more capitalised words, then a verb ("North Korea fired")."""
+    """At `k`: two or more capitalised words, then a verb ("North Korea fired"), or then one
+    plain noun and a verb ("North Korean media has")."""
     run = k
     while run < len(tokens) and _CAPITAL.match(tokens[run][1]):
         if tokens[run][1].endswith((",", ".", ":", ";")):
@@ -115,7 +119,17 @@ def _names_then_verb(tokens: list[tuple[int, str]], k: int) -> bool:
         run += 1
     if run - k < 2 or run >= len(tokens):
         return False
-    return not tokens[run - 1][1].endswith(("’s", "'s")) and bool(_VERB.match(tokens[run][1]))
+    if tokens[run - 1][1].endswith(("’s", "'s")):
+        return False
+    if _VERB.match(tokens[run][1]):
+        return True
+    noun, after = tokens[run][1], tokens[run + 1][1] if run + 1 < len(tokens) else ""
+    return (
+        bool(_LOWER_WORD.fullmatch(noun))
+        and noun not in _FUNCTION
+        and not _VERB.match(noun)
+        and bool(_AUXILIARY.match(after))
+    )
 
 
 def split_dek(paragraph: str) -> list[str]:
