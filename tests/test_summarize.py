@@ -115,6 +115,37 @@ def test_summarize_many_drops_near_duplicate() -> None:
     assert any("tsunami" in s for s in summary), "the other outlet's new fact is used"
 
 
+def test_a_story_of_several_outlets_opens_with_its_lead_reports_first_sentence() -> None:
+    # The lede is long; the other outlets' short first sentences share more words with each
+    # other, so centrality alone would open with one of them.
+    lead = (
+        "A ferry carrying 140 passengers ran aground off the northern coast of Sado island "
+        "early on Sunday after its engines failed in a storm, the coast guard said, and all "
+        "on board were taken off by helicopter within six hours. Divers found a breach."
+    )
+    others = [
+        "The ferry ran aground off Sado island on Sunday, the coast guard said.",
+        "A ferry ran aground off Sado island in a storm on Sunday, officials said.",
+    ]
+    summary = summarize_many([lead, *others], SummarySettings())
+    assert summary[0].startswith("A ferry carrying 140 passengers")
+
+
+def test_a_sentence_that_retells_what_is_shown_with_one_detail_changed_is_left_out() -> None:
+    lead = (
+        "North Korea fired a ballistic missile off its east coast towards Japan on Tuesday, "
+        "South Korea's military said, hours after the North warned of a strong response."
+    )
+    # the same report again, one word different: it would only contradict the lead
+    retold = (
+        "North Korea fired a cruise missile off the coast of Japan, South Korea's military "
+        "said. Tokyo lodged a protest through its embassy in Beijing."
+    )
+    summary = summarize_many([lead, retold], SummarySettings(max_words=0))
+    assert not any("cruise missile" in s for s in summary)
+    assert any("protest" in s for s in summary), "the other outlet's new fact is still used"
+
+
 def test_settings_reject_unknown_and_invalid() -> None:
     with pytest.raises(pydantic.ValidationError):
         SummarySettings(sentence=3)  # type: ignore[call-arg]

@@ -74,6 +74,8 @@ def summarize_many(
     similarity = similarity_matrix(sentences, _stem(lang), _stop_words(lang))
     ranking = _rank(sentences, doc_ids, positions, similarity, settings, lang)
     texts = [str(s) for s in sentences]
+    if settings.algorithm != "lead" and doc_ids.max() > 0:
+        ranking = _lede_first(ranking, texts, doc_ids, positions, settings, lang)
     needs = _names_needed(texts, doc_ids) if lang == "en" else [frozenset()] * len(texts)
     chosen = _select(sentences, ranking, similarity, doc_ids, positions, needs, settings, lang)
     chosen.sort(key=lambda i: (doc_ids[i], positions[i]))
@@ -106,6 +108,23 @@ def _word_spans(text: str) -> frozenset[tuple[str, ...]]:
 def _same_fact(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> bool:
     """Do two sentences share a run of words long enough to be one fact said twice?"""
     return not a.isdisjoint(b)
+
+
+# A sentence whose content words are this share or more of what is shown already tells the
+# reader nothing new (0.7: checked by reading every sentence it drops in 243 stories of all
+# weeks under a broad topic; at 0.6 it still drops only near-repeats).
+_SEEN_SHARE = 0.7
+
+
+def _content_words(text: str, lang: str) -> frozenset[str]:
+    stop = _stop_words(lang)
+    return frozenset(w for w in (t.lower() for t in _TOKEN.findall(text)) if w not in stop)
+
+
+def _adds_little(words: frozenset[str], shown: set[str]) -> bool:
+    """Is nearly every content word of a sentence shown already (the same report told again,
+    perhaps with one detail changed)?"""
+    return bool(words) and len(words & shown) >= _SEEN_SHARE * len(words)
 
 
 def _names_needed(texts: list[str], doc_ids: np.ndarray) -> list[frozenset[str]]:
@@ -239,6 +258,39 @@ def _stock(name: str, lang: str) -> Any:
 # -- selection -----------------------------------------------------------------------------
 
 
+def _lede_first(
+    ranking: list[int],
+    texts: list[str],
+    doc_ids: np.ndarray,
+    positions: np.ndarray,
+    settings: SummarySettings,
+    lang: str,
+) -> list[int]:
+    """The ranking with the lead text's lede first, when the lede may be shown at all.
+
+    An editor opens a story told by several outlets with its lead report's own first sentence:
+    the reporter's summary of the news. Every outlet's first sentence gets the same position
+    credit, and centrality across outlets then favours the short sentence most of them share,
+    which may be the one outlet's that got a detail wrong. (In one text the position credit
+    already favours its lede; pinning it there lowered the tune half's ROUGE slightly.)
+    """
+    pickable = cjk.rules(lang, settings.min_sentence_words, settings.max_sentence_words)
+    lede = next(
+        (
+            i
+            for i in range(len(texts))
+            if doc_ids[i] == 0
+            and positions[i] == 0
+            and cleaning.ends_as_sentence(texts[i])
+            and pickable.is_pickable(texts[i])
+        ),
+        None,
+    )
+    if lede is None:
+        return ranking
+    return [lede, *(i for i in ranking if i != lede)]
+
+
 def _select(
     sentences: list[Sentence],
     ranking: list[int],
@@ -258,6 +310,8 @@ def _select(
     rules = cjk.rules(lang, settings.min_sentence_words, settings.max_sentence_words)
     count_words, dangling, pickable = rules.word_count, rules.is_dangling, rules.is_pickable
     spans = [_word_spans(text) for text in texts]
+    contents = [_content_words(text, lang) for text in texts]
+    seen_words: set[str] = set()
     chosen: list[int] = []
     words = 0
 
@@ -272,6 +326,8 @@ def _select(
                 similarity[i, j] >= settings.redundancy or _same_fact(spans[i], spans[j])
                 for j in chosen
             ):
+                return False
+            if _adds_little(contents[i], seen_words):
                 return False
         count = sum(count_words(texts[i]) for i in group)
         return not (chosen and settings.max_words and words + count / 2 > settings.max_words)
@@ -300,5 +356,6 @@ def _select(
                 continue
         if fits(group):
             chosen.extend(group)
+            seen_words.update(*(contents[j] for j in group))
             words += sum(count_words(texts[j]) for j in group)
     return chosen
