@@ -201,3 +201,25 @@ def test_two_editions_of_one_day_are_told_apart_in_the_index_and_prev_next(
     assert nav_next and nav_prev
     assert re.fullmatch(r"\d{1,2} \w+ \d{4}, \d\d:\d\d", nav_next.group(1))
     assert re.fullmatch(r"\d{1,2} \w+ \d{4}, \d\d:\d\d", nav_prev.group(1))
+
+
+def test_a_story_whose_report_has_no_text_says_so_instead_of_a_blank(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    caption_only = {
+        "title": "Japan sends patrol planes to watch North Korea sanctions evasion at sea",
+        "link": "http://photo.invalid/patrol",
+        "date": rfc822(0.1),
+        "body": "A patrol aircraft on the tarmac at an air base, in an undated photo. "
+        "(Ann Lee/AP Photo)",
+    }
+    server.add("/photo", Route(rss([*FILLER, caption_only])))
+    config = write_config(f"sources:\n  - {{name: Photo desk, url: '{server.url('/photo')}'}}\n")
+    result = digest("run", "--config", config, cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [html] = pages(config.parent / "archive", ".html")
+    text = html.with_suffix(".txt").read_text()
+    assert "Japan sends patrol planes" in text
+    assert "No summary: the report came with no text beyond its headline." in text
+    assert "undated photo" not in text
+    assert '<p class="no-summary">No summary' in html.read_text()
