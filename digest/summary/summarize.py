@@ -74,7 +74,7 @@ def summarize_many(
     similarity = similarity_matrix(sentences, _stem(lang), _stop_words(lang))
     ranking = _rank(sentences, doc_ids, positions, similarity, settings, lang)
     texts = [str(s) for s in sentences]
-    if settings.algorithm != "lead" and doc_ids.max() > 0:
+    if settings.algorithm != "lead":
         ranking = _lede_first(ranking, texts, doc_ids, positions, settings, lang)
     needs = _names_needed(texts, doc_ids) if lang == "en" else [frozenset()] * len(texts)
     chosen = _select(sentences, ranking, similarity, doc_ids, positions, needs, settings, lang)
@@ -268,11 +268,11 @@ def _lede_first(
 ) -> list[int]:
     """The ranking with the lead text's lede first, when the lede may be shown at all.
 
-    An editor opens a story told by several outlets with its lead report's own first sentence:
-    the reporter's summary of the news. Every outlet's first sentence gets the same position
-    credit, and centrality across outlets then favours the short sentence most of them share,
-    which may be the one outlet's that got a detail wrong. (In one text the position credit
-    already favours its lede; pinning it there lowered the tune half's ROUGE slightly.)
+    An editor opens a story with its lead report's own first sentence: the reporter's summary
+    of the news. Centrality favours instead the shorter sentences that restate it (in one text)
+    or that most outlets share (in several), which may be the one outlet's that got a detail
+    wrong. ROUGE on the summaries set is level with and without it (tune half R-2 -0.07, test
+    half +0.17).
     """
     pickable = cjk.rules(lang, settings.min_sentence_words, settings.max_sentence_words)
     lede = next(
