@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -186,6 +186,19 @@ def _rank(story: Story) -> tuple[float, float, float]:
     return (-len(story.outlets), -story.lead.relevance.score, -newest)
 
 
+def _not_behind_editions(store: Store, now: datetime) -> datetime:
+    """The edition's moment: `now`, unless the clock is behind the last edition's end (stepped
+    back); then just after it, so this edition's window holds what was stored meanwhile."""
+    moment = store.not_before_editions(now)
+    if moment > now + timedelta(seconds=1):  # one second: two runs at once are no news
+        log.warning(
+            "the clock (%s) is behind the end of the last edition: this edition ends at %s",
+            f"{now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
+            f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
+        )
+    return moment
+
+
 def run_edition(
     *,
     config: Config,
@@ -213,6 +226,7 @@ def run_edition(
     A caller that polled already (`digest run`, which polls first) passes what it `polled`.
     """
     digest = config.digest(digest_name)
+    now = _not_behind_editions(store, now)
     if write:  # a template that does not compile is refused before anything is polled
         check_site_templates(config)
     poll = polled or poll_sources(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from digest.models import ScoredItem
 from digest.store.base import StoreBase
-from digest.store.records import EDITION_COLUMNS, EditionRecord, edition_row, iso
+from digest.store.records import EDITION_COLUMNS, EditionRecord, edition_row, iso, parse_time
 
 
 class EditionStore(StoreBase):
@@ -98,6 +98,15 @@ class EditionStore(StoreBase):
             (digest,),
         ).fetchone()
         return edition_row(row) if row else None
+
+    def not_before_editions(self, now: datetime) -> datetime:
+        """`now`, or just after the latest edition's end when `now` is not after it (the clock
+        stepped back, or two runs shared a moment). The store's time never runs backwards, so an
+        item stored at this time falls after every edition made so far, in the next one's
+        window, never in none."""
+        row = self.db.execute("SELECT max(until) FROM editions").fetchone()
+        latest = parse_time(row[0]) if row else None
+        return now if latest is None or now > latest else latest + timedelta(microseconds=1)
 
     def editions(self) -> list[EditionRecord]:
         """Every edition, newest first."""

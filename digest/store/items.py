@@ -16,8 +16,10 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
     def add_items(self, items: Iterable[Item], now: datetime) -> int:
         """Store items not seen before (by source and id); return how many were new.
 
-        Ids are the source's own (a guid, a link): two feeds may both have an entry "1".
+        Ids are the source's own (a guid, a link): two feeds may both have an entry "1". Their
+        first_seen is `now`, or just after the latest edition if the clock is behind it.
         """
+        first_seen = iso(self.not_before_editions(now))
         rows = [
             (
                 i.id,
@@ -29,7 +31,7 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
                 i.author,
                 iso(i.published) if i.published else None,
                 iso(i.seen_at),
-                iso(now),
+                first_seen,
                 i.lang,
             )
             for i in items

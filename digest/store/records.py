@@ -72,7 +72,14 @@ class SearchHit:
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    """A stored time: UTC, to the microsecond, a fraction only when it is not zero.
+
+    One spelling per moment (a `scheduled = ?` lookup finds rows of any age), and SQLite's text
+    comparisons order these as moments: a whole second ("…:05+00:00", as every row before
+    microseconds was written) sorts before any fraction of it ("…:05.000001+00:00"), since
+    '+' < '.'. So two runs within one second no longer share a time.
+    """
+    return moment.astimezone(UTC).isoformat()
 
 
 def parse_time(value: str | None) -> datetime | None:
