@@ -93,7 +93,7 @@ def _html(data: bytes) -> bool:
 
 
 def _item(entry: Any, source: str, now: datetime) -> Item:
-    title = normalize_whitespace(html_fragment_to_text(entry.get("title", "")))
+    title = html_fragment_to_text(entry.get("title", ""))  # normalised already
     given = entry.get("link", "") or ""
     link = _web_link(given)
     contents = entry.get("content") or []

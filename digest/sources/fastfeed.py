@@ -278,8 +278,24 @@ def _enter(base: str, given: str) -> str:
 def _name(element: Any) -> str:
     """feedparser's name for an element: its standard prefix, an underscore, the local name."""
     tag = element.tag
-    if not isinstance(tag, str):
+    if tag.__class__ is not str:
         return ""
+    name = _NAMES.get(tag)
+    if name is None:
+        name, by_tag = _name_of(tag, element)
+        if by_tag:  # the same for every element of this tag: remembered (within bounds)
+            if len(_NAMES) > 4096:
+                _NAMES.clear()
+            _NAMES[tag] = name
+    return name
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _name_of(tag: str, element: Any) -> tuple[str, bool]:
+    """The name, and whether it follows from the tag alone (not from the document's prefix)."""
+    by_tag = True
     if tag.startswith("{"):
         uri, _, local = tag[1:].partition("}")
         lowered = uri.lower()
@@ -287,13 +303,11 @@ def _name(element: Any) -> str:
             lowered = "http://backend.userland.com/rss"
         prefix = _PREFIXES.get(lowered)
         if prefix is None:
-            prefix = element.prefix or ""
-        if prefix is None or (uri == ATOM and prefix == ""):
-            prefix = ""
+            prefix, by_tag = element.prefix or "", False
     else:
         local, prefix = tag, ""
     local = local.lower()
-    return f"{prefix}_{local}" if prefix else local
+    return (f"{prefix}_{local}" if prefix else local), by_tag
 
 
 def _text(element: Any) -> str:
@@ -305,6 +319,8 @@ def _text(element: Any) -> str:
 
 def _repaired(value: str) -> str:
     """feedparser's last steps on a value: the double-UTF-8 repair and the cp1252 mapping."""
+    if value.isascii():  # both leave ASCII as it is (most values): no copies, no search
+        return value
     if _REPAIR.get():
         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             value = value.encode("iso-8859-1").decode(
@@ -341,7 +357,6 @@ def _entry(item: Any, base: str) -> Entry:
         name = _name(child)
         if not name:
             continue  # a comment or processing instruction
-        here = _base(base, child)
         if name in _TITLE:
             value = _value(child, atom)
             if not kept_title:
@@ -357,19 +372,19 @@ def _entry(item: Any, base: str) -> Entry:
                 if atom:
                     raise _Unusual  # an Atom link without href
                 value = _AMP.sub(r"&\g<1>", _text(child).replace("&amp;", "&"))
-                values["link"] = _urljoin(here, value) if value else value
+                values["link"] = _urljoin(_base(base, child), value) if value else value
                 link_from_element = True
             else:
                 rel = child.get("rel", "alternate").lower()
                 kind = child.get("type", "application/atom+xml" if rel == "self" else "text/html")
                 if rel == "alternate" and _content_type(kind) in _HTML_TYPES:
-                    values["link"] = _urljoin(here, child.get("href"))
+                    values["link"] = _urljoin(_base(base, child), child.get("href"))
                     link_from_element = True
         elif name in _ID:
             permalink = child.get("isPermaLink", child.get("ispermalink", "true"))
             value = _text(child)
             if permalink == "true" and value:
-                value = _urljoin(here, value)
+                value = _urljoin(_base(base, child), value)
             values["id"] = value
             if permalink == "true" and "link" not in values:
                 guid_link = guid_link or value
