@@ -18,11 +18,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -315,6 +314,10 @@ class _LazyExecutor(Executor):
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self.pool is None:
             if self.workers > 1:
+                # here, not at the top: multiprocessing is 10 ms before the first request
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(
                     ["digest.sources.entries", "digest.sources.lifeline"]
