@@ -10,6 +10,7 @@ import difflib
 import re
 import reprlib
 import typing
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from digest.delivery.mail import MailSettings, check_recipient
+from digest.delivery.settings import MailSettings, check_recipient
 from digest.durations import Duration
 from digest.editorial.sections import DEFAULT_SECTIONS, SectionSettings
 from digest.editorial.story_settings import GroupingSettings
@@ -150,7 +151,7 @@ class Config(_Strict):
             ("sources", [s.name for s in self.sources]),
             ("digests", [d.name for d in self.digests]),
         ):
-            dupes = sorted({n for n in names if names.count(n) > 1})
+            dupes = sorted(n for n, count in Counter(names).items() if count > 1)
             if dupes:
                 raise ValueError(f"{kind}: names must be unique; repeated: {', '.join(dupes)}")
         self._distinct_slugs()

@@ -136,3 +136,76 @@ def test_a_search_imports_neither_the_scheduler_nor_the_summariser(tmp_path: Pat
     assert not {"apscheduler", "sqlalchemy", "httpx", "feedparser", "trafilatura"} & {
         m.split(".")[0] for m in modules
     }
+
+
+FIRST_REQUEST = """
+import json, os, sys, threading
+import digest.cli  # first, as `python -m digest` does
+import digest.sources.http as http
+
+once = threading.Lock()
+
+
+def first_connect(*args, **kwargs):
+    from digest.language.detect import _script
+
+    once.acquire()  # the other threads' first requests wait here for the exit
+
+    loaded = sorted(name for name, module in sys.modules.items() if module is not None)
+    cas = http._tls_context().cert_store_stats()["x509_ca"]
+    scripts = _script.cache_info().currsize
+    print(json.dumps({"modules": loaded, "cas": cas, "scripts": scripts}), file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(0)  # the request never leaves: what was loaded for it is the point
+
+
+http._DeadlineBackend.connect_tcp = first_connect
+sys.argv = ["digest", "run", "--config", sys.argv[1]]
+from digest.cli.app import main
+
+main()
+"""
+
+# Needed only once the first requests are out, or only when mailing or parsing: none of them
+# may come before the first request of `digest run`.
+NOT_BEFORE_THE_FIRST_REQUEST = (
+    "smtplib",
+    "email.generator",
+    "digest.delivery.mail",
+    "multiprocessing",
+    "wcwidth",
+    "digest.language.width",
+    "digest.edition",
+    "digest.editorial.relevance",
+    "digest.publish.render",
+    "jinja2",
+    "sumy",
+    "nltk",
+    "feedparser",
+    "apscheduler",
+    "rich",
+)
+
+
+def test_digest_run_sends_its_first_request_before_loading_what_comes_after_it(
+    tmp_path: Path,
+) -> None:
+    lines = ["sources:"]
+    for number in range(20):
+        lines += [f"  - name: feed {number}", f"    url: http://127.0.0.{number + 1}:9/feed"]
+    lines += ["  - name: mailed", "    url: https://127.0.0.1:9/feed"]
+    (tmp_path / "feeds.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_REQUEST, str(tmp_path / "feeds.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    loaded = set(report["modules"])
+    assert "digest.sources.poller" in loaded  # the probe ran at the first request
+    assert sorted(m for m in NOT_BEFORE_THE_FIRST_REQUEST if m in loaded) == []
+    assert report["cas"] == 0  # the CA bundle waits for the first TLS handshake
+    assert report["scripts"] == 0  # the CJK script patterns wait for the first item

@@ -62,7 +62,7 @@ def _recipients(
     _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
     """--to takes what a digest's `recipients:` takes, or nothing is sent."""
-    from digest.delivery.mail import check_recipient
+    from digest.delivery.settings import check_recipient
 
     try:
         return tuple(check_recipient(value) for value in values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from digest.models import Item
@@ -29,14 +29,24 @@ _SAMPLE = 160  # a headline and the lead's start decide it; the model's time gro
 _CODE = re.compile(r"[a-z]{2,3}")
 _LETTER = re.compile(r"[^\W\d_]")
 _EAST_ASIAN = frozenset({"ja", "ko", "zh"})
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 _BY_SCRIPT = frozenset({"en", "ja", "ko"})
-_CJK = re.compile(
-    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)
+# Compiled on first use (`_script`): these ranges take ~20 ms to compile, which at import would
+# come before the first request of `digest run`; they are needed once items arrive.
+_SCRIPTS = {
+    "kana": r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]",
+    "hangul": r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]",
+    "han": r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]",
+    "cjk": (
+        r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+        r"\uf900-\ufaff]"
+    ),
+}
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@cache
+def _script(name: str) -> re.Pattern[str]:
+    return re.compile(_SCRIPTS[name])
 
 
 def normalise_code(code: str) -> str:
@@ -67,7 +77,7 @@ def detect_language(text: str, candidates: tuple[str, ...] = SUPPORTED) -> str:
     if len(candidates) == 1 or not _LETTER.search(sample):
         return candidates[0]
     only_east_asian_but_english = all(c == "en" or c in _EAST_ASIAN for c in candidates)
-    if "en" in candidates and only_east_asian_but_english and not _CJK.search(sample):
+    if "en" in candidates and only_east_asian_but_english and not _script("cjk").search(sample):
         # among English and East Asian languages, text in no East Asian script is English:
         # most items of most feeds, decided without the model (a cold poll stays fast)
         return "en"
@@ -83,8 +93,8 @@ def _by_script(sample: str) -> str | None:
     alone is Japanese among the three). Else None: the model decides (an English headline
     quoting a Japanese phrase, Korean text quoting kana). It costs a few regex scans where the
     model takes up to milliseconds on a Japanese lead."""
-    kana, hangul = len(_KANA.findall(sample)), len(_HANGUL.findall(sample))
-    east_asian = kana + hangul + len(_HAN.findall(sample))
+    kana, hangul = len(_script("kana").findall(sample)), len(_script("hangul").findall(sample))
+    east_asian = kana + hangul + len(_script("han").findall(sample))
     if not east_asian or east_asian < len(_LATIN.findall(sample)) or (kana and hangul):
         return None
     return "ko" if hangul else "ja"

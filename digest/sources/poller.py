@@ -18,11 +18,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -197,10 +196,20 @@ class Poller:
                     progress(feed.name)
                 return result
 
-            every = asyncio.gather(*(one(f, s) for f, s in zip(feeds, states, strict=True)))
-            if started is not None:  # runs after each feed's first step: the first GETs are out
-                asyncio.get_running_loop().call_soon(started)
-            polled = list(await every)
+            # Set up a slice at a time, as many feeds as may be in flight: the first slice's GETs
+            # leave while the other feeds' tasks are made (5,000 feeds: ~50 ms before, else).
+            tasks: list[asyncio.Future[Polled]] = []
+            for number, (feed, state) in enumerate(zip(feeds, states, strict=True), 1):
+                tasks.append(asyncio.ensure_future(one(feed, state)))
+                if number % self.fetch.connections and number != len(feeds):
+                    continue
+                if started is not None:  # runs after the slice's first steps: its GETs are out
+                    asyncio.get_running_loop().call_soon(started)
+                    started = None
+                await asyncio.sleep(0)
+            if started is not None:  # no feeds at all
+                started()
+            polled = list(await asyncio.gather(*tasks))
             if sink is not None and pending:
                 hand_over(pending)
             for written in writes:  # every item stored before the states are saved
@@ -305,6 +314,10 @@ class _LazyExecutor(Executor):
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self.pool is None:
             if self.workers > 1:
+                # here, not at the top: multiprocessing is 10 ms before the first request
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(
                     ["digest.sources.entries", "digest.sources.lifeline"]
