@@ -124,6 +124,7 @@ def poll_job() -> str:
     ]
     lines += [_publish(rt, name, scheduled) for name, scheduled in redo]
     lines.append(_deliver(rt))
+    lines.append(_index(rt))
     return "; ".join(line for line in lines if line)
 
 
@@ -135,7 +136,8 @@ def publish_job(digest_name: str) -> str:
     scheduled = period_of(_trigger(rt.config, digest), now, rt.config.catch_up) or now
     when = scheduled.astimezone(rt.config.zone)
     log.info("publish %s: started for %s", digest.name, f"{when:%Y-%m-%d %H:%M %Z}")
-    return "; ".join(line for line in (_publish(rt, digest.name, scheduled), _deliver(rt)) if line)
+    lines = (_publish(rt, digest.name, scheduled), _deliver(rt), _index(rt))
+    return "; ".join(line for line in lines if line)
 
 
 def deliver_job() -> str:
@@ -193,6 +195,14 @@ def _deliver(rt: Runtime) -> str:
             stopping=rt.stopping.is_set,
         )
     return report.line() if report != type(report)() else ""
+
+
+def _index(rt: Runtime) -> str:
+    """The items this poll stored put into the search index, while serve has time: storing
+    leaves that to the first search (see digest/store/schema.py, migration 9)."""
+    with _archive_lock(rt), _store(rt) as store:
+        done = store.index_pending(stop=rt.stopping.is_set)
+    return f"{plural(done, 'item')} indexed for search" if done else ""
 
 
 def _checkpoint(rt: Runtime, _source: str) -> None:

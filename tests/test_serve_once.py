@@ -81,3 +81,18 @@ def test_serve_logs_every_time_in_the_config_zone(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert lines and all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST ", line) for line in lines)
     assert "UTC" not in result.stderr and "GMT" not in result.stderr
+
+
+def test_once_leaves_what_it_stored_indexed_for_search(tmp_path: Path) -> None:
+    from digest.publish.archive import DATABASE_NAME
+    from digest.store import Store
+
+    write_site(tmp_path, publish="0 7 * * mon")
+    result = digest("serve", "--once", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 new; 1 item indexed for search" in result.stderr
+    store = Store.open(tmp_path / "archive" / DATABASE_NAME)
+    try:
+        assert (store.count_items(), store.pending_index()) == (1, 0)
+    finally:
+        store.close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from digest.models import Item, Origin, Relevance, ScoredItem
-from digest.store import EditionRecord, Store
+from digest.store import EditionRecord, SearchFilters, Store
+from digest.store.records import item_row
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
@@ -106,3 +108,43 @@ def test_schema_survives_reopening(tmp_path: Path) -> None:
     snapshot = Store.snapshot(path)
     snapshot.add_items([item("z")], NOW)
     assert again.count_items() == 1  # a dry run's snapshot never writes back
+
+
+def test_a_batch_is_stored_by_one_statement_whatever_its_size() -> None:
+    # One statement: SQLite inserts and indexes the whole batch with the interpreter's lock
+    # released, instead of winning it back for each row from the poll's other threads.
+    store = Store.memory()
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    assert store.add_items([item(str(n)) for n in range(300)], NOW) == 300
+    # (the callback sees the statement again for each trigger it runs: the same text)
+    assert len({s for s in statements if s.startswith("INSERT OR IGNORE INTO items")}) == 1
+    assert store.search('"Title 7"', SearchFilters())[0].item.id == "7"
+
+
+def test_stored_values_are_exactly_the_items_values() -> None:
+    awkward = [
+        'quotes " and \\ backslashes \\u0041',
+        "line\u2028separator, tab\t, newline\n, bell\x07, DEL\x7f",
+        "astral 😀 \U0010ffff, BOM \ufeff, é, 北朝鮮, 납치",
+        "",
+    ]
+    items = [
+        replace(item(f"id {n} {text}"), title=text, text=text * 2, author=text, lang="ja")
+        for n, text in enumerate(awkward)
+    ] + [item("no date", published_days=None), item("a")]
+    store = Store.memory()
+    assert store.add_items([*items, item("a")], NOW) == len(items)  # a repeat counts once
+    stored = store.db.execute("SELECT * FROM items ORDER BY rowid").fetchall()
+    assert [item_row(row) for row in stored] == items  # every field, None and "" kept apart
+    assert {row["first_seen"] for row in stored} == {NOW.isoformat()}
+
+
+def test_a_nul_character_is_stored_as_it_is() -> None:
+    # SQLite's JSON functions end a string at NUL: such a batch must still store it whole.
+    store = Store.memory()
+    nul = replace(item("n\x00ul"), title="before\x00after", text="x\x00y")
+    assert store.add_items([item("plain"), nul], NOW) == 2
+    assert ("n\x00ul", "before\x00after", "x\x00y") in [
+        tuple(row) for row in store.db.execute("SELECT id, title, text FROM items")
+    ]

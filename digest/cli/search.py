@@ -14,6 +14,8 @@ from digest.cli.common import global_options, open_store, say
 if TYPE_CHECKING:
     from digest.store import SearchHit
 
+NOTICE_PENDING = 5000  # items to index before searching that are worth a word: seconds of work
+
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
     """A day as YYYY-MM-DD, refused in words a person reads ("expected a date like ...")."""
@@ -76,6 +78,9 @@ def search_command(
         filters = SearchFilters(
             since=since, until=until, digest=digest_name, source=source, limit=limit
         )
+        pending = store.pending_index()
+        if pending >= NOTICE_PENDING:  # stored by runs since the last search (a cold run: all)
+            say(f"indexing {plural(pending, 'new item')} for search first", err=True)
         hits = search(store, query, filters)
     finally:
         store.close()

@@ -294,4 +294,67 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX editions_newest ON editions(until, id);
     CREATE INDEX editions_dates ON editions(date, stories);
     """,
+    # 9: full-text indexing is deferred from storing to searching. Storing an item now only
+    # registers its search row(s) and marks them pending; the first search after (or `serve`,
+    # between its jobs) indexes what is pending in one go (`SearchStore.index_pending`). A cold
+    # poll of 500 feeds spent most of its store thread's time in the two indexes, for searches
+    # that may come much later or never. A pending row was never indexed, so deleting or
+    # changing its item must not ask the contentless index to forget it (that would corrupt it).
+    """
+    DROP TRIGGER items_search_insert;
+    DROP TRIGGER items_search_delete;
+    DROP TRIGGER items_search_update;
+    DROP TRIGGER items_cjk_insert;
+    DROP TRIGGER items_cjk_delete;
+    DROP TRIGGER items_cjk_update;
+    CREATE TABLE search_pending (rowid INTEGER PRIMARY KEY);
+    CREATE TABLE cjk_pending (rowid INTEGER PRIMARY KEY);
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO search_pending (rowid) VALUES (last_insert_rowid());
+        INSERT INTO cjk_rows (source, item_id)
+            SELECT new.source, new.id WHERE new.lang IN ('ja', 'ko');
+        INSERT INTO cjk_pending (rowid)
+            SELECT last_insert_rowid() WHERE new.lang IN ('ja', 'ko');
+    END;
+    CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM search_pending);
+        DELETE FROM search_pending WHERE rowid IN (
+            SELECT rowid FROM search_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM cjk_pending);
+        DELETE FROM cjk_pending WHERE rowid IN (
+            SELECT rowid FROM cjk_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE OF source, id, title, text, lang ON items
+    BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM search_pending);
+        DELETE FROM search_pending WHERE rowid IN (
+            SELECT rowid FROM search_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM cjk_pending);
+        DELETE FROM cjk_pending WHERE rowid IN (
+            SELECT rowid FROM cjk_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO search_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO search_pending (rowid) VALUES (last_insert_rowid());
+        INSERT INTO cjk_rows (source, item_id)
+            SELECT new.source, new.id WHERE new.lang IN ('ja', 'ko');
+        INSERT INTO cjk_pending (rowid)
+            SELECT last_insert_rowid() WHERE new.lang IN ('ja', 'ko');
+    END;
+    """,
 )

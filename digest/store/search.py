@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from digest.store.base import StoreBase
 from digest.store.records import EditionRecord, SearchFilters, SearchHit, edition_row, item_row
+
+log = logging.getLogger(__name__)
+
+INDEX_CHUNK = 2000  # pending rows indexed per transaction
+# (index, its rows table, its pending table): the word index of every item, the trigram one
+# of Japanese and Korean items
+_INDEXES = (
+    ("items_fts", "search_rows", "search_pending"),
+    ("items_cjk", "cjk_rows", "cjk_pending"),
+)
 
 
 class SearchStore(StoreBase):
@@ -19,6 +30,7 @@ class SearchStore(StoreBase):
         (every word of `match` then needs three characters or more).
         Raises sqlite3.OperationalError when FTS5 refuses the expression.
         """
+        self._catch_up()
         index, rows_table = ("items_cjk", "cjk_rows") if cjk else ("items_fts", "search_rows")
         where, params = self._filters(filters, [f"{index} MATCH ?"], [match])
         rows = self.db.execute(
@@ -30,6 +42,43 @@ class SearchStore(StoreBase):
             [*params, filters.limit],
         ).fetchall()
         return self._hits(rows)
+
+    def pending_index(self) -> int:
+        """How many items are stored but not yet in the full-text index (see migration 9)."""
+        return int(self.db.execute("SELECT count(*) FROM search_pending").fetchone()[0])
+
+    def index_pending(self, *, stop: Callable[[], bool] | None = None) -> int:
+        """Put the items stored since the last search into the full-text indexes, a chunk per
+        transaction, the oldest first; how many items were added to the word index (Japanese
+        and Korean ones go into the trigram index too). `stop` is asked between
+        chunks (serve's stop request): what is left stays pending, nothing half-indexed."""
+        done = 0
+        for index, rows, pending in _INDEXES:
+            chunk = f"SELECT rowid FROM {pending} ORDER BY rowid LIMIT {INDEX_CHUNK}"
+            while self.db.execute(f"SELECT 1 FROM {pending} LIMIT 1").fetchone():
+                if stop is not None and stop():
+                    return done
+                with self.transaction() as db:
+                    db.execute(
+                        f"INSERT INTO {index} (rowid, title, text, source)"
+                        f" SELECT r.rowid, i.title, i.text, i.source FROM {rows} AS r"
+                        " JOIN items AS i ON i.source = r.source AND i.id = r.item_id"
+                        f" WHERE r.rowid IN ({chunk}) ORDER BY r.rowid"
+                    )
+                    gone = db.execute(f"DELETE FROM {pending} WHERE rowid IN ({chunk})").rowcount
+                done += gone if index == "items_fts" else 0
+        return done
+
+    def _catch_up(self) -> None:
+        """A search sees every stored item: what is pending is indexed first."""
+        try:
+            self.index_pending()
+        except sqlite3.OperationalError as exc:  # a read-only store: search what is indexed
+            if "readonly" not in str(exc):
+                raise
+            log.warning(
+                "%d items are not in the search index yet (read-only store)", self.pending_index()
+            )
 
     def search_substrings(self, words: Sequence[str], filters: SearchFilters) -> list[SearchHit]:
         """Japanese and Korean items whose title or text holds every one of `words`, newest
