@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -211,6 +211,7 @@ def run_edition(
     offline: bool = False,
     write: bool = True,
     progress: Progress | None = None,
+    checkpoint: Callable[[], None] | None = None,
     poller: Poller | None = None,
     scheduled: datetime | None = None,
     recipients: Sequence[str] = (),
@@ -236,6 +237,7 @@ def run_edition(
         now=now,
         offline=offline,
         progress=progress,
+        checkpoint=checkpoint,
         poller=poller or Poller(config.fetch),
     )
     lookback = config.lookback_of(digest)

@@ -109,6 +109,7 @@ def poll_job() -> str:
             client=client,
             now=now,
             progress=partial(_checkpoint, rt),
+            checkpoint=partial(_checkpoint, rt, ""),
         )
         names = {d.name for d in rt.config.all_digests()}
         redo = [
@@ -169,6 +170,7 @@ def _publish(rt: Runtime, digest_name: str, scheduled: datetime) -> str:
                 now=rt.clock(),
                 digest_name=digest.name,
                 progress=partial(_checkpoint, rt),
+                checkpoint=partial(_checkpoint, rt, ""),
                 scheduled=scheduled,
                 recipients=digest.recipients if rt.config.mail else (),
                 empty=digest.empty,
@@ -208,7 +210,7 @@ def _index(rt: Runtime) -> str:
 def _checkpoint(rt: Runtime, _source: str) -> None:
     """Called between sources: the place where a stop request ends a job early."""
     if rt.stopping.is_set():
-        raise Stopped("stopped before the job finished; it will be done at the next start")
+        raise Stopped("stopped before it finished; what it had not done is done at the next start")
 
 
 @contextmanager
@@ -404,12 +406,17 @@ def serve(
             for job in scheduler.get_jobs():
                 log.info("%s: next run %s", job.name, _when(job.next_run_time, config.zone))
             scheduler.resume()
-            stopping.wait()
+            # Woken each second: Python runs a signal's handler only in this (the main)
+            # thread, and a SIGTERM that lands on another thread (40 are polling) would not
+            # wake a wait without a timeout, so serve would go on until the next job ended.
+            while not stopping.wait(1.0):
+                pass
+            asked = time.monotonic()
             log.info("stopping: letting the running job reach a safe point")
         finally:
             scheduler.shutdown(wait=True)
             _runtime = None
-        log.info("stopped")
+        log.info("stopped %.1f s after the request to stop", time.monotonic() - asked)
 
 
 def serve_once(
@@ -499,6 +506,8 @@ def _log_event(scheduler: BackgroundScheduler, event: JobEvent) -> None:
     after = f"next run {_when(job.next_run_time if job else None, scheduler.timezone)}"
     if event.code == EVENT_JOB_MISSED:
         log.warning("%s: missed its time by more than catch_up; %s", name, after)
+    elif isinstance(getattr(event, "exception", None), Stopped):
+        log.warning("%s: %s", name, event.exception)  # asked to stop: not a failure
     elif getattr(event, "exception", None) is not None:
         exc = event.exception
         if isinstance(exc, DigestError | Stopped | sqlite3.Error | OSError):

@@ -69,3 +69,14 @@ CLIPPING = (
     "Japanese and North Korean diplomats met in Ulaanbaatar on Tuesday for talks on the "
     "abduction of Japanese citizens by North Korea, the Japanese Foreign Ministry said.\n"
 )
+
+
+def talks_feed() -> bytes:
+    """A feed of one on-topic entry: the abduction talks, published a day ago."""
+    entry = {
+        "title": "Japan and North Korea hold abduction talks",
+        "link": "http://news.invalid/a",
+        "date": rfc822(1),
+        "body": ABDUCTION_TALKS,
+    }
+    return rss([entry])

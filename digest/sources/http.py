@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import socket
 import ssl
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,8 +74,21 @@ def _left(timeout: float | None) -> float | None:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, owner: _DeadlineBackend) -> None:
         self._inner = inner
+        self._owner = owner
+        owner.opened(self)
+
+    def abort(self) -> None:
+        """Make a read or write blocked on this connection, in whatever thread, fail now.
+
+        The socket is shut down, not closed: its thread still owns the descriptor and closes it
+        (closing it here could hand the number to another connection while still in use). With
+        TLS, the plain socket call, so the SSL object is left to its own thread too."""
+        sock = self._inner.get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            with suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._inner.read(max_bytes, _left(timeout))
@@ -88,7 +103,8 @@ class _DeadlineStream(httpcore.NetworkStream):
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         _load_cas(ssl_context)
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _left(timeout)))
+        tls = self._inner.start_tls(ssl_context, server_hostname, _left(timeout))
+        return _DeadlineStream(tls, self._owner)
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -97,6 +113,19 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _DeadlineBackend(httpcore.NetworkBackend):
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
         self._inner = inner
+        self._open: weakref.WeakSet[_DeadlineStream] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def opened(self, stream: _DeadlineStream) -> None:
+        with self._lock:
+            self._open.add(stream)
+
+    def abort(self) -> None:
+        """Cut every connection still open: the requests out on them fail at once."""
+        with self._lock:
+            streams = list(self._open)
+        for stream in streams:
+            stream.abort()
 
     def connect_tcp(
         self,
@@ -107,14 +136,13 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         stream = self._inner.connect_tcp(host, port, _left(timeout), local_address, socket_options)
-        return _DeadlineStream(stream)
+        return _DeadlineStream(stream, self)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.NetworkStream:
-        return _DeadlineStream(
-            self._inner.connect_unix_socket(path, _left(timeout), socket_options)
-        )
+        stream = self._inner.connect_unix_socket(path, _left(timeout), socket_options)
+        return _DeadlineStream(stream, self)
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
@@ -132,6 +160,17 @@ def deadline_transport(
         backend = GuardedBackend(backend)
     transport._pool._network_backend = _DeadlineBackend(backend)
     return transport
+
+
+def abort_requests(transport: httpx.BaseTransport) -> None:
+    """Make every request out on `transport` (one of `make_transport`'s) fail now: a stop."""
+    if isinstance(transport, _Routing):
+        abort_requests(transport._own)
+        abort_requests(transport._guarded)
+    elif isinstance(transport, httpx.HTTPTransport):
+        backend = transport._pool._network_backend
+        if isinstance(backend, _DeadlineBackend):
+            backend.abort()
 
 
 @functools.cache

@@ -34,7 +34,7 @@ from digest.errors import SourceError
 from digest.models import Batch, Item, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
-from digest.sources.http import Fetcher, get, make_transport
+from digest.sources.http import Fetcher, abort_requests, get, make_transport
 from digest.sources.lifeline import die_with
 from digest.sources.settings import FetchSettings
 from digest.store import Store
@@ -48,6 +48,7 @@ RETRY_AFTER_MAX = timedelta(days=7)  # a server cannot park a source for longer
 BACKOFF_BETWEEN_RUNS = timedelta(minutes=10)  # doubled per consecutive 429/503, up to a day
 TIMES_KEPT = 20  # response times kept for the median
 SINK_BATCH = 500  # items handed to the sink at a time while the poll goes on
+CHECK_EVERY = 0.2  # seconds between two calls of a poll's checkpoint (how soon a stop is seen)
 STORE_BACKLOG = 4  # batches waiting for the store thread before the poll waits for it
 
 
@@ -92,8 +93,12 @@ class Poller:
         progress: Callable[[str], None] | None = None,
         sink: Callable[[list[Item]], None] | None = None,
         started: Callable[[], None] | None = None,
+        checkpoint: Callable[[], None] | None = None,
     ) -> list[Polled]:
         """Poll `feeds` and return one `Polled` per feed, in order, each with its new state.
+
+        `checkpoint` is called a few times a second while the poll goes on: what it raises (a
+        stop) ends the poll at once, with the requests still out cut and none started after.
 
         `started` is called on this thread once the first requests are handed to the threads
         that send them (`digest run` then imports the rest of the pipeline meanwhile).
@@ -108,10 +113,14 @@ class Poller:
         executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
         try:
             polled = asyncio.run(
-                self._poll_all(feeds, start, store, now, executor, progress, sink, started)
+                self._poll_all(
+                    feeds, start, store, now, executor, progress, sink, started, checkpoint
+                )
             )
-        finally:
-            executor.shutdown()
+        except BaseException:  # a stop: parses not begun are not wanted
+            executor.shutdown(cancel_futures=True)
+            raise
+        executor.shutdown()
         return polled
 
     async def _poll_all(
@@ -124,17 +133,19 @@ class Poller:
         progress: Callable[[str], None] | None,
         sink: Callable[[list[Item]], None] | None,
         started: Callable[[], None] | None = None,
+        checkpoint: Callable[[], None] | None = None,
     ) -> list[Polled]:
         limits = httpx.Limits(
             max_connections=self.fetch.connections,
             max_keepalive_connections=self.fetch.connections,
         )
         hosts: dict[str, asyncio.Semaphore] = {}
+        transport = self.transport or make_transport(self.fetch, limits)
         with (
             httpx.Client(
                 timeout=httpx.Timeout(self.fetch.timeout),
                 follow_redirects=False,  # `http.get` follows them, hop by hop
-                transport=self.transport or make_transport(self.fetch, limits),
+                transport=transport,
                 headers={"Accept-Encoding": "gzip, deflate"},
             ) as sync_client,
             ThreadPoolExecutor(self.fetch.connections, thread_name_prefix="digest-get") as io,
@@ -209,7 +220,30 @@ class Poller:
                 await asyncio.sleep(0)
             if started is not None:  # no feeds at all
                 started()
-            polled = list(await asyncio.gather(*tasks))
+            every = asyncio.gather(*tasks)
+            watch = asyncio.ensure_future(_watch(checkpoint)) if checkpoint else None
+            try:
+                if watch is not None:
+                    either: list[asyncio.Future[Any]] = [every, watch]
+                    await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+                    if watch.done():
+                        watch.result()  # what the checkpoint raised
+                polled = list(await every)
+            except BaseException:
+                # A stop (`progress` raised) or a refused write ends the poll now, not once
+                # every feed has been asked: no feed goes on, no request waiting for a thread
+                # starts, and those out are cut. Leaving the threads' block then waits only for
+                # the store's writes, so what was handed over is stored.
+                every.cancel()  # (once done, it cancels none: each feed is cancelled too)
+                every.add_done_callback(_quietly)
+                for task in tasks:
+                    task.cancel()
+                io.shutdown(wait=False, cancel_futures=True)
+                abort_requests(transport)
+                raise
+            finally:
+                if watch is not None:
+                    watch.cancel()
             if sink is not None and pending:
                 hand_over(pending)
             for written in writes:  # every item stored before the states are saved
@@ -298,6 +332,19 @@ class Poller:
                 raise _Wait(status, min(until, now + RETRY_AFTER_MAX))
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def _quietly(future: asyncio.Future[Any]) -> None:
+    """Take a cancelled gathering's outcome, so asyncio does not log it as never retrieved."""
+    if not future.cancelled():
+        future.exception()
+
+
+async def _watch(checkpoint: Callable[[], None]) -> None:
+    """Call `checkpoint` every CHECK_EVERY seconds until it raises (or this is cancelled)."""
+    while True:
+        checkpoint()
+        await asyncio.sleep(CHECK_EVERY)
 
 
 class _LazyExecutor(Executor):

@@ -49,6 +49,7 @@ def poll_sources(
     poller: Poller | None = None,
     before_writes: Callable[[], None] | None = None,
     started: Callable[[], None] | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> PollResult:
     """Read every source and store what is new. A failing source is reported, never fatal.
 
@@ -56,7 +57,8 @@ def poll_sources(
     feeds are read here with `client`. `before_writes` is called once, before anything is
     written to the store: what it raises ends the poll with nothing stored (`digest run` checks
     the templates there, while the first requests are out). `started` is called once the first
-    requests are out (at once when there are none to send).
+    requests are out (at once when there are none to send). What `checkpoint` raises (serve's
+    stop, looked for a few times a second) ends the poll at once, nothing of it recorded.
     """
     pending = [before_writes] if before_writes is not None else []
 
@@ -85,7 +87,13 @@ def poll_sources(
     elif remote:
         poller = poller or Poller(remote[0].fetch)
         polls = poller.poll(
-            remote, store=store, now=now, progress=progress, sink=store_items, started=started
+            remote,
+            store=store,
+            now=now,
+            progress=progress,
+            sink=store_items,
+            started=started,
+            checkpoint=checkpoint,
         )
         started = None
         for polled in polls:
