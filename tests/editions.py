@@ -54,8 +54,7 @@ ARTICLES: tuple[tuple[tuple[str, str], ...], ...] = (
             "remains.txt",
             "Japan and North Korea Red Cross officials meet on wartime remains\n\n"
             "Red Cross officials from Japan and North Korea met in Shenyang to discuss the "
-            "remains of Japanese who died in the north of the Korean Peninsula at the end of "
-            "World War II, the Japanese Red Cross Society said.\n\n"
+            "remains of Japanese who died in the north of the Korean Peninsula in 1945.\n\n"
             "The talks also touched on visits to burial sites by relatives from Japan, and "
             "Tokyo raised the abduction issue with the North Korean side.\n",
         ),
