@@ -160,13 +160,20 @@ class CrossLinks:
 def english_gloss(
     lead: ScoredItem, others: Sequence[ScoredItem], services: Mapping[str, str]
 ) -> str:
-    """The English headline of the lead's story from the lead source's English service.
+    """The English headline of the lead's story: the lead's own, or its source's English
+    service's.
 
-    A source "supplies" a gloss when the config names its English service (`gloss:`, e.g.
-    Yonhap Korean -> Yonhap English) and grouping put that service's version of the report in
-    the same story: the wire's own translation, never another outlet's headline. The version
-    published nearest the lead wins; "" when the lead is English or no version is there.
+    A source "supplies" a gloss in two ways: its feed entry carries the headline in English
+    beside its own (two titles, one `xml:lang="en"`: the item's `gloss`), which wins; or the
+    config names its English service (`gloss:`, e.g. Yonhap Korean -> Yonhap English) and
+    grouping put that service's version of the report in the same story: the wire's own
+    translation, never another outlet's headline. The version published nearest the lead
+    wins; "" when the lead is English or no version is there.
     """
+    if (lead.item.lang or "en") == "en":
+        return ""
+    if lead.item.gloss:
+        return lead.item.gloss
     service = services.get(lead.item.source)
     if service is None or (lead.item.lang or "en") == "en":
         return ""

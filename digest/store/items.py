@@ -31,6 +31,7 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
                 iso(i.seen_at),
                 iso(now),
                 i.lang,
+                i.gloss,
             )
             for i in items
         ]
@@ -38,7 +39,8 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
             # rowcount, not total_changes: the search triggers' own rows must not count.
             cursor = db.executemany(
                 "INSERT OR IGNORE INTO items (id, source, origin, title, link, text, author,"
-                " published, seen_at, first_seen, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " published, seen_at, first_seen, lang, gloss)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             return max(cursor.rowcount, 0)

@@ -294,4 +294,43 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX editions_newest ON editions(until, id);
     CREATE INDEX editions_dates ON editions(date, stories);
     """,
+    # 9: an item's English gloss, when its feed entry carries its headline in English beside its
+    # own; the word index holds it with the title, so an English search finds the Japanese or
+    # Korean item. Rows stored before have no gloss: their indexed title is the title alone,
+    # as the new triggers write it, so nothing is re-indexed.
+    """
+    ALTER TABLE items ADD COLUMN gloss TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER items_search_insert;
+    DROP TRIGGER items_search_delete;
+    DROP TRIGGER items_search_update;
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(),
+                    new.title || CASE new.gloss WHEN '' THEN '' ELSE char(10) || new.gloss END,
+                    new.text, new.source);
+    END;
+    CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid,
+                   old.title || CASE old.gloss WHEN '' THEN '' ELSE char(10) || old.gloss END,
+                   old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id;
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE OF source, id, title, text, gloss ON items
+    BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid,
+                   old.title || CASE old.gloss WHEN '' THEN '' ELSE char(10) || old.gloss END,
+                   old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id;
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO search_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO items_fts (rowid, title, text, source)
+            VALUES (last_insert_rowid(),
+                    new.title || CASE new.gloss WHEN '' THEN '' ELSE char(10) || new.gloss END,
+                    new.text, new.source);
+    END;
+    """,
 )
