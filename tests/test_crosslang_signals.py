@@ -146,3 +146,34 @@ def test_a_few_common_words_are_not_the_wording_of_one_report() -> None:
         hours=1,
     )
     assert not _linked(_JA_PROTEST, other)
+
+
+def test_a_day_apart_versions_need_more_in_common_than_versions_of_one_morning() -> None:
+    # one figure (34 years) and one subject (the submarine): enough the same day, not a day on
+    korean = _item(
+        "ko-sub",
+        "1호 잠수함 34년 임무 마치고 퇴역",
+        "해군의 첫 잠수함이 34년 임무를 마치고 퇴역한다고 해군이 밝혔다.",
+        "ko",
+    )
+
+    def english(hours: float) -> ScoredItem:
+        return _item(
+            "en-sub",
+            "First submarine retires after 34 years",
+            "The navy's first submarine retires after 34 years of service.",
+            "en",
+            hours,
+        )
+
+    assert _linked(korean, english(hours=3))
+    assert not _linked(korean, english(hours=24))  # a thread's next day: the ceremony
+
+
+def test_two_capitals_name_a_firm_unless_they_are_an_everyday_abbreviation() -> None:
+    assert "kt" in anchors("KT hacking probe ends", "en").names
+    assert "kt" in anchors("과기부, KT 해킹 조사 결과 발표", "ko").names
+    assert not anchors("AI chips and US tariffs on TV makers", "en").names
+    korean = _item("ko-kt", "KT 해킹 조사 111일 만에 결과", "KT 서버 94대가 감염됐다.", "ko")
+    english = _item("en-kt", "KT hacking probe ends", "Ninety-four KT servers, 94 in all.", "en")
+    assert _linked(korean, english)  # the firm (2) and the 94 servers (2)

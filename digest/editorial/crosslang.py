@@ -7,7 +7,11 @@ disagree, one headline names something the other item's lead has, and what their
 and leads share weighs enough: each shared figure (not a bare
 day of the month or a year) and each shared Latin-script name counts two, each shared person,
 place or subject of the gazetteer one; the countries of the topic count nothing, since every
-item names them. Like the rest of grouping it errs towards keeping items apart.
+item names them. Within 12 hours, names heard alike in other scripts count one each (at most
+two), and a Japanese and a Korean lead may share enough Sino-Korean wording to count like a
+figure or, closely, to link alone. Versions more than 12 hours apart need one more: the next
+day of a thread shares its cast and its figures. Like the rest of grouping it errs towards
+keeping items apart.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ __all__ = ["CrossLinks", "english_gloss"]
 
 _LEAD_CHARS = 500  # the headline and lead name the event; a roundup's tail must not count
 _NEEDED = 3  # weight of shared anchors that links two versions of one report
+_NEEDED_APART = 4  # ... published more than _NEAR_HOURS apart: a thread's next day shares much
 _NONE: frozenset[str] = frozenset()
 _COMMON = 0.2  # an anchor in more than this share of the items (and more than 5) finds no pairs
 _NEAR_HOURS = 12.0  # names heard alike count only for versions this close in time
@@ -154,7 +159,8 @@ class CrossLinks:
         if {self.langs[i], self.langs[j]} == {"ja", "ko"}:
             ja, ko = (a, b) if self.langs[i] == "ja" else (b, a)
             weight += _wording(ja, ko, near)
-        return weight / (weight + _NEEDED) if weight >= _NEEDED else 0.0
+        needed = _NEEDED if near else _NEEDED_APART
+        return weight / (weight + _NEEDED) if weight >= needed else 0.0
 
 
 def english_gloss(
