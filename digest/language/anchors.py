@@ -75,14 +75,10 @@ _STOP_LATIN_TEXT = """
     its his her their new more than about ahead amid also lead nd rd st th news yonhap afp ap
     reuters kyodo nhk kbs photo file video seoul korea korean only use not all editorial epa
     copyright reserved rights yna newsis news1 ytn sbs mbc jtbc www com net org kr jp attn
-    updates adds urgent"""
+    updates adds urgent ceo cfo cto coo gdp gpu cpu fta esg ipo etf sns ott cctv dna"""
 # links and addresses carry Latin letters that name nothing (yna, co, kr)
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 _STOP_LATIN = frozenset(_STOP_LATIN_TEXT.split())
-_STOP_PAIRS_TEXT = (
-    "us un uk eu ai tv pm am it id ok vs no dc gm ip pc ev hq ms mr dr st jr sr co nk ap fc"
-)
-_STOP_PAIRS = frozenset(_STOP_PAIRS_TEXT.split())
 # A number with its CJK multipliers: 1兆6850億, 1조6천850억, 7千億, 2万, 1.685 trillion
 _NUMBER = re.compile(
     r"(?P<num>\d[\d.,]*(?:[万億兆千百萬만억조천백][\d.,]*)*"
@@ -257,10 +253,11 @@ def anchors(text: str, lang: str) -> Anchors:
         if re.sub(r"[\s\-]+", " ", m.group()).lower() in _FORMS
     }
     latin = _LATIN.findall(_ADDRESS.sub(" ", text))
-    if lang == "en":  # names written in capitals: KOSPI, BTS, ENHYPEN, and firms' KT, LG
+    if lang == "en":  # names written in capitals: KOSPI, BTS, ENHYPEN
         latin = [w for w in latin if w.isupper()]
-    # two capitals name a firm (KT, SK, LG) unless they are an everyday abbreviation
-    latin = [w for w in latin if len(w) > 2 or (w.isupper() and w.lower() not in _STOP_PAIRS)]
+    # not two capitals: KT or LG name firms, but DB, AI or US an everyday thing, and a price
+    # list or a headline roundup names them all (tried over a real crawl: more wrong than right)
+    latin = [w for w in latin if len(w) > 2]
     names = {w.lower().replace("-", "") for w in latin}  # T-50 and T50 are one name
     names -= _STOP_LATIN
     # what the gazetteer knows counts as its concept, never again as a name heard alike

@@ -8,8 +8,9 @@ and y vary too much): ヒョンビン, 현빈 and Hyun Bin all read N-P-N. Only 
 consonants or more are kept; shorter ones collide too often to tell anything apart.
 
 Which words are names: in English, capitalised words and runs of them; in Japanese, runs of
-katakana (names and loanwords, both written as they sound); in Korean, every Hangul word with
-its particle cut (all Korean is Hangul; a common word rarely sounds like an English name).
+katakana (names and loanwords, both written as they sound). Not in Korean: all of it is Hangul,
+and without the analyser (2 ms a lead) nothing tells a name from a word; every word's skeleton,
+tried over a real crawl of 3,709 items, linked dozens of unrelated reports.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import re
 from functools import lru_cache
 
 from anyascii import anyascii
-
-from digest.language.morphemes import korean_stems
 
 __all__ = ["name_sounds", "skeleton"]
 
@@ -58,7 +57,7 @@ def _keep(words: set[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=20_000)
 def name_sounds(text: str, lang: str) -> frozenset[str]:
-    """The skeletons of the names in `text` (written in `lang`: "en", "ja" or "ko")."""
+    """The skeletons of the names in `text` (written in `lang`: "en" or "ja"; none for "ko")."""
     words: set[str] = set()
     if lang == "ja":
         for run in _KATAKANA_RUN.findall(text):
@@ -66,9 +65,7 @@ def name_sounds(text: str, lang: str) -> frozenset[str]:
             words.update(pieces)
             # フ writes both an f (フランス) and the hw of a Korean name (ハンファ, Hanwha)
             words.update(p.replace("フ", "ホ") for p in pieces if "フ" in p)
-    elif lang == "ko":
-        words.update(stem for stem in korean_stems(text) if len(stem) >= 2)
-    else:
+    elif lang != "ko":
         for run in _CAPITALISED_RUN.findall(text):
             words.add(run)
             words.update(_CAPITALISED.findall(run))
