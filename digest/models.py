@@ -32,6 +32,7 @@ class Item:
     published: datetime | None = None
     author: str = ""
     lang: str = ""  # ISO 639-1 code (the source's `lang:`, else detected); "" = not known yet
+    gloss: str = ""  # the headline in English when the entry itself carries it beside its own
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,30 +145,52 @@ def _pairs(name: str) -> tuple[int, int, int, int]:
 
 
 def test_labelled_cross_language_pairs_tuned_on() -> None:
-    """The 36 pairs session 2 built the rules on (both of its halves: their events overlap)."""
+    """The 36 pairs session 2 built the rules on (both of its halves: their events overlap);
+    tuned on again in session 4 (17 of 23 then, 21 now)."""
     found, same, wrong, _ = _pairs("crosslang_pairs.jsonl")
     assert wrong == 0
-    assert found / same >= 0.7  # 17 of 23
+    assert found / same >= 0.9  # 21 of 23
 
 
-def test_labelled_cross_language_pairs_held_out() -> None:
-    """24 pairs of other events, labelled before the rules were changed: 12 same-event pairs
-    (ja/en, ja/ko, ko/en) and 12 different events sharing names or figures. The target
-    (recall 0.8) is not met: 7 of 12; no wrong merge."""
+def test_labelled_cross_language_pairs_of_session_3() -> None:
+    """Session 3's 24 held-out pairs (12 same-event, 12 different events sharing names or
+    figures): 7 of 12 found then. Measured once for session 3's rules, then a dev set for
+    session 4's (names heard alike, Sino-Korean wording, rounding half up): 10 of 12."""
     found, same, wrong, different = _pairs("crosslang_pairs_heldout.jsonl")
     assert (same, different) == (12, 12)
     assert wrong == 0
-    assert found / same >= 0.55
+    assert found / same >= 0.8
 
 
 def test_labelled_cross_language_pairs_of_the_topic() -> None:
-    """15 NHK / Chosun and Yonhap pairs on Japan, Korea and China (labelled after the rules
-    were last changed, never tuned on): 6 same-event, 9 same-day different events. 3 of 6
-    found, as at session3-start; no wrong merge."""
+    """15 NHK / Chosun and Yonhap pairs on Japan, Korea and China: 6 same-event, 9 same-day
+    different events. 3 of 6 found at session3-start; a dev set in session 4: 4 of 6."""
     found, same, wrong, different = _pairs("crosslang_pairs_nhk.jsonl")
     assert (same, different) == (6, 9)
     assert wrong == 0
-    assert found / same >= 0.5
+    assert found / same >= 0.65
+
+
+def test_labelled_korean_english_pairs_tuned_on_in_session_4() -> None:
+    """16 Korean-English pairs of events in no other set (8 same-event, 8 one thread or day
+    apart), built as a dev set in session 4: 4 of 8 and 1 wrong merge at session4-start, 4 of
+    8 and none now (the next day's ceremony no longer joins the retirement's announcement)."""
+    found, same, wrong, different = _pairs("crosslang_pairs_kodev.jsonl")
+    assert (same, different) == (8, 8)
+    assert wrong == 0
+    assert found >= 4
+
+
+def test_labelled_cross_language_pairs_held_out_in_session_4() -> None:
+    """36 pairs no earlier set used (20 same-event: 9 ko/en, 5 ja/en, 6 NHK ja/ko; 16
+    different events sharing names, figures or a thread), labelled before any rule changed
+    and never tuned on (only totals were ever printed, three times): 8 of 20 found and 2 wrong
+    merges at session4-start, 9 of 20 and 1 wrong merge now. Far from the target (0.8, no
+    wrong merge): this floor only keeps it from getting worse."""
+    found, same, wrong, different = _pairs("crosslang_pairs_session4.jsonl")
+    assert (same, different) == (20, 16)
+    assert wrong <= 1
+    assert found >= 9
 
 
 def test_rounded_figures_and_units_across_languages() -> None:

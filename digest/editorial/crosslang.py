@@ -7,7 +7,11 @@ disagree, one headline names something the other item's lead has, and what their
 and leads share weighs enough: each shared figure (not a bare
 day of the month or a year) and each shared Latin-script name counts two, each shared person,
 place or subject of the gazetteer one; the countries of the topic count nothing, since every
-item names them. Like the rest of grouping it errs towards keeping items apart.
+item names them. Within 12 hours, names heard alike in other scripts count one each (at most
+two), and a Japanese and a Korean lead may share enough Sino-Korean wording to count like a
+figure or, closely, to link alone. Versions more than 12 hours apart need one more: the next
+day of a thread shares its cast and its figures. Like the rest of grouping it errs towards
+keeping items apart.
 """
 
 from __future__ import annotations
@@ -18,14 +22,21 @@ from datetime import UTC
 from itertools import combinations
 
 from digest.language.anchors import COUNTRIES, Anchors, anchors
+from digest.language.sino import pieces, words_shared
 from digest.models import ScoredItem
 
 __all__ = ["CrossLinks", "english_gloss"]
 
 _LEAD_CHARS = 500  # the headline and lead name the event; a roundup's tail must not count
 _NEEDED = 3  # weight of shared anchors that links two versions of one report
+_NEEDED_APART = 4  # ... published more than _NEAR_HOURS apart: a thread's next day shares much
 _NONE: frozenset[str] = frozenset()
 _COMMON = 0.2  # an anchor in more than this share of the items (and more than 5) finds no pairs
+_NEAR_HOURS = 12.0  # names heard alike count only for versions this close in time
+_SOUNDS_COUNTED = 2  # at most this many names heard alike count (a thread shares its cast)
+_WORDING = (8, 0.25)  # kanji words of the Japanese lead the Korean one has, and their part
+_WORDING_ALONE = (5, 0.4)
+_SIGNATURE = 3  # rarest Sino-Korean words of a headline that find candidate pairs
 
 
 def _marks(found: Anchors) -> frozenset[str]:
@@ -33,8 +44,15 @@ def _marks(found: Anchors) -> frozenset[str]:
 
 
 def _meet(x: Anchors, y: Anchors) -> bool:
-    """Does x name something y has: a figure (perhaps rounded), a name or a concept?"""
-    return bool(x.figures_shared(y) or (_marks(x) - x.numbers) & (_marks(y) - y.numbers))
+    """Does x name something y has: a figure (perhaps rounded), a name (in any script) or a
+    concept?"""
+    return bool(
+        x.figures_shared(y)
+        or (_marks(x) - x.numbers) & (_marks(y) - y.numbers)
+        or x.sounds & y.sounds
+        or words_shared(x.sino, y.sino)
+        or words_shared(y.sino, x.sino)
+    )
 
 
 def _disagree(ta: Anchors, tb: Anchors) -> bool:
@@ -48,6 +66,19 @@ def _disagree(ta: Anchors, tb: Anchors) -> bool:
         if not x.figures_shared(y):
             return True
     return False
+
+
+def _wording(japanese: Anchors, korean: Anchors, near: bool) -> int:
+    """Weight of the Sino-Korean words a Japanese and a Korean lead share: a good part of the
+    Japanese lead's kanji words is the wording of one report, like a shared figure; close in
+    time, a larger part is enough by itself."""
+    if not (japanese.sino and korean.sino):
+        return 0
+    shared = words_shared(japanese.sino, korean.sino)
+    part = shared / len(japanese.sino)
+    if near and shared >= _WORDING_ALONE[0] and part >= _WORDING_ALONE[1]:
+        return _NEEDED
+    return 2 if shared >= _WORDING[0] and part >= _WORDING[1] else 0
 
 
 def _hours(s: ScoredItem) -> float:
@@ -77,12 +108,27 @@ class CrossLinks:
         return self.active and self.langs[i] != self.langs[j]
 
     def candidates(self) -> list[tuple[int, int]]:
-        """Pairs in different languages sharing a figure or a name (never all pairs)."""
+        """Pairs in different languages sharing a figure, a name or a word (never all pairs)."""
+        if not self.active:
+            return []
         index: dict[str, list[int]] = defaultdict(list)
         for i, lead in enumerate(self.leads):
             for key in _marks(lead) | lead.approx:
                 index[key].append(i)
         cap = max(5, int(_COMMON * len(self.leads)))
+        # a Japanese and a Korean headline may share only words: each brings its rarest few
+        words = [
+            {p for run in t.sino for p in pieces(run)} if lang == "ja" else t.sino
+            for t, lang in zip(self.titles, self.langs, strict=True)
+        ]
+        spread: dict[str, int] = defaultdict(int)
+        for title_words in words:
+            for word in title_words:
+                spread[word] += 1
+        for i, title_words in enumerate(words):
+            usable = sorted((spread[w], w) for w in title_words if 2 <= spread[w] <= cap)
+            for _, word in usable[:_SIGNATURE]:
+                index["sino:" + word].append(i)
         pairs = {
             (i, j)
             for members in index.values()
@@ -107,19 +153,33 @@ class CrossLinks:
             + 2 * len(a.names & b.names)
             + len((a.concepts & b.concepts) - COUNTRIES)
         )
-        return weight / (weight + _NEEDED) if weight >= _NEEDED else 0.0
+        near = abs(self.when[i] - self.when[j]) <= _NEAR_HOURS
+        if near:
+            weight += min(_SOUNDS_COUNTED, len(a.sounds & b.sounds))
+        if {self.langs[i], self.langs[j]} == {"ja", "ko"}:
+            ja, ko = (a, b) if self.langs[i] == "ja" else (b, a)
+            weight += _wording(ja, ko, near)
+        needed = _NEEDED if near else _NEEDED_APART
+        return weight / (weight + _NEEDED) if weight >= needed else 0.0
 
 
 def english_gloss(
     lead: ScoredItem, others: Sequence[ScoredItem], services: Mapping[str, str]
 ) -> str:
-    """The English headline of the lead's story from the lead source's English service.
+    """The English headline of the lead's story: the lead's own, or its source's English
+    service's.
 
-    A source "supplies" a gloss when the config names its English service (`gloss:`, e.g.
-    Yonhap Korean -> Yonhap English) and grouping put that service's version of the report in
-    the same story: the wire's own translation, never another outlet's headline. The version
-    published nearest the lead wins; "" when the lead is English or no version is there.
+    A source "supplies" a gloss in two ways: its feed entry carries the headline in English
+    beside its own (two titles, one `xml:lang="en"`: the item's `gloss`), which wins; or the
+    config names its English service (`gloss:`, e.g. Yonhap Korean -> Yonhap English) and
+    grouping put that service's version of the report in the same story: the wire's own
+    translation, never another outlet's headline. The version published nearest the lead
+    wins; "" when the lead is English or no version is there.
     """
+    if (lead.item.lang or "en") == "en":
+        return ""
+    if lead.item.gloss:
+        return lead.item.gloss
     service = services.get(lead.item.source)
     if service is None or (lead.item.lang or "en") == "en":
         return ""

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
+
+from digest.language.sino import sino_words
+from digest.language.sounds import name_sounds
 
 __all__ = ["COUNTRIES", "Anchors", "anchors"]
 
@@ -71,7 +75,7 @@ _STOP_LATIN_TEXT = """
     its his her their new more than about ahead amid also lead nd rd st th news yonhap afp ap
     reuters kyodo nhk kbs photo file video seoul korea korean only use not all editorial epa
     copyright reserved rights yna newsis news1 ytn sbs mbc jtbc www com net org kr jp attn
-    updates adds urgent"""
+    updates adds urgent ceo cfo cto coo gdp gpu cpu fta esg ipo etf sns ott cctv dna"""
 # links and addresses carry Latin letters that name nothing (yna, co, kr)
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 _STOP_LATIN = frozenset(_STOP_LATIN_TEXT.split())
@@ -168,7 +172,7 @@ class Anchors:
     billion is also 43.1 and 43 billion): a version that rounds a figure still gives it.
     """
 
-    __slots__ = ("approx", "concepts", "names", "numbers", "units")
+    __slots__ = ("approx", "concepts", "names", "numbers", "sino", "sounds", "units")
 
     def __init__(
         self,
@@ -176,11 +180,15 @@ class Anchors:
         concepts: frozenset[str],
         names: frozenset[str],
         units: frozenset[tuple[str, str]] = frozenset(),
+        sounds: frozenset[str] = frozenset(),
+        sino: frozenset[str] = frozenset(),
     ):
         self.numbers = numbers
         self.concepts = concepts
         self.names = names
         self.units = units  # (figure, what it counts), for telling which figures can disagree
+        self.sounds = sounds  # names as they sound, in any script (digest.language.sounds)
+        self.sino = sino  # kanji and Hangul words read alike in Korean (digest.language.sino)
         self.approx = numbers | frozenset(r for n in numbers for r in _roundings(n))
 
     def figures_shared(self, other: Anchors) -> int:
@@ -205,10 +213,19 @@ def _roundings(figure: str) -> set[str]:
     digits = len(f"{value:.4e}".split("e")[0].replace(".", "").rstrip("0"))
     out = set()
     for keep in range(2, digits):
-        rounded = _key(float(f"{value:.{keep}g}"), percent)
-        if _significant(rounded):
-            out.add(rounded)
+        for way in (ROUND_HALF_UP, ROUND_DOWN):  # "nearly 1.69 trillion", "over 1.68"
+            rounded = _key(_rounded(value, keep, way), percent)
+            if _significant(rounded):
+                out.add(rounded)
     return out
+
+
+def _rounded(value: float, digits: int, way: str) -> float:
+    """`value` to `digits` significant digits as the press rounds (half up: 1.685 trillion is
+    1.69) or cuts (1.68); Python's own formatting rounds half to even on the binary value."""
+    exact = Decimal(repr(value))
+    step = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    return float(exact.quantize(step, rounding=way))
 
 
 def _significant(value: str) -> bool:
@@ -237,9 +254,13 @@ def anchors(text: str, lang: str) -> Anchors:
     }
     latin = _LATIN.findall(_ADDRESS.sub(" ", text))
     if lang == "en":  # names written in capitals: KOSPI, BTS, ENHYPEN
-        latin = [w for w in latin if w.isupper() and len(w) > 2]
-    else:  # any Latin word in Japanese or Korean text is a name or a term
-        latin = [w for w in latin if len(w) > 2]
+        latin = [w for w in latin if w.isupper()]
+    # not two capitals: KT or LG name firms, but DB, AI or US an everyday thing, and a price
+    # list or a headline roundup names them all (tried over a real crawl: more wrong than right)
+    latin = [w for w in latin if len(w) > 2]
     names = {w.lower().replace("-", "") for w in latin}  # T-50 and T50 are one name
     names -= _STOP_LATIN
-    return Anchors(numbers, frozenset(concepts), frozenset(names), units)
+    # what the gazetteer knows counts as its concept, never again as a name heard alike
+    unknown = _LATIN_FORMS.sub(" ", _CJK_FORMS.sub(" ", text))
+    sounds, sino = name_sounds(unknown, lang), sino_words(text, lang)
+    return Anchors(numbers, frozenset(concepts), frozenset(names), units, sounds, sino)

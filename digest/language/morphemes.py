@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-__all__ = ["Morpheme", "at_boundaries", "content_words", "morphemes"]
+__all__ = ["Morpheme", "at_boundaries", "content_words", "korean_stems", "morphemes"]
 
 ANALYSED = frozenset({"ja", "ko"})
 _CONTEXT = 24  # characters of context either side of a term for the analyser
@@ -99,6 +99,24 @@ def morphemes(text: str, lang: str) -> tuple[Morpheme, ...]:
     if lang not in ANALYSED or not text.strip():
         return ()
     return _analysed(text, lang)
+
+
+# Particles and endings a Korean noun takes in running text (longest first): 쿠팡은, 서열이.
+_KO_PARTICLES = re.compile(
+    r"(?:에서는|에서도|으로는|이라는|라는|에서|에게|으로|부터|까지|보다|처럼|과의|와의|의|은|는|이|가"
+    r"|을|를|와|과|에|도|로|만|측|씨)$"
+)
+
+
+def korean_stems(text: str) -> list[str]:
+    """The Hangul words of a Korean text with a trailing particle cut (쿠팡은 -> 쿠팡): nouns
+    and names as a dictionary would list them, found without the analyser (Kiwi costs about
+    2 ms a lead; this, microseconds). Verbs come out as stems of no use, and are harmless."""
+    out = []
+    for run in _HANGUL.findall(text):
+        stem = _KO_PARTICLES.sub("", run) if len(run) > 2 else run
+        out.append(stem or run)
+    return out
 
 
 def content_words(text: str, lang: str) -> list[str]:

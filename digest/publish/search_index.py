@@ -55,6 +55,7 @@ def pieces(records: Sequence[EditionRecord], pages: Mapping[int, EditionPage]) -
             found.append(
                 {
                     "title": lead.title,
+                    "gloss": story.gloss,  # the English headline: an English query finds it
                     "outlets": ", ".join(story.outlets),
                     "date": published.date().isoformat(),
                     "summary": " ".join(story.summary),

@@ -94,6 +94,7 @@ def _html(data: bytes) -> bool:
 
 def _item(entry: Any, source: str, now: datetime) -> Item:
     title = html_fragment_to_text(entry.get("title", ""))  # normalised already
+    title, gloss = _title_and_gloss(entry, title)
     given = entry.get("link", "") or ""
     link = _web_link(given)
     contents = entry.get("content") or []
@@ -110,7 +111,28 @@ def _item(entry: Any, source: str, now: datetime) -> Item:
         seen_at=now,
         published=published,
         author=normalize_whitespace(entry.get("author", "") or ""),
+        gloss=gloss,
     )
+
+
+def _title_and_gloss(entry: Any, title: str) -> tuple[str, str]:
+    """An entry that carries its headline in two languages (two titles, one `xml:lang="en"`
+    and one in another language): the other language's is the title, the English one its
+    gloss. Otherwise the title as read, and no gloss. (Only the fast path keeps every title;
+    feedparser keeps one.)"""
+    versions = [
+        (lang, normalize_whitespace(html_fragment_to_text(value)))
+        for lang, value in entry.get("title_versions") or ()
+    ]
+    english = [v for lang, v in versions if v and _english(lang)]
+    others = [v for lang, v in versions if v and not _english(lang)]
+    if not (english and others):
+        return title, ""
+    return others[0], english[0]
+
+
+def _english(lang: str) -> bool:
+    return lang == "en" or lang.startswith("en-")
 
 
 def _web_link(link: str) -> str:

@@ -46,6 +46,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RSS10 = "http://purl.org/rss/1.0/"
 RDF_ABOUT = f"{{{RDF}}}about"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_BYTES = 20_000_000  # larger documents go to feedparser (and are capped before that anyway)
 
 _PREFIXES: dict[str, str] = {k.lower(): v for k, v in XMLParserMixin.namespaces.items()}
@@ -339,6 +340,7 @@ def _entry(item: Any, base: str) -> Entry:
     # feedparser keeps the first non-empty title at the item's depth (its title_depth) until an
     # image, a source or a deeper title makes it forget; deeper titles never beat the item's own.
     kept_title = False
+    titles: list[tuple[str, str]] = []  # each title with its xml:lang: versions in two languages
     atom = item.tag == f"{{{ATOM}}}entry"
     item_depth = sum(1 for _ in item.iterancestors())
 
@@ -363,6 +365,7 @@ def _entry(item: Any, base: str) -> Entry:
                 values["title"] = value
                 kept_title = bool(value)
             own_title = True
+            titles.append((_language(child), value))
         elif name == "source" and not atom:
             if len(child):
                 raise _Unusual  # an Atom-style source holds a feed's own fields
@@ -436,7 +439,18 @@ def _entry(item: Any, base: str) -> Entry:
         raise _Unusual  # an image's or a media item's title would become the entry's
     if not link_from_element and guid_link and "link" not in values:
         values["link"] = guid_link
+    if len(titles) > 1:  # feedparser keeps one; a headline and its translation are both kept
+        values["title_versions"] = titles
     return Entry(values)
+
+
+def _language(element: Any) -> str:
+    """The element's xml:lang, as it says or inherits it ("" when nothing says)."""
+    for node in (element, *element.iterancestors()):
+        lang = node.get(XML_LANG)
+        if lang is not None:
+            return str(lang).strip().lower()
+    return ""
 
 
 def _image(element: Any) -> bool:

@@ -12,12 +12,12 @@ from digest.store.records import iso, item_row
 
 _INSERT = (
     "INSERT OR IGNORE INTO items (id, source, origin, title, link, text, author, published,"
-    " seen_at, first_seen, lang) "
+    " seen_at, first_seen, lang, gloss) "
 )
-_VALUES = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_VALUES = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _FROM_JSON = (
     "SELECT "
-    + ", ".join(f"json_extract(value, '$[{n}]')" for n in range(11))
+    + ", ".join(f"json_extract(value, '$[{n}]')" for n in range(12))
     + " FROM json_each(?)"
 )
 
@@ -45,6 +45,7 @@ class ItemStore(EditionStore):  # "new" is relative to the last edition
                 iso(i.seen_at),
                 first_seen,
                 i.lang,
+                i.gloss,
             ]
             for i in items
         ]

@@ -121,6 +121,7 @@ def item_row(row: sqlite3.Row) -> Item:
         published=parse_time(row["published"]),
         author=row["author"],
         lang=row["lang"],
+        gloss=row["gloss"],
     )
 
 

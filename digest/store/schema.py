@@ -357,4 +357,57 @@ MIGRATIONS: tuple[str, ...] = (
             SELECT last_insert_rowid() WHERE new.lang IN ('ja', 'ko');
     END;
     """,
+    # 10: an item's English gloss, when its feed entry carries its headline in English beside
+    # its own; the word index holds it with the title, so an English search finds the Japanese or
+    # Korean item (indexed when pending rows are, `SearchStore.index_pending`). Rows stored
+    # before have no gloss: their indexed title is the title alone, as the new triggers read it,
+    # so nothing is re-indexed.
+    """
+    ALTER TABLE items ADD COLUMN gloss TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER items_search_delete;
+    DROP TRIGGER items_search_update;
+    CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid,
+                   old.title || CASE old.gloss WHEN '' THEN '' ELSE char(10) || old.gloss END,
+                   old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM search_pending);
+        DELETE FROM search_pending WHERE rowid IN (
+            SELECT rowid FROM search_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM cjk_pending);
+        DELETE FROM cjk_pending WHERE rowid IN (
+            SELECT rowid FROM cjk_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE OF source, id, title, text, lang, gloss
+    ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, text, source)
+            SELECT 'delete', rowid,
+                   old.title || CASE old.gloss WHEN '' THEN '' ELSE char(10) || old.gloss END,
+                   old.text, old.source
+            FROM search_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM search_pending);
+        DELETE FROM search_pending WHERE rowid IN (
+            SELECT rowid FROM search_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM search_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO items_cjk (items_cjk, rowid, title, text, source)
+            SELECT 'delete', rowid, old.title, old.text, old.source
+            FROM cjk_rows WHERE source = old.source AND item_id = old.id
+            AND rowid NOT IN (SELECT rowid FROM cjk_pending);
+        DELETE FROM cjk_pending WHERE rowid IN (
+            SELECT rowid FROM cjk_rows WHERE source = old.source AND item_id = old.id);
+        DELETE FROM cjk_rows WHERE source = old.source AND item_id = old.id;
+        INSERT INTO search_rows (source, item_id) VALUES (new.source, new.id);
+        INSERT INTO search_pending (rowid) VALUES (last_insert_rowid());
+        INSERT INTO cjk_rows (source, item_id)
+            SELECT new.source, new.id WHERE new.lang IN ('ja', 'ko');
+        INSERT INTO cjk_pending (rowid)
+            SELECT last_insert_rowid() WHERE new.lang IN ('ja', 'ko');
+    END;
+    """,
 )

@@ -14,6 +14,11 @@ log = logging.getLogger(__name__)
 INDEX_CHUNK = 2000  # pending rows indexed per transaction
 # (index, its rows table, its pending table): the word index of every item, the trigram one
 # of Japanese and Korean items
+# What each index holds as an item's title: the word index adds the English gloss, if any.
+_TITLE = {
+    "items_fts": "i.title || CASE i.gloss WHEN '' THEN '' ELSE char(10) || i.gloss END",
+    "items_cjk": "i.title",
+}
 _INDEXES = (
     ("items_fts", "search_rows", "search_pending"),
     ("items_cjk", "cjk_rows", "cjk_pending"),
@@ -61,7 +66,7 @@ class SearchStore(StoreBase):
                 with self.transaction() as db:
                     db.execute(
                         f"INSERT INTO {index} (rowid, title, text, source)"
-                        f" SELECT r.rowid, i.title, i.text, i.source FROM {rows} AS r"
+                        f" SELECT r.rowid, {_TITLE[index]}, i.text, i.source FROM {rows} AS r"
                         " JOIN items AS i ON i.source = r.source AND i.id = r.item_id"
                         f" WHERE r.rowid IN ({chunk}) ORDER BY r.rowid"
                     )
