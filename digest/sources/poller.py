@@ -16,10 +16,12 @@ stopping it: every store call of the poll runs on that thread, one at a time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -50,6 +52,11 @@ BACKOFF_BETWEEN_RUNS = timedelta(minutes=10)  # doubled per consecutive 429/503,
 TIMES_KEPT = 20  # response times kept for the median
 SINK_BATCH = 500  # items handed to the sink at a time while the poll goes on
 STORE_BACKLOG = 4  # batches waiting for the store thread before the poll waits for it
+
+
+# One GET: status, body, headers, the permanent new URL if any, the body's hash when it may be
+# parsed ("" otherwise).
+_Fetched = tuple[int, bytes, dict[str, str], str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +236,7 @@ class Poller:
             headers["If-Modified-Since"] = state.last_modified
         started = time.monotonic()
         try:
-            status, body, response_headers, moved = await self._get(
+            status, body, response_headers, moved, body_hash = await self._get(
                 client, gate, feed, state.url, headers, now
             )
         except _Wait as wait:
@@ -247,7 +254,7 @@ class Poller:
             return _failed(state, f"HTTP 403 Forbidden: {hint}", now)
         if status >= 400:
             return _failed(state, f"HTTP {status}", now)
-        digest = hashlib.sha256(body).hexdigest() if status != 304 else state.content_hash
+        digest = body_hash if status != 304 else state.content_hash
         if status == 304 or digest == state.content_hash:
             return _succeeded(state, url, 0, elapsed, now, None)
         loop = asyncio.get_running_loop()
@@ -275,13 +282,14 @@ class Poller:
         url: str,
         headers: dict[str, str],
         now: datetime,
-    ) -> tuple[int, bytes, dict[str, str], str | None]:
-        """(status, body, headers, permanent new URL), retrying 429/503 within the run."""
+    ) -> _Fetched:
+        """(status, body, headers, permanent new URL, body hash), retrying 429/503 in the run."""
         for attempt in range(self.fetch.retries + 1):
             async with gate(url):
-                status, body, got, moved = await client.run(_fetch, url, headers, feed, self.fetch)
+                fetched: _Fetched = await client.run(_fetch, url, headers, feed, self.fetch)
+            status, got = fetched[0], fetched[2]
             if status not in (429, 503):
-                return status, body, got, moved
+                return fetched
             wait = _retry_after(got.get("retry-after", ""), now)
             delay = wait if wait is not None else self.fetch.backoff * 2**attempt
             if delay > WAIT_IN_RUN_MAX or attempt == self.fetch.retries:
@@ -296,32 +304,78 @@ class _LazyExecutor(Executor):
 
     A warm poll (all 304 or unchanged) then never pays the pool's start-up (0.8 s measured).
     Workers come from a forkserver, so they start clean even when the caller runs threads.
+    The pool starts on a thread of its own: the forkserver imports the parsers before it forks
+    the first worker (0.3-1.3 s measured), and the event loop that submitted the first job goes
+    on sending requests meanwhile; jobs submitted before the pool is up wait for it.
     """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool: Executor | None = None
+        self._lock = threading.Lock()
+        self._starting: Future[Executor] | None = None
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        if self.pool is None:
-            if self.workers > 1:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(
-                    ["digest.sources.entries", "digest.sources.lifeline"]
-                )
-                self.pool = ProcessPoolExecutor(
-                    self.workers,
-                    mp_context=context,
-                    initializer=die_with,
-                    initargs=(os.getpid(),),
-                )
+        with self._lock:
+            if self.pool is None and self._starting is None:
+                if self.workers > 1:
+                    self._starting = Future()
+                    threading.Thread(target=self._start, name="digest-pool-start").start()
+                else:
+                    self.pool = ThreadPoolExecutor(1)
+            starting = self._starting if self.pool is None else None
+        if starting is None:
+            assert self.pool is not None
+            return self.pool.submit(fn, *args, **kwargs)
+        done: Future[Any] = Future()
+
+        def forward(started: Future[Executor]) -> None:
+            if done.cancelled():  # given up on while the pool started
+                return
+            try:
+                job = started.result().submit(fn, *args, **kwargs)
+            except BaseException as exc:  # the pool did not start: this job fails, not the poll
+                done.set_exception(exc)
             else:
-                self.pool = ThreadPoolExecutor(1)
-        return self.pool.submit(fn, *args, **kwargs)
+                job.add_done_callback(lambda finished: _copy_outcome(finished, done))
+
+        starting.add_done_callback(forward)
+        return done
+
+    def _start(self) -> None:
+        assert self._starting is not None
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["digest.sources.entries", "digest.sources.lifeline"])
+            pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+            )
+            pool.submit(int).result()  # the forkserver and a first worker are up
+        except BaseException as exc:
+            self._starting.set_exception(exc)
+            return
+        with self._lock:
+            self.pool = pool
+        self._starting.set_result(pool)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        starting = self._starting
+        if starting is not None:
+            with contextlib.suppress(BaseException):
+                starting.result()  # a pool still starting is shut down once it is up
         if self.pool is not None:
             self.pool.shutdown(wait, cancel_futures=cancel_futures)
+
+
+def _copy_outcome(source: Future[Any], target: Future[Any]) -> None:
+    if target.cancelled():
+        return
+    if source.cancelled():
+        target.cancel()
+    elif (error := source.exception()) is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(source.result())
 
 
 def _fetch(
@@ -330,9 +384,11 @@ def _fetch(
     headers: dict[str, str],
     feed: FeedSource,
     fetch: FetchSettings,
-) -> tuple[int, bytes, dict[str, str], str | None]:
-    """One GET of a feed (on a thread): its status, body, headers, and its new URL when every
-    redirect was permanent. The config named the feed: its own origin may be any address."""
+) -> _Fetched:
+    """One GET of a feed (on a thread): its status, body, headers, its new URL when every
+    redirect was permanent, and the body's hash when it may be parsed (hashed here, not on the
+    event loop, which a 150 KB feed held up for a millisecond or more). The config named the
+    feed: its own origin may be any address."""
     got = get(
         client,
         url,
@@ -343,7 +399,9 @@ def _fetch(
         own_headers=feed.headers,
         trusted=True,
     )
-    return got.status, got.body, got.headers, got.url if got.moved else None
+    parsed = got.status < 400 and got.status != 304
+    body_hash = hashlib.sha256(got.body).hexdigest() if parsed else ""
+    return got.status, got.body, got.headers, got.url if got.moved else None, body_hash
 
 
 def _unexpected(exc: BaseException) -> str:

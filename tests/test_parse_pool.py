@@ -1,0 +1,55 @@
+"""The parse pool starts off the event loop: the first job does not wait on the caller's thread
+for the forkserver to import the parsers, and jobs sent meanwhile run once the pool is up."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import pytest
+
+from digest.sources import poller as poller_module
+
+
+class GatedPool(ProcessPoolExecutor):
+    """A real process pool that is not built before the test opens the gate."""
+
+    gate = threading.Event()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        assert self.gate.wait(60), "the gate was never opened"
+        super().__init__(*args, **kwargs)
+
+
+def test_jobs_wait_for_the_pool_while_the_caller_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    GatedPool.gate.clear()
+    monkeypatch.setattr(poller_module, "ProcessPoolExecutor", GatedPool)
+    executor = poller_module._LazyExecutor(2)
+    try:
+        started = time.monotonic()
+        first = executor.submit(pow, 2, 10)
+        second = executor.submit(divmod, 7, 2)
+        # The pool cannot exist yet, so a submit that built it here would still be waiting.
+        assert time.monotonic() - started < 30
+        assert not first.done() and not second.done()
+        GatedPool.gate.set()
+        assert first.result(timeout=60) == 1024
+        assert second.result(timeout=60) == (3, 1)
+        assert executor.submit(abs, -5).result(timeout=60) == 5  # straight to the pool now
+    finally:
+        GatedPool.gate.set()
+        executor.shutdown()
+
+
+def test_a_pool_that_cannot_start_fails_its_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(poller_module, "ProcessPoolExecutor", refuse)
+    executor = poller_module._LazyExecutor(2)
+    job = executor.submit(pow, 2, 3)
+    with pytest.raises(OSError, match="no processes left"):
+        job.result(timeout=60)
+    executor.shutdown()
