@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from digest.sources import poller as poller_module
+from digest.sources import pool as pool_module
 
 
 class GatedPool(ProcessPoolExecutor):
@@ -25,8 +25,8 @@ class GatedPool(ProcessPoolExecutor):
 
 def test_jobs_wait_for_the_pool_while_the_caller_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
     GatedPool.gate.clear()
-    monkeypatch.setattr(poller_module, "ProcessPoolExecutor", GatedPool)
-    executor = poller_module._LazyExecutor(2)
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", GatedPool)
+    executor = pool_module.ParsePool(2)
     try:
         started = time.monotonic()
         first = executor.submit(pow, 2, 10)
@@ -47,9 +47,22 @@ def test_a_pool_that_cannot_start_fails_its_jobs(monkeypatch: pytest.MonkeyPatch
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise OSError("no processes left")
 
-    monkeypatch.setattr(poller_module, "ProcessPoolExecutor", refuse)
-    executor = poller_module._LazyExecutor(2)
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", refuse)
+    executor = pool_module.ParsePool(2)
     job = executor.submit(pow, 2, 3)
     with pytest.raises(OSError, match="no processes left"):
         job.result(timeout=60)
     executor.shutdown()
+
+
+def test_start_brings_the_pool_up_before_any_job() -> None:
+    executor = pool_module.ParsePool(2)
+    try:
+        executor.start()
+        deadline = time.monotonic() + 60
+        while executor.pool is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert isinstance(executor.pool, ProcessPoolExecutor)
+        assert executor.submit(pow, 3, 2).result(timeout=60) == 9
+    finally:
+        executor.shutdown()

@@ -16,19 +16,15 @@ stopping it: every store call of the poll runs on that thread, one at a time.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
-import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -38,7 +34,7 @@ from digest.models import Batch, Item, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
 from digest.sources.http import Fetcher, get, make_transport
-from digest.sources.lifeline import die_with
+from digest.sources.pool import ParsePool
 from digest.sources.settings import FetchSettings
 from digest.store import Store
 from digest.visible import one_line
@@ -113,7 +109,9 @@ class Poller:
         """
         states = store.source_states()
         start = [_fresh(states.get(f.name), f) for f in feeds]
-        executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
+        executor = ParsePool(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
+        if any(not state.content_hash and not state.retired for state in start):
+            executor.start()  # a feed never read before will be parsed: start the pool at once
         try:
             polled = asyncio.run(
                 self._poll_all(feeds, start, store, now, executor, progress, sink, started)
@@ -297,85 +295,6 @@ class Poller:
                 raise _Wait(status, min(until, now + RETRY_AFTER_MAX))
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
-
-
-class _LazyExecutor(Executor):
-    """A process pool of `workers` (a thread when 1), started on the first job only.
-
-    A warm poll (all 304 or unchanged) then never pays the pool's start-up (0.8 s measured).
-    Workers come from a forkserver, so they start clean even when the caller runs threads.
-    The pool starts on a thread of its own: the forkserver imports the parsers before it forks
-    the first worker (0.3-1.3 s measured), and the event loop that submitted the first job goes
-    on sending requests meanwhile; jobs submitted before the pool is up wait for it.
-    """
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: Executor | None = None
-        self._lock = threading.Lock()
-        self._starting: Future[Executor] | None = None
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        with self._lock:
-            if self.pool is None and self._starting is None:
-                if self.workers > 1:
-                    self._starting = Future()
-                    threading.Thread(target=self._start, name="digest-pool-start").start()
-                else:
-                    self.pool = ThreadPoolExecutor(1)
-            starting = self._starting if self.pool is None else None
-        if starting is None:
-            assert self.pool is not None
-            return self.pool.submit(fn, *args, **kwargs)
-        done: Future[Any] = Future()
-
-        def forward(started: Future[Executor]) -> None:
-            if done.cancelled():  # given up on while the pool started
-                return
-            try:
-                job = started.result().submit(fn, *args, **kwargs)
-            except BaseException as exc:  # the pool did not start: this job fails, not the poll
-                done.set_exception(exc)
-            else:
-                job.add_done_callback(lambda finished: _copy_outcome(finished, done))
-
-        starting.add_done_callback(forward)
-        return done
-
-    def _start(self) -> None:
-        assert self._starting is not None
-        try:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["digest.sources.entries", "digest.sources.lifeline"])
-            pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
-            )
-            pool.submit(int).result()  # the forkserver and a first worker are up
-        except BaseException as exc:
-            self._starting.set_exception(exc)
-            return
-        with self._lock:
-            self.pool = pool
-        self._starting.set_result(pool)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        starting = self._starting
-        if starting is not None:
-            with contextlib.suppress(BaseException):
-                starting.result()  # a pool still starting is shut down once it is up
-        if self.pool is not None:
-            self.pool.shutdown(wait, cancel_futures=cancel_futures)
-
-
-def _copy_outcome(source: Future[Any], target: Future[Any]) -> None:
-    if target.cancelled():
-        return
-    if source.cancelled():
-        target.cancel()
-    elif (error := source.exception()) is not None:
-        target.set_exception(error)
-    else:
-        target.set_result(source.result())
 
 
 def _fetch(
