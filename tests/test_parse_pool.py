@@ -3,14 +3,20 @@ for the forkserver to import the parsers, and jobs sent meanwhile run once the p
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from digest.sources import pool as pool_module
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class GatedPool(ProcessPoolExecutor):
@@ -66,3 +72,14 @@ def test_start_brings_the_pool_up_before_any_job() -> None:
         assert executor.submit(pow, 3, 2).result(timeout=60) == 9
     finally:
         executor.shutdown()
+
+
+def test_the_workers_imports_leave_out_the_config_models() -> None:
+    """What the forkserver preloads: the parsers, not pydantic or yaml (a third of its start)."""
+    code = "import sys, digest.sources.entries, digest.sources.lifeline; print(sorted(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    loaded = set(ast.literal_eval(done.stdout))
+    assert "lxml.etree" in loaded and "feedparser" in loaded
+    assert not loaded & {"pydantic", "yaml", "digest.sources.settings", "digest.config"}
