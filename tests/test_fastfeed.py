@@ -248,6 +248,14 @@ DC = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
             '<entry><id>gd</id><title>t</title><lastModifiedBy xmlns="http://example.com/g">'
             "<name>Someone</name><email>s@example.com</email></lastModifiedBy></entry>"
         ),
+        # RSS 2.0 in UserLand's namespace, which feedparser reads as plain RSS
+        *(
+            f'<rss version="2.0" xmlns="http://backend.userland.com/{space}"><channel><title>c'
+            "</title><item><title>Userland</title><link>http://example.com/u</link><description>"
+            "&lt;p&gt;d&lt;/p&gt;</description><guid>u1</guid><pubDate>Thu, 23 Jan 2014 09:33:08"
+            " +0600</pubDate></item></channel></rss>".encode()
+            for space in ("rss2", "rss")
+        ),
     ],
 )
 def test_widened_cases_read_as_feedparser_reads_them(document: bytes) -> None:

@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from digest.models import Batch
-from digest.sources.settings import FetchSettings, SourceSettings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the settings only for types: parse workers import this package, not pydantic
     import httpx
+
+    from digest.sources.settings import FetchSettings, SourceSettings
 
 
 class Source(Protocol):

@@ -45,6 +45,13 @@ ATOM = "http://www.w3.org/2005/Atom"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RSS10 = "http://purl.org/rss/1.0/"
 RDF_ABOUT = f"{{{RDF}}}about"
+# RSS 2.0's root, bare or in UserLand's namespace (feedparser reads that as no namespace): the
+# namespace its channel and items are in.
+_RSS_SPACES = {
+    "rss": "",
+    "{http://backend.userland.com/rss2}rss": "{http://backend.userland.com/rss2}",
+    "{http://backend.userland.com/rss}rss": "{http://backend.userland.com/rss}",
+}
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_BYTES = 20_000_000  # larger documents go to feedparser (and are capped before that anyway)
@@ -165,12 +172,14 @@ def _parse(data: bytes) -> list[Entry] | None:
     if root.getroottree().docinfo.doctype:
         return None
     try:
-        if root.tag == "rss" and root.get("version", "").strip() == "2.0":
-            channel = root.find("channel")
+        space = _RSS_SPACES.get(root.tag)
+        if space is not None and root.get("version", "").strip() == "2.0":
+            channel = root.find(f"{space}channel")
             if channel is None:
                 return None
             base = _base("", root, channel)
-            return [_entry(item, _base(base, item)) for item in channel.iterchildren("item")]
+            items = channel.iterchildren(f"{space}item")
+            return [_entry(item, _base(base, item)) for item in items]
         if root.tag == f"{{{RDF}}}RDF":
             return _rdf(root)
         if root.tag == f"{{{ATOM}}}feed":

@@ -35,7 +35,7 @@ from digest.models import Batch, Item, SourceReport, SourceState
 from digest.sources.feeds import FeedSource, parse_feed
 from digest.sources.fulltext import add_full_text
 from digest.sources.http import Fetcher, abort_requests, get, make_transport
-from digest.sources.lifeline import die_with
+from digest.sources.pool import ParsePool
 from digest.sources.settings import FetchSettings
 from digest.store import Store
 from digest.visible import one_line
@@ -50,6 +50,11 @@ TIMES_KEPT = 20  # response times kept for the median
 SINK_BATCH = 500  # items handed to the sink at a time while the poll goes on
 CHECK_EVERY = 0.2  # seconds between two calls of a poll's checkpoint (how soon a stop is seen)
 STORE_BACKLOG = 4  # batches waiting for the store thread before the poll waits for it
+
+
+# One GET: status, body, headers, the permanent new URL if any, the body's hash when it may be
+# parsed ("" otherwise).
+_Fetched = tuple[int, bytes, dict[str, str], str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +115,9 @@ class Poller:
         """
         states = store.source_states()
         start = [_fresh(states.get(f.name), f) for f in feeds]
-        executor = _LazyExecutor(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
+        executor = ParsePool(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
+        if any(not state.content_hash and not state.retired for state in start):
+            executor.start()  # a feed never read before will be parsed: start the pool at once
         try:
             polled = asyncio.run(
                 self._poll_all(
@@ -272,7 +279,7 @@ class Poller:
             headers["If-Modified-Since"] = state.last_modified
         started = time.monotonic()
         try:
-            status, body, response_headers, moved = await self._get(
+            status, body, response_headers, moved, body_hash = await self._get(
                 client, gate, feed, state.url, headers, now
             )
         except _Wait as wait:
@@ -290,7 +297,7 @@ class Poller:
             return _failed(state, f"HTTP 403 Forbidden: {hint}", now)
         if status >= 400:
             return _failed(state, f"HTTP {status}", now)
-        digest = hashlib.sha256(body).hexdigest() if status != 304 else state.content_hash
+        digest = body_hash if status != 304 else state.content_hash
         if status == 304 or digest == state.content_hash:
             return _succeeded(state, url, 0, elapsed, now, None)
         loop = asyncio.get_running_loop()
@@ -318,13 +325,14 @@ class Poller:
         url: str,
         headers: dict[str, str],
         now: datetime,
-    ) -> tuple[int, bytes, dict[str, str], str | None]:
-        """(status, body, headers, permanent new URL), retrying 429/503 within the run."""
+    ) -> _Fetched:
+        """(status, body, headers, permanent new URL, body hash), retrying 429/503 in the run."""
         for attempt in range(self.fetch.retries + 1):
             async with gate(url):
-                status, body, got, moved = await client.run(_fetch, url, headers, feed, self.fetch)
+                fetched: _Fetched = await client.run(_fetch, url, headers, feed, self.fetch)
+            status, got = fetched[0], fetched[2]
             if status not in (429, 503):
-                return status, body, got, moved
+                return fetched
             wait = _retry_after(got.get("retry-after", ""), now)
             delay = wait if wait is not None else self.fetch.backoff * 2**attempt
             if delay > WAIT_IN_RUN_MAX or attempt == self.fetch.retries:
@@ -347,52 +355,17 @@ async def _watch(checkpoint: Callable[[], None]) -> None:
         await asyncio.sleep(CHECK_EVERY)
 
 
-class _LazyExecutor(Executor):
-    """A process pool of `workers` (a thread when 1), started on the first job only.
-
-    A warm poll (all 304 or unchanged) then never pays the pool's start-up (0.8 s measured).
-    Workers come from a forkserver, so they start clean even when the caller runs threads.
-    """
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: Executor | None = None
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        if self.pool is None:
-            if self.workers > 1:
-                # here, not at the top: multiprocessing is 10 ms before the first request
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
-
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(
-                    ["digest.sources.entries", "digest.sources.lifeline"]
-                )
-                self.pool = ProcessPoolExecutor(
-                    self.workers,
-                    mp_context=context,
-                    initializer=die_with,
-                    initargs=(os.getpid(),),
-                )
-            else:
-                self.pool = ThreadPoolExecutor(1)
-        return self.pool.submit(fn, *args, **kwargs)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait, cancel_futures=cancel_futures)
-
-
 def _fetch(
     client: httpx.Client,
     url: str,
     headers: dict[str, str],
     feed: FeedSource,
     fetch: FetchSettings,
-) -> tuple[int, bytes, dict[str, str], str | None]:
-    """One GET of a feed (on a thread): its status, body, headers, and its new URL when every
-    redirect was permanent. The config named the feed: its own origin may be any address."""
+) -> _Fetched:
+    """One GET of a feed (on a thread): its status, body, headers, its new URL when every
+    redirect was permanent, and the body's hash when it may be parsed (hashed here, not on the
+    event loop, which a 150 KB feed held up for a millisecond or more). The config named the
+    feed: its own origin may be any address."""
     got = get(
         client,
         url,
@@ -403,7 +376,9 @@ def _fetch(
         own_headers=feed.headers,
         trusted=True,
     )
-    return got.status, got.body, got.headers, got.url if got.moved else None
+    parsed = got.status < 400 and got.status != 304
+    body_hash = hashlib.sha256(got.body).hexdigest() if parsed else ""
+    return got.status, got.body, got.headers, got.url if got.moved else None, body_hash
 
 
 def _unexpected(exc: BaseException) -> str:
