@@ -170,6 +170,10 @@ def report(series: dict[str, Series], feeds: int) -> None:
         first = f"{statistics.median(firsts):.2f} s" if firsts and ours else "-"
         loads = f"{min(r.load for r in entry.runs):.1f}-{max(r.load for r in entry.runs):.1f}"
         print(f"{name:16} {medians[name]:8.1f}  {each:28} {rss:6.0f} MB  {first:>9}  {loads}")
+    for name, entry in series.items():  # the first request of every run, in seconds
+        firsts = [r.first_request for r in entry.runs if r.first_request is not None]
+        if firsts and name.startswith(("digest", "before")):
+            print(f"first request, {name}: " + ", ".join(f"{f:.2f}" for f in firsts) + " s")
     print()
     for kind, target in (("cold", 1.5), ("warm", 4.0)):
         ours, theirs = medians.get(f"digest {kind}"), medians.get(f"newsboat {kind}")

@@ -219,14 +219,11 @@ class Poller:
             tasks: list[asyncio.Future[Polled]] = []
             for number, (feed, state) in enumerate(zip(feeds, states, strict=True), 1):
                 tasks.append(asyncio.ensure_future(one(feed, state)))
-                if number % self.fetch.connections and number != len(feeds):
-                    continue
-                if started is not None:  # runs after the slice's first steps: its GETs are out
-                    asyncio.get_running_loop().call_soon(started)
-                    started = None
-                await asyncio.sleep(0)
-            if started is not None:  # no feeds at all
-                started()
+                if number % self.fetch.connections == 0:
+                    await asyncio.sleep(0)
+            if started is not None:  # after every feed's first step: the first GETs are out,
+                # and the threads sending them had the interpreter to themselves until now
+                asyncio.get_running_loop().call_soon(started)
             every = asyncio.gather(*tasks)
             watch = asyncio.ensure_future(_watch(checkpoint)) if checkpoint else None
             try:
