@@ -149,23 +149,18 @@ def analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en"
         skip_to = dateline_end(text)
     elif dateline and (d := _DATELINE.match(text)):
         skip_to = d.end()
-    captions = set()
-    if dateline and is_caption(text):
-        ends = [*starts[1:], len(text)]
-        captions = {
-            k for k, span in enumerate(zip(starts, ends, strict=True)) if is_caption(text, *span)
-        }
     found = terms.find(text, skip_to)
     if analysed and found:
         edges = at_boundaries(text, lang, [(hit[0], hit[1]) for hit in found])
         found = [hit for hit, whole in zip(found, edges, strict=True) if whole]
     evidence = Evidence(sentences, False, False, {})
+    captions = _Captions(text, starts)
     for i, (start, _, kind, term) in enumerate(found):
         number = bisect_right(starts, start) - 1
         evidence.sport |= kind == SPORT
         if kind in (EXCLUDE, OTHER, AFTER, BEFORE, BACKGROUND, SPORT):
             continue
-        if number in captions:
+        if dateline and captions.of(number):
             continue
         sentence = sentences[number]
         evidence.matched[term] = None
@@ -194,3 +189,24 @@ def analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en"
                 sentence.b += count
                 evidence.voice1 |= kind == VOICE1
     return evidence
+
+
+class _Captions:
+    """Which sentences of a text are photo captions, worked out only for the sentences that
+    hold a term (most texts hold none, and the caption check of a whole text costs more than
+    finding its terms): the same answers as checking every sentence up front."""
+
+    def __init__(self, text: str, starts: list[int]) -> None:
+        self.text, self.starts = text, starts
+        self.any: bool | None = None  # does the text as a whole read like it holds a caption
+        self.known: dict[int, bool] = {}
+
+    def of(self, number: int) -> bool:
+        if self.any is None:
+            self.any = is_caption(self.text)
+        if not self.any:
+            return False
+        if number not in self.known:
+            ends = [*self.starts[1:], len(self.text)]
+            self.known[number] = is_caption(self.text, self.starts[number], ends[number])
+        return self.known[number]
