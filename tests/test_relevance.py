@@ -403,3 +403,27 @@ def test_quality_on_the_dev_half_not_tuned_on() -> None:
     check = [r for r in report.results if int(hashlib.sha256(r.id.encode()).hexdigest(), 16) % 2]
     assert Scores.of(check).f1 >= 0.92
     assert Scores.of(r for r in check if not r.borderline).f1 >= 0.98
+
+
+def test_captions_are_looked_for_only_in_texts_that_name_a_term(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The caption check of a long text costs more than finding its terms, and most new items
+    # name none: those are scored without it, the others exactly as before.
+    from digest.editorial import evidence
+
+    checked: list[str] = []
+    real = evidence.is_caption
+
+    def counting(text: str, start: int = 0, end: int | None = None) -> bool:
+        checked.append(text[start:end])
+        return real(text, start, end)
+
+    monkeypatch.setattr(evidence, "is_caption", counting)
+    weather = "Rain is expected across the region on Sunday. Temperatures will fall. " * 40
+    assert not score_item(TOPIC, "Sunday's weather forecast", weather).on_topic
+    assert checked == []
+    caption = "Kim Jong Un watches a missile launch in this undated photo. (KCNA via Reuters)"
+    text = f"{caption}\n\nJapan protested to North Korea over the missile launch on Sunday."
+    assert score_item(TOPIC, "Japan protests to North Korea", text).on_topic
+    assert checked  # a text naming the sides is checked, its caption sentences left out

@@ -38,7 +38,7 @@ from digest.language.sentences import dateline_end, sentence_spans
 
 SIDES = (SIDE0, SIDE1)
 
-__all__ = ["Evidence", "Sentence", "analyse", "in_language", "matcher"]
+__all__ = ["Evidence", "Sentence", "analyse", "in_language", "matcher", "may_be_on_topic"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*")
 # "TOKYO (Reuters) - ", "SEOUL/TOKYO ", "ISE-SHIMA, Japan ": a place the story was filed from
@@ -50,27 +50,51 @@ _DATELINE = re.compile(
 )
 
 
-@lru_cache(maxsize=64)
-def matcher(topic: TopicSettings, unspaced: bool = False) -> TermMatcher:
+def _groups(topic: TopicSettings) -> list[tuple[int, tuple[str, ...]]]:
+    """The topic's terms by kind, in the order that decides which kind a phrase is."""
     side0, side1 = topic.sides
     before = tuple(t for t in topic.attribution if _is_before(t))
-    return TermMatcher(
-        [
-            (EXCLUDE, topic.exclude),
-            (KEY, topic.key_terms),
-            (VOICE0, side0.voice),
-            (VOICE1, side1.voice),
-            (SIDE0, side0.terms),
-            (SIDE1, side1.terms),
-            (OTHER, topic.others),
-            (BEFORE, before),
-            (AFTER, tuple(t for t in topic.attribution if t not in before)),
-            (RELATION, topic.relation_terms),
-            (BACKGROUND, topic.background),
-            (SPORT, topic.sports),
-        ],
-        unspaced=unspaced,
-    )
+    return [
+        (EXCLUDE, topic.exclude),
+        (KEY, topic.key_terms),
+        (VOICE0, side0.voice),
+        (VOICE1, side1.voice),
+        (SIDE0, side0.terms),
+        (SIDE1, side1.terms),
+        (OTHER, topic.others),
+        (BEFORE, before),
+        (AFTER, tuple(t for t in topic.attribution if t not in before)),
+        (RELATION, topic.relation_terms),
+        (BACKGROUND, topic.background),
+        (SPORT, topic.sports),
+    ]
+
+
+@lru_cache(maxsize=64)
+def matcher(topic: TopicSettings, unspaced: bool = False) -> TermMatcher:
+    return TermMatcher(_groups(topic), unspaced=unspaced)
+
+
+_NAMING = frozenset({KEY, VOICE0, VOICE1, SIDE0, SIDE1})
+
+
+@lru_cache(maxsize=64)
+def _naming_matcher(topic: TopicSettings, unspaced: bool) -> TermMatcher:
+    """Only the terms that name a side or the relation itself, in `matcher`'s order."""
+    return TermMatcher([g for g in _groups(topic) if g[0] in _NAMING], unspaced=unspaced)
+
+
+def may_be_on_topic(topic: TopicSettings, title: str, text: str, lang: str = "en") -> bool:
+    """False when the item certainly is not on topic: it names no key term and not both sides.
+
+    Every kind of evidence needs one of those (a pair, a key term, one side's voice on the
+    other, one side's action landing on the other), and `analyse` only ever drops terms found
+    (datelines, captions, morpheme edges, excluded phrases), so a no here is a score of 0. One
+    pass over the item's words with a few terms; most new items of a digest end here."""
+    found = _naming_matcher(topic, lang in ANALYSED).find(f"{title}\n\n{text}")
+    kinds = {kind for _, _, kind, _ in found}
+    first = bool(kinds & {SIDE0, VOICE0})
+    return KEY in kinds or (first and bool(kinds & {SIDE1, VOICE1}))
 
 
 def _is_before(term: str) -> bool:
@@ -149,23 +173,18 @@ def analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en"
         skip_to = dateline_end(text)
     elif dateline and (d := _DATELINE.match(text)):
         skip_to = d.end()
-    captions = set()
-    if dateline and is_caption(text):
-        ends = [*starts[1:], len(text)]
-        captions = {
-            k for k, span in enumerate(zip(starts, ends, strict=True)) if is_caption(text, *span)
-        }
     found = terms.find(text, skip_to)
     if analysed and found:
         edges = at_boundaries(text, lang, [(hit[0], hit[1]) for hit in found])
         found = [hit for hit, whole in zip(found, edges, strict=True) if whole]
     evidence = Evidence(sentences, False, False, {})
+    captions = _Captions(text, starts)
     for i, (start, _, kind, term) in enumerate(found):
         number = bisect_right(starts, start) - 1
         evidence.sport |= kind == SPORT
         if kind in (EXCLUDE, OTHER, AFTER, BEFORE, BACKGROUND, SPORT):
             continue
-        if number in captions:
+        if dateline and captions.of(number):
             continue
         sentence = sentences[number]
         evidence.matched[term] = None
@@ -194,3 +213,24 @@ def analyse(topic: TopicSettings, text: str, *, dateline: bool, lang: str = "en"
                 sentence.b += count
                 evidence.voice1 |= kind == VOICE1
     return evidence
+
+
+class _Captions:
+    """Which sentences of a text are photo captions, worked out only for the sentences that
+    hold a term (most texts hold none, and the caption check of a whole text costs more than
+    finding its terms): the same answers as checking every sentence up front."""
+
+    def __init__(self, text: str, starts: list[int]) -> None:
+        self.text, self.starts = text, starts
+        self.any: bool | None = None  # does the text as a whole read like it holds a caption
+        self.known: dict[int, bool] = {}
+
+    def of(self, number: int) -> bool:
+        if self.any is None:
+            self.any = is_caption(self.text)
+        if not self.any:
+            return False
+        if number not in self.known:
+            ends = [*self.starts[1:], len(self.text)]
+            self.known[number] = is_caption(self.text, self.starts[number], ends[number])
+        return self.known[number]

@@ -18,7 +18,14 @@ import re
 from itertools import pairwise
 
 from digest.editorial.angles import BACKGROUND
-from digest.editorial.evidence import Evidence, Sentence, analyse, in_language, matcher
+from digest.editorial.evidence import (
+    Evidence,
+    Sentence,
+    analyse,
+    in_language,
+    matcher,
+    may_be_on_topic,
+)
 from digest.editorial.topic_settings import Side, TopicLanguages, TopicSettings, TopicWeights
 from digest.language.morphemes import ANALYSED
 from digest.models import Relevance
@@ -29,6 +36,7 @@ __all__ = [
     "TopicSettings",
     "TopicWeights",
     "on_topic_text",
+    "score_in_full",
     "score_item",
 ]
 
@@ -129,8 +137,16 @@ def score_item(topic: TopicSettings, title: str, text: str, lang: str = "en") ->
 
     `score` is points/(points + threshold), in [0, 1); `on_topic` is score >= 0.5; `matched` lists
     the topic's terms found, in order of first appearance. `lang` picks the topic's terms in
-    that language (`topic.languages`).
+    that language (`topic.languages`). An item that names no key term and not both sides is
+    scored 0 at once, matching nothing (`may_be_on_topic`): the full score would be 0 too.
     """
+    if not may_be_on_topic(in_language(topic, lang), title, text, lang):
+        return Relevance(score=0.0, on_topic=False)
+    return score_in_full(topic, title, text, lang)
+
+
+def score_in_full(topic: TopicSettings, title: str, text: str, lang: str = "en") -> Relevance:
+    """`score_item` without its first look (for checking that look): every sentence analysed."""
     topic = in_language(topic, lang)
     head = analyse(topic, title, dateline=False, lang=lang)
     body = analyse(topic, text, dateline=True, lang=lang)
