@@ -136,3 +136,29 @@ def test_items_stored_by_a_poll_while_the_clock_is_behind_are_in_the_next_editio
     later = _run(config, store, ahead + timedelta(hours=1))
     assert _titles(later) == {MISSILE["title"]}
     store.close()
+
+
+def test_mail_of_an_edition_made_while_the_clock_is_behind_is_due_at_once(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    url = server.add("/feed", _feed(TALKS))
+    config = _config(tmp_path, url)
+    store = Store.open(tmp_path / "digest.sqlite")
+    ahead = datetime.now(UTC)
+    _run(config, store, ahead)
+    server.add("/feed", _feed(TALKS, MISSILE))
+    behind = ahead - timedelta(hours=1)
+    with httpx.Client() as client:  # as serve's publishing job: a period, its recipients
+        made = run_edition(
+            config=config,
+            sources=build_sources(config),
+            store=store,
+            client=client,
+            now=behind,
+            scheduled=behind.replace(second=0, microsecond=0),
+            recipients=("ann@example.org",),
+        )
+    assert made.edition.until > ahead  # the edition ends after the last one ...
+    [due] = store.due_deliveries(behind)  # ... but its mail goes now, not in an hour
+    assert due.recipient == "ann@example.org"
+    store.close()
