@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import ROOT, LoopbackServer, Route
 from feeds import talks_feed
@@ -25,7 +26,8 @@ from slow_feeds import SlowFeeds
 from smtp import MailServer
 from test_schedule import seed_jobs, wait_for
 
-from digest.config import load_config
+from digest.config import FetchSettings, load_config
+from digest.sources.http import abort_requests, make_transport
 from digest.store import Delivery, Store
 
 FEEDS, HOSTS, FAST, DELAY = 200, 50, 10, 25.0
@@ -184,3 +186,28 @@ def _deliveries(archive: Path) -> list[Delivery]:
         return store.deliveries()
     finally:
         store.close()
+
+
+def test_aborting_a_transport_makes_a_request_blocked_on_a_silent_server_fail_at_once(
+    server: LoopbackServer,
+) -> None:
+    url = server.add("/silent", Route(b"late", delay=20))  # answers after 20 s
+    transport = make_transport(FetchSettings(allow_private_addresses=True))
+    outcome: list[BaseException | int] = []
+
+    def get() -> None:
+        with httpx.Client(transport=transport, timeout=30) as client:
+            try:
+                outcome.append(client.get(url).status_code)
+            except httpx.HTTPError as exc:
+                outcome.append(exc)
+
+    thread = threading.Thread(target=get)
+    thread.start()
+    wait_for(lambda: server.hits.get("/silent"))
+    cut = time.monotonic()
+    abort_requests(transport)
+    thread.join(10)
+    assert not thread.is_alive() and time.monotonic() - cut < 5
+    [failure] = outcome
+    assert isinstance(failure, httpx.TransportError), failure

@@ -79,6 +79,19 @@ def _titles(result: RunResult) -> set[str]:
     return {s.item.title for story in result.edition.stories for s in story.items}
 
 
+def _one_edition_then_news(
+    server: LoopbackServer, tmp_path: Path
+) -> tuple[Config, Store, RunResult]:
+    """A store with one edition made now (the clock, it turns out, was ahead), and a feed that
+    has a new item since."""
+    url = server.add("/feed", _feed(TALKS))
+    config = _config(tmp_path, url)
+    store = Store.open(tmp_path / "digest.sqlite")
+    first = _run(config, store, datetime.now(UTC))
+    server.add("/feed", _feed(TALKS, MISSILE))
+    return config, store, first
+
+
 @pytest.mark.parametrize("apart", [timedelta(milliseconds=400), timedelta(0)])
 def test_two_runs_within_one_second_each_keep_their_new_items(
     server: LoopbackServer, tmp_path: Path, apart: timedelta
@@ -99,12 +112,8 @@ def test_two_runs_within_one_second_each_keep_their_new_items(
 def test_a_clock_stepped_back_loses_nothing_and_says_so(
     server: LoopbackServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url = server.add("/feed", _feed(TALKS))
-    config = _config(tmp_path, url)
-    store = Store.open(tmp_path / "digest.sqlite")
-    ahead = datetime.now(UTC)
-    first = _run(config, store, ahead)
-    server.add("/feed", _feed(TALKS, MISSILE))
+    config, store, first = _one_edition_then_news(server, tmp_path)
+    ahead = first.edition.until
     with caplog.at_level(logging.WARNING):
         behind = _run(config, store, ahead - timedelta(hours=1))  # NTP stepped the clock back
     # What was stored meanwhile is this edition's, which ends just after the last one.
@@ -120,12 +129,8 @@ def test_a_clock_stepped_back_loses_nothing_and_says_so(
 def test_items_stored_by_a_poll_while_the_clock_is_behind_are_in_the_next_edition(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
-    url = server.add("/feed", _feed(TALKS))
-    config = _config(tmp_path, url)
-    store = Store.open(tmp_path / "digest.sqlite")
-    ahead = datetime.now(UTC)
-    _run(config, store, ahead)
-    server.add("/feed", _feed(TALKS, MISSILE))
+    config, store, first = _one_edition_then_news(server, tmp_path)
+    ahead = first.edition.until
     from digest.edition import poll_sources
 
     with httpx.Client() as client:  # serve's poll job, between two editions
@@ -135,4 +140,26 @@ def test_items_stored_by_a_poll_while_the_clock_is_behind_are_in_the_next_editio
     server.add("/feed", _feed(TALKS))  # gone from the feed by the next edition
     later = _run(config, store, ahead + timedelta(hours=1))
     assert _titles(later) == {MISSILE["title"]}
+    store.close()
+
+
+def test_mail_of_an_edition_made_while_the_clock_is_behind_is_due_at_once(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    config, store, first = _one_edition_then_news(server, tmp_path)
+    ahead = first.edition.until
+    behind = ahead - timedelta(hours=1)
+    with httpx.Client() as client:  # as serve's publishing job: a period, its recipients
+        made = run_edition(
+            config=config,
+            sources=build_sources(config),
+            store=store,
+            client=client,
+            now=behind,
+            scheduled=behind.replace(second=0, microsecond=0),
+            recipients=("ann@example.org",),
+        )
+    assert made.edition.until > ahead  # the edition ends after the last one ...
+    [due] = store.due_deliveries(behind)  # ... but its mail goes now, not in an hour
+    assert due.recipient == "ann@example.org"
     store.close()

@@ -69,10 +69,13 @@ class EditionStore(StoreBase):
             ),
         )
         edition_id = int(cursor.lastrowid or 0)
+        # Due at once: from the scheduled time it answers, which the clock has passed, not from
+        # its end, which is later than the clock when the clock stepped back behind the store.
+        due = iso(min(record.until, record.scheduled or record.until))
         db.executemany(
             "INSERT OR IGNORE INTO deliveries (edition_id, recipient, status, next_attempt,"
             " updated) VALUES (?, ?, 'pending', ?, ?)",
-            [(edition_id, r, iso(record.until), iso(record.until)) for r in recipients],
+            [(edition_id, r, due, iso(record.until)) for r in recipients],
         )
         db.executemany(
             "INSERT INTO edition_items (digest, source, item_id, edition_id, score, matched)"
