@@ -4,6 +4,7 @@ for the forkserver to import the parsers, and jobs sent meanwhile run once the p
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 import subprocess
 import sys
 import threading
@@ -31,7 +32,7 @@ class GatedPool(ProcessPoolExecutor):
 
 def test_jobs_wait_for_the_pool_while_the_caller_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
     GatedPool.gate.clear()
-    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", GatedPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", GatedPool)
     executor = pool_module.ParsePool(2)
     try:
         started = time.monotonic()
@@ -53,7 +54,7 @@ def test_a_pool_that_cannot_start_fails_its_jobs(monkeypatch: pytest.MonkeyPatch
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise OSError("no processes left")
 
-    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     executor = pool_module.ParsePool(2)
     job = executor.submit(pow, 2, 3)
     with pytest.raises(OSError, match="no processes left"):

@@ -117,7 +117,9 @@ class Poller:
         start = [_fresh(states.get(f.name), f) for f in feeds]
         executor = ParsePool(self.workers if len(feeds) >= PROCESS_POOL_FROM else 1)
         if any(not state.content_hash and not state.retired for state in start):
-            executor.start()  # a feed never read before will be parsed: start the pool at once
+            # a feed never read before will be parsed: start the pool as soon as the first
+            # requests are out, so its start overlaps their answers but never delays them
+            started = _then(executor.start, started)
         try:
             polled = asyncio.run(
                 self._poll_all(
@@ -337,6 +339,15 @@ class Poller:
                 raise _Wait(status, min(until, now + RETRY_AFTER_MAX))
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def _then(first: Callable[[], None], then: Callable[[], None] | None) -> Callable[[], None]:
+    def both() -> None:
+        first()
+        if then is not None:
+            then()
+
+    return both
 
 
 def _quietly(future: asyncio.Future[Any]) -> None:

@@ -7,10 +7,9 @@ poller makes one per poll and starts it early when some feed has never been read
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from digest.sources.lifeline import die_with
@@ -70,6 +69,10 @@ class ParsePool(Executor):
     def _start(self) -> None:
         assert self._starting is not None
         try:
+            # here, not at the top: a warm poll never needs multiprocessing (10 ms to import)
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["digest.sources.entries", "digest.sources.lifeline"])
             pool = ProcessPoolExecutor(
