@@ -253,3 +253,26 @@ def test_poll_hooks_started_first_and_a_refusal_before_writes_stores_nothing(
         )
     assert calls == ["started", "before_writes"]
     assert store.count_items() == 0 and store.source_states() == {}
+
+
+def test_feeds_wait_to_be_fetched_while_fetched_ones_wait_to_be_parsed(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parsers behind (a busy machine): no more bodies are fetched than can wait for them.
+    import time
+
+    fetch = FETCH.model_copy(update={"connections": 1})
+    bound = poller_module.IN_FLIGHT_PER_CONNECTION * fetch.connections
+    real, done, ahead = poller_module._parse, [0], []
+
+    def slow(body: bytes, name: str, now: datetime, headers: dict[str, str]) -> Any:
+        ahead.append(len(server.requests) - done[0])  # fetched, not parsed yet
+        time.sleep(0.15)
+        done[0] += 1
+        return real(body, name, now, headers)
+
+    monkeypatch.setattr(poller_module, "_parse", slow)
+    feeds = [FeedSource(f"F{n}", server.add(f"/f{n}", Route(FEED)), fetch) for n in range(6)]
+    polled = Poller(fetch).poll(feeds, store=Store.memory(), now=NOW)
+    assert all(p.report.ok for p in polled) and len(ahead) == 6
+    assert max(ahead) <= bound < 6

@@ -50,6 +50,7 @@ TIMES_KEPT = 20  # response times kept for the median
 SINK_BATCH = 500  # items handed to the sink at a time while the poll goes on
 CHECK_EVERY = 0.2  # seconds between two calls of a poll's checkpoint (how soon a stop is seen)
 STORE_BACKLOG = 4  # batches waiting for the store thread before the poll waits for it
+IN_FLIGHT_PER_CONNECTION = 2  # feeds fetched or waiting to be parsed, per connection
 
 
 # One GET: status, body, headers, the permanent new URL if any, the body's hash when it may be
@@ -183,9 +184,15 @@ class Poller:
                 host = urlparse(url).netloc.lower()
                 return hosts.setdefault(host, asyncio.Semaphore(self.fetch.per_host))
 
+            # Bodies fetched but not parsed yet are held here: when the parsers fall behind
+            # (2 cores, a busy machine) new requests wait, or a 5,000-feed poll held every body
+            # at once (700 MB), once storing no longer slowed the loop down.
+            in_flight = asyncio.Semaphore(IN_FLIGHT_PER_CONNECTION * self.fetch.connections)
+
             async def one(feed: FeedSource, state: SourceState) -> Polled:
                 try:
-                    result = await self._poll_one(client, gate, feed, state, now, executor)
+                    async with in_flight:
+                        result = await self._poll_one(client, gate, feed, state, now, executor)
                 except Exception as exc:  # whatever it is, it fails this feed, not the poll
                     log.exception("source %s failed unexpectedly", one_line(feed.name))
                     result = _failed(state, _unexpected(exc), now)
