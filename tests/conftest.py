@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -163,3 +164,14 @@ def archive_served(folder: Path) -> Iterator[str]:
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def store_at_version(path: Path, version: int) -> sqlite3.Connection:
+    """A store file as an older digest left it: the first `version` migrations applied, no
+    more (for the tests of migrating one)."""
+    from digest.store import MIGRATIONS
+
+    old = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:version]):
+        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number + 1}; COMMIT;")
+    return old

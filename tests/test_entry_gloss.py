@@ -6,20 +6,19 @@ browser search, as the title is."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from chromium import browser, sync_api
 from cli_process import digest
-from conftest import Route, serving
+from conftest import Route, serving, store_at_version
 from feeds import iso
 
 from digest.editorial.crosslang import english_gloss
 from digest.models import Item, Origin, Relevance, ScoredItem
 from digest.sources.entries import parse_feed
-from digest.store import MIGRATIONS, SearchFilters, Store
+from digest.store import SearchFilters, Store
 
 __all__ = ["browser"]  # the shared fixture
 
@@ -118,9 +117,7 @@ def test_the_gloss_is_stored_and_found_by_an_english_word() -> None:
 
 def test_migrating_keeps_the_items_stored_before_searchable(tmp_path: Path) -> None:
     path = tmp_path / "digest.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:8]):
-        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number + 1}; COMMIT;")
+    old = store_at_version(path, 8)
     stamp = NOW.isoformat()
     old.execute(
         "INSERT INTO items (id, source, origin, title, link, text, seen_at, first_seen, lang)"

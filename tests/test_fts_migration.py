@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+
+from conftest import store_at_version
 
 from digest.models import Item, Origin
 from digest.store import MIGRATIONS, SearchFilters, Store
@@ -44,9 +45,7 @@ def test_an_item_whose_language_changes_is_indexed_in_the_right_table() -> None:
 
 def test_migrating_puts_right_what_the_old_trigger_left(tmp_path: Path) -> None:
     path = tmp_path / "digest.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:6]):
-        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number + 1}; COMMIT;")
+    old = store_at_version(path, 6)
     stamp = WHEN.isoformat()
     columns = "id, source, origin, title, link, text, seen_at, first_seen, lang"
     rows = [

@@ -3,11 +3,11 @@ and a search still finds every stored item."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import store_at_version
 
 from digest.models import Item, Origin
 from digest.store import MIGRATIONS, SearchFilters, Store
@@ -82,9 +82,7 @@ def test_indexing_stops_between_chunks_when_asked(monkeypatch: pytest.MonkeyPatc
 
 def test_an_older_store_keeps_its_index_and_defers_only_new_items(tmp_path: Path) -> None:
     path = tmp_path / "digest.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:8]):
-        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number + 1}; COMMIT;")
+    old = store_at_version(path, 8)
     stamp = WHEN.isoformat()
     columns = "id, source, origin, title, link, text, seen_at, first_seen, lang"
     rows = [
