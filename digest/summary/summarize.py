@@ -100,8 +100,11 @@ _SPAN_WORDS = 5
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def _word_spans(text: str) -> frozenset[tuple[str, ...]]:
-    words = [w.lower() for w in _TOKEN.findall(text)]
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _TOKEN.findall(text)]
+
+
+def _word_spans(words: list[str]) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(words[k : k + _SPAN_WORDS]) for k in range(len(words) - _SPAN_WORDS + 1))
 
 
@@ -116,9 +119,9 @@ def _same_fact(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> 
 _SEEN_SHARE = 0.7
 
 
-def _content_words(text: str, lang: str) -> frozenset[str]:
+def _content_words(words: list[str], lang: str) -> frozenset[str]:
     stop = _stop_words(lang)
-    return frozenset(w for w in (t.lower() for t in _TOKEN.findall(text)) if w not in stop)
+    return frozenset(w for w in words if w not in stop)
 
 
 def _adds_little(words: frozenset[str], shown: set[str]) -> bool:
@@ -309,8 +312,9 @@ def _select(
     texts = [str(s) for s in sentences]
     rules = cjk.rules(lang, settings.min_sentence_words, settings.max_sentence_words)
     count_words, dangling, pickable = rules.word_count, rules.is_dangling, rules.is_pickable
-    spans = [_word_spans(text) for text in texts]
-    contents = [_content_words(text, lang) for text in texts]
+    words_of = [_words(text) for text in texts]  # each sentence tokenised once
+    spans = [_word_spans(words) for words in words_of]
+    contents = [_content_words(words, lang) for words in words_of]
     seen_words: set[str] = set()
     chosen: list[int] = []
     words = 0
