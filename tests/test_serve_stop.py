@@ -211,3 +211,18 @@ def test_aborting_a_transport_makes_a_request_blocked_on_a_silent_server_fail_at
     assert not thread.is_alive() and time.monotonic() - cut < 5
     [failure] = outcome
     assert isinstance(failure, httpx.TransportError), failure
+
+
+def test_a_request_begun_after_the_abort_fails_at_once_instead_of_waiting_on_the_server(
+    server: LoopbackServer,
+) -> None:
+    # A stop cuts the connections open; a request that was waiting for a pool slot gets one as
+    # they close, and its new connection must not then wait out a slow server (25 s in CI).
+    url = server.add("/late", Route(b"late", delay=20))
+    transport = make_transport(FetchSettings(allow_private_addresses=True))
+    abort_requests(transport)
+    began = time.monotonic()
+    with httpx.Client(transport=transport, timeout=30) as client, pytest.raises(httpx.ConnectError):
+        client.get(url)
+    assert time.monotonic() - began < 5
+    assert not server.hits.get("/late")  # nothing was sent

@@ -115,17 +115,28 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner = inner
         self._open: weakref.WeakSet[_DeadlineStream] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._aborted = False
 
     def opened(self, stream: _DeadlineStream) -> None:
         with self._lock:
             self._open.add(stream)
+            aborted = self._aborted
+        if aborted:  # connected while the stop was cutting the others: cut this one too
+            stream.abort()
 
     def abort(self) -> None:
-        """Cut every connection still open: the requests out on them fail at once."""
+        """Cut every connection still open, and every one opened from now on: the requests out
+        fail at once. For good: a request waiting for a slot in the pool gets one as the cut
+        connections close, and its new connection would otherwise wait out a slow server."""
         with self._lock:
+            self._aborted = True
             streams = list(self._open)
         for stream in streams:
             stream.abort()
+
+    def _refuse_if_aborted(self) -> None:
+        if self._aborted:
+            raise httpcore.ConnectError("the requests were stopped")
 
     def connect_tcp(
         self,
@@ -135,12 +146,14 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        self._refuse_if_aborted()
         stream = self._inner.connect_tcp(host, port, _left(timeout), local_address, socket_options)
         return _DeadlineStream(stream, self)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.NetworkStream:
+        self._refuse_if_aborted()
         stream = self._inner.connect_unix_socket(path, _left(timeout), socket_options)
         return _DeadlineStream(stream, self)
 
@@ -163,7 +176,8 @@ def deadline_transport(
 
 
 def abort_requests(transport: httpx.BaseTransport) -> None:
-    """Make every request out on `transport` (one of `make_transport`'s) fail now: a stop."""
+    """Make every request out on `transport` (one of `make_transport`'s) fail now, and every
+    later one: a stop. The transport is of no more use after."""
     if isinstance(transport, _Routing):
         abort_requests(transport._own)
         abort_requests(transport._guarded)
