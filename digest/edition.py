@@ -84,6 +84,7 @@ def build_edition(
     from digest.summary.brief import week_in_brief
 
     if candidates:
+        from digest.summary.gaps import summary_gap
         from digest.summary.summarize import summarize_many
 
     topic = config.topic_of(digest)
@@ -95,11 +96,8 @@ def build_edition(
         lead = group[0]
         # one language per summary, the lead's: the story lists its outlets in every language
         lang = lead.item.lang
-        texts = [
-            on_topic_text(topic, s.item.text, lang) or s.item.text
-            for s in group
-            if s.item.lang == lang
-        ]
+        same_lang = [s for s in group if s.item.lang == lang]
+        texts = [on_topic_text(topic, s.item.text, lang) or s.item.text for s in same_lang]
         summary = summarize_many(texts, config.summary, lang)
         stories.append(
             Story(
@@ -109,6 +107,7 @@ def build_edition(
                 summary=summary,
                 section=assign_section(lead.item.title, summary, config.sections),
                 gloss=english_gloss(lead, group[1:], services),
+                summary_gap="" if summary else summary_gap([s.item.text for s in same_lang]),
             )
         )
     stories.sort(key=_rank)

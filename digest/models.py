@@ -71,6 +71,8 @@ class Story:
     follows: FollowUp | None = None  # the earlier edition's story this one continues
     related: tuple[str, ...] = ()  # ids of this edition's stories on the same developing thread
     gloss: str = ""  # the lead's headline in English, from its source's English service
+    # why `summary` is empty ("headline", "cut", "unfit": digest.summary.gaps), else ""
+    summary_gap: str = ""
 
     @property
     def items(self) -> tuple[ScoredItem, ...]:

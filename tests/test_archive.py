@@ -427,3 +427,21 @@ def test_a_parallel_rebuild_writes_the_same_bytes(
         store.close()
     assert sorted(written) == sorted(pages)
     assert all(page.read_bytes() == files[page] for page in pages)
+
+
+def test_why_a_story_has_no_summary_is_kept_and_older_records_keep_their_message(
+    archive_copy: Path,
+) -> None:
+    store = Store.open(archive_copy / archive.DATABASE_NAME)
+    try:
+        newest = store.editions()[0]
+        stored = codec.loads(store.edition_contents([newest.id])[newest.id]).edition
+    finally:
+        store.close()
+    cut = replace(stored.stories[0], summary=(), summary_gap="cut")
+    text = codec.dumps(replace(stored, stories=(cut,)), archive_root="/a")
+    assert codec.loads(text).edition.stories[0].summary_gap == "cut"
+    # Written before the reason was kept: an empty summary meant a headline-only report.
+    older = text.replace(',"summary_gap":"cut"', "")
+    assert "summary_gap" not in older
+    assert codec.loads(older).edition.stories[0].summary_gap == "headline"

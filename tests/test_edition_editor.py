@@ -220,6 +220,29 @@ def test_a_story_whose_report_has_no_text_says_so_instead_of_a_blank(
     [html] = pages(config.parent / "archive", ".html")
     text = html.with_suffix(".txt").read_text()
     assert "Japan sends patrol planes" in text
-    assert "No summary: the report came with no text beyond its headline." in text
+    assert "No summary: the report came with no sentence that stands on its own" in text
     assert "undated photo" not in text
     assert '<p class="no-summary">No summary' in html.read_text()
+
+
+def test_a_korean_teaser_cut_mid_sentence_is_not_shown_and_the_edition_says_why(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    # A portal's feed gives the first ~100 characters and "...": the sentence has no end.
+    teaser = {
+        "title": '북한, 일본 방위력 강화 비난…"지역 긴장 높일 것"',
+        "link": "http://wire.invalid/ko/1",
+        "date": rfc822(0.1),
+        "body": "(서울=연합뉴스) 홍길동 기자 = 북한이 일본의 방위비 증액과 장거리 미사일 배치 "
+        "계획을 비난하며 일본이 지역의 긴장을 높이고 있다고 주장했다고 조선중앙통신 ...",
+    }
+    server.add("/ko", Route(rss([*FILLER, teaser])))
+    config = write_config(f"sources:\n  - {{name: Wire, url: '{server.url('/ko')}', lang: ko}}\n")
+    result = digest("run", "--config", config, cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [html] = pages(config.parent / "archive", ".html")
+    text = html.with_suffix(".txt").read_text()
+    assert "일본 방위력 강화 비난" in text
+    assert "조선중앙통신 ..." not in text and "주장했다고" not in text
+    assert "No summary: the feed gives only the report's opening words, cut off" in text
+    assert "cut off mid-sentence." in html.read_text()

@@ -86,6 +86,7 @@ def _story(story: Story) -> dict[str, Any]:
         "follows": None if story.follows is None else asdict(story.follows),
         "related": list(story.related),
         "gloss": story.gloss,
+        "summary_gap": story.summary_gap,
     }
 
 
@@ -132,6 +133,8 @@ def _load_story(data: dict[str, Any]) -> Story:
         follows=FollowUp(**data["follows"]) if data.get("follows") else None,
         related=tuple(data.get("related", ())),
         gloss=str(data.get("gloss", "")),
+        # editions written before the reason was kept said "no text beyond its headline"
+        summary_gap=str(data.get("summary_gap", "" if data["summary"] else "headline")),
     )
 
 

@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 _ENDS_WELL = re.compile(r"[。！？.!?][」』”’\"')）]*$")
+# "…면담했다고 교도통신 ...": a feed's teaser cut mid-sentence (its dots are no full stop)
+_CUT_OFF = re.compile(r"(?:…|\.\.\.|・・・|．．．)[」』”’\"')）]*$")
 _STARTS_BADLY = re.compile(r"^[、。，．・」』）)”’]")
 _BARE_QUOTE = re.compile(r"^[「『“\"][^「『“\"]*[」』”\"][。.]?$")
 _PAIRS = (("「", "」"), ("『", "』"), ("“", "”"), ("（", "）"), ("(", ")"))
@@ -100,7 +102,9 @@ def is_dangling(sentence: str, lang: str) -> bool:
 
 def is_pickable(sentence: str, lang: str, min_words: int, max_words: int) -> bool:
     """May this Japanese or Korean sentence appear in a summary at all?"""
-    if not _ENDS_WELL.search(sentence) or _STARTS_BADLY.match(sentence):
+    if not _ENDS_WELL.search(sentence) or _CUT_OFF.search(sentence):
+        return False
+    if _STARTS_BADLY.match(sentence):
         return False
     if any(sentence.count(a) != sentence.count(b) for a, b in _PAIRS):
         return False  # part of a quote that runs over several sentences
