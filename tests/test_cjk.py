@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import sys
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -386,6 +387,55 @@ def test_html_marks_the_language_of_titles(mixed_edition: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert re.search(r' lang="ja">北朝鮮の弾道ミサイル', html)  # on the link, or a span
     assert re.search(r' lang="ko">북한 탄도미사일', html)
+
+
+# Where each line of an element starts: the index of its first character in the text.
+_LINE_STARTS = """element => {
+    const text = element.firstChild, starts = [];
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+        const range = document.createRange();
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        const box = range.getClientRects()[0];
+        if (!box || box.width === 0) continue;
+        if (top !== null && box.top > top + 2) starts.push(i);
+        top = box.top;
+    }
+    return [text.data, starts];
+}"""
+
+
+def _may_end_a_line(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character).startswith("P")
+
+
+def test_korean_lines_break_between_words_not_inside_them(
+    mixed_edition: Path, browser: sync_api.Browser
+) -> None:
+    # Korean is written with spaces between words (eojeol): a line broken between two syllables
+    # of one word ("반응 / 을 보였다") reads as a typo; Japanese may break between characters.
+    (page_file,) = (p for p in mixed_edition.rglob("*.html") if re.match(r"\d{4}-", p.name))
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(page_file.as_uri())
+        korean = page.locator('article [lang="ko"]')
+        assert korean.count() >= 1
+        for width in range(240, 420, 12):  # wherever the line happens to end
+            page.set_viewport_size({"width": width, "height": 800})
+            for n in range(korean.count()):
+                text, starts = korean.nth(n).evaluate(_LINE_STARTS)
+                assert starts, text  # narrow enough to wrap
+                # after a space, or after punctuation ("낙하…일본": "…" joins two clauses)
+                cuts = [text[i - 3 : i + 3] for i in starts if not _may_end_a_line(text[i - 1])]
+                assert not cuts, (width, cuts)
+        japanese = page.locator('article [lang="ja"]')
+        assert japanese.count() >= 1
+        text, starts = japanese.first.evaluate(_LINE_STARTS)
+        assert starts and " " not in text  # no spaces to break at: it still wraps
+    finally:
+        context.close()
 
 
 def test_browser_search_finds_japanese_and_korean_words(
