@@ -108,6 +108,7 @@ def build_edition(
                 section=assign_section(lead.item.title, summary, config.sections),
                 gloss=english_gloss(lead, group[1:], services),
                 summary_gap="" if summary else summary_gap([s.item.text for s in same_lang]),
+                opening="" if summary else _opening(same_lang, lang),
             )
         )
     stories.sort(key=_rank)
@@ -155,6 +156,13 @@ def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]
 
 
 _MIN_WORDS, _MAX_WORDS = 6, 55  # informative_words' own bounds, for every language alike
+
+
+def _opening(reports: Sequence[ScoredItem], lang: str) -> str:
+    """The first cut-off opening among a story's `reports` (lead first), for want of a summary."""
+    from digest.summary.gaps import cut_opening
+
+    return next((found for s in reports if (found := cut_opening(s.item.text, lang))), "")
 
 
 def _informative_words(item: Item) -> int:

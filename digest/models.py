@@ -73,6 +73,7 @@ class Story:
     gloss: str = ""  # the lead's headline in English, from its source's English service
     # why `summary` is empty ("headline", "cut", "unfit": digest.summary.gaps), else ""
     summary_gap: str = ""
+    opening: str = ""  # with no summary, the feed's cut-off opening of the report, ending in "…"
 
     @property
     def items(self) -> tuple[ScoredItem, ...]:

@@ -438,10 +438,12 @@ def test_why_a_story_has_no_summary_is_kept_and_older_records_keep_their_message
         stored = codec.loads(store.edition_contents([newest.id])[newest.id]).edition
     finally:
         store.close()
-    cut = replace(stored.stories[0], summary=(), summary_gap="cut")
+    cut = replace(stored.stories[0], summary=(), summary_gap="cut", opening="Tokyo said…")
     text = codec.dumps(replace(stored, stories=(cut,)), archive_root="/a")
-    assert codec.loads(text).edition.stories[0].summary_gap == "cut"
+    [story] = codec.loads(text).edition.stories
+    assert (story.summary_gap, story.opening) == ("cut", "Tokyo said…")
     # Written before the reason was kept: an empty summary meant a headline-only report.
-    older = text.replace(',"summary_gap":"cut"', "")
-    assert "summary_gap" not in older
-    assert codec.loads(older).edition.stories[0].summary_gap == "headline"
+    older = text.replace(',"opening":"Tokyo said…"', "").replace(',"summary_gap":"cut"', "")
+    assert "summary_gap" not in older and "opening" not in older
+    [story] = codec.loads(older).edition.stories
+    assert (story.summary_gap, story.opening) == ("headline", "")

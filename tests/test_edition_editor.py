@@ -225,7 +225,7 @@ def test_a_story_whose_report_has_no_text_says_so_instead_of_a_blank(
     assert '<p class="no-summary">No summary' in html.read_text()
 
 
-def test_a_korean_teaser_cut_mid_sentence_is_not_shown_and_the_edition_says_why(
+def test_a_teaser_cut_mid_sentence_is_shown_as_the_feeds_opening_not_as_a_summary(
     server: LoopbackServer, write_config: WriteConfig
 ) -> None:
     # A portal's feed gives the first ~100 characters and "...": the sentence has no end.
@@ -243,6 +243,9 @@ def test_a_korean_teaser_cut_mid_sentence_is_not_shown_and_the_edition_says_why(
     [html] = pages(config.parent / "archive", ".html")
     text = html.with_suffix(".txt").read_text()
     assert "일본 방위력 강화 비난" in text
-    assert "조선중앙통신 ..." not in text and "주장했다고" not in text
-    assert "No summary: the feed gives only the report's opening words, cut off" in text
-    assert "cut off mid-sentence." in html.read_text()
+    # shown as what it is, the feed's opening (without byline), never as a summary
+    assert "The feed gives only the report's opening, cut off:" in text
+    assert "  북한이 일본의 방위비 증액과" in text and "홍길동" not in text
+    assert "조선중앙통신…" in text and "조선중앙통신 ..." not in text
+    page = html.read_text()
+    assert re.search(r'<p class="opening" lang="ko">북한이 [^<]+조선중앙통신…</p>', page)

@@ -340,3 +340,53 @@ def test_one_fact_told_by_two_outlets_in_the_same_words_is_shown_once() -> None:
     summary = summarize_many([first, second], SummarySettings(sentences=4, max_words=0))
     assert sum("between August 24 and 31" in s for s in summary) == 1, summary
     assert len(summary) >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "shown"),
+    [
+        # a feed's teaser cut mid-sentence: its dots follow a word, so nothing is whole
+        (
+            "North Korea fired a ballistic missile toward Japan on Thursday, the defence "
+            "ministry said, adding that the missile ...",
+            "en",
+            (),
+        ),
+        ("Japan protested through its embassy in Beijing, Chief Cabinet Secretary [...]", "en", ()),
+        # the feed's mark after a whole sentence goes; the sentence stays
+        (
+            "Japan protested to North Korea through its embassy in Beijing on Friday. The "
+            "missile fell inside …",
+            "en",
+            ("Japan protested to North Korea through its embassy in Beijing on Friday.",),
+        ),
+        (
+            "북한이 일본의 방위비 증액을 비난하며 일본이 긴장을 높이고 있다고 주장했다고 "
+            "조선중앙통신 ...",
+            "ko",
+            (),
+        ),
+        (
+            "北朝鮮は28日、日本海に向けて弾道ミサイル1発を発射しました。防衛省によりますと…",
+            "ja",
+            ("北朝鮮は28日、日本海に向けて弾道ミサイル1発を発射しました。",),
+        ),
+    ],
+)
+def test_a_sentence_cut_short_by_the_feed_is_never_shown(
+    text: str, lang: str, shown: tuple[str, ...]
+) -> None:
+    assert summarize_many([text], SummarySettings(), lang) == shown
+
+
+def test_a_cut_off_opening_is_kept_whole_up_to_its_cap_and_ends_in_an_ellipsis() -> None:
+    from digest.summary.gaps import OPENING_MAX, cut_opening, summary_gap
+
+    long = "TOKYO (Kyodo) -- " + "Japan and North Korea held talks in Mongolia again " * 20 + "..."
+    opening = cut_opening(long, "en")
+    assert opening.startswith("Japan and North Korea") and opening.endswith("…")
+    assert len(opening) <= OPENING_MAX + 1 and opening[:-1] + " " in long  # cut at a space
+    assert cut_opening("Japan and North Korea held talks in Mongolia.", "en") == ""
+    assert summary_gap(["", "  "]) == "headline"
+    assert summary_gap(["A patrol aircraft on the tarmac. (AP Photo)"]) == "unfit"
+    assert summary_gap(["Japan and North Korea held talks in…"]) == "cut"

@@ -87,6 +87,7 @@ def _story(story: Story) -> dict[str, Any]:
         "related": list(story.related),
         "gloss": story.gloss,
         "summary_gap": story.summary_gap,
+        "opening": story.opening,
     }
 
 
@@ -135,6 +136,7 @@ def _load_story(data: dict[str, Any]) -> Story:
         gloss=str(data.get("gloss", "")),
         # editions written before the reason was kept said "no text beyond its headline"
         summary_gap=str(data.get("summary_gap", "" if data["summary"] else "headline")),
+        opening=str(data.get("opening", "")),
     )
 
 

@@ -39,6 +39,9 @@ _FURNITURE = re.compile(
 _ENDS_WELL = re.compile(r"""[.!?]["'”’)\]]*$""")
 _STARTS_WELL = re.compile(r"""^["'“‘(\[]?[A-Z0-9]""")
 _BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
+# "...threatening to respond with a...": a feed cut the sentence short (its dots follow a word,
+# not a full stop, so they are no sentence end; "…left behind.…" is `_CUT_MARK`'s case)
+_CUT_OFF = re.compile(r"""[^\s.!?"'”’)\]]\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])["'”’)\]]*$""")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 # "TOKYO:", "EXCLUSIVE:", "[Daily Maverick]": a kicker or dateline before the first sentence.
@@ -77,6 +80,7 @@ def is_fragment(sentence: str, min_words: int) -> bool:
     return (
         word_count(sentence) < min_words
         or not _ENDS_WELL.search(sentence)
+        or _CUT_OFF.search(sentence) is not None
         or not _STARTS_WELL.match(sentence)
         or sentence.count('"') % 2 == 1
         or sentence.count("“") != sentence.count("”")  # part of a quote that spans sentences

@@ -1,18 +1,27 @@
-"""Why a story has no summary, so the edition can tell its reader instead of showing a blank."""
+"""Why a story has no summary, and what of its report can still be shown, so the edition tells
+its reader instead of showing a blank.
+
+A feed that cuts every report mid-sentence ("…with its state media saying Tokyo's military…")
+leaves no whole sentence to summarise with, but its opening still says what happened: the
+edition shows it as what it is, the feed's cut-off opening, never as a summary.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-__all__ = ["CUT", "HEADLINE_ONLY", "UNFIT", "summary_gap"]
+from digest.summary import cjk, cleaning
+
+__all__ = ["CUT", "HEADLINE_ONLY", "UNFIT", "cut_opening", "summary_gap"]
 
 HEADLINE_ONLY = "headline"  # the reports came with no text beyond their headlines
 CUT = "cut"  # the feed gave only an opening, cut off mid-sentence
 UNFIT = "unfit"  # text, but no sentence that stands on its own (a caption, a fragment)
 
 # A feed's mark that it cut the text: "…", "...", "[…]", "[...]", "・・・" at the very end.
-_CUT_AT_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\]|・・・|．．．)\s*$")
+_CUT_AT_END = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\]|・・・|．．．)\s*$")
+OPENING_MAX = 400  # characters of a cut-off opening shown
 
 
 def summary_gap(texts: Sequence[str]) -> str:
@@ -23,3 +32,19 @@ def summary_gap(texts: Sequence[str]) -> str:
     if any(_CUT_AT_END.search(text) for text in given):
         return CUT
     return UNFIT
+
+
+def cut_opening(text: str, lang: str) -> str:
+    """The opening of a report its feed cut off, without dateline, byline or captions, ending
+    in "…" (at most OPENING_MAX characters, cut at a space where there are spaces); "" when the
+    text is not cut off or nothing of it is left."""
+    if not _CUT_AT_END.search(text):
+        return ""
+    kept = cjk.paragraphs(text) if lang in ("ja", "ko") else cleaning.paragraphs(text)
+    opening = " ".join(" ".join(kept).split())
+    opening = _CUT_AT_END.sub("", opening)
+    if len(opening) > OPENING_MAX:
+        opening = opening[:OPENING_MAX]
+        if " " in opening:
+            opening = opening.rsplit(" ", 1)[0]
+    return f"{opening}…" if opening else ""
