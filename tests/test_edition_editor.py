@@ -116,6 +116,54 @@ def test_a_story_shows_every_outlet_with_its_headline_and_leads_with_the_fullest
     assert "Link: http://photo.invalid/notice" in text
 
 
+def test_the_leads_own_outlet_is_listed_apart_from_the_other_outlets(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    # A wire's update of its report is the same outlet again, not one more outlet telling it.
+    update = {
+        "title": "North Korea notifies Japan of satellite launch window (update)",
+        "link": "http://wire.invalid/notice-update",
+        "date": rfc822(0.1),
+        "body": NOTICE_WIRE.split("</p>")[0] + "</p>",
+    }
+    other = {
+        "title": "Pyongyang tells Japan of satellite launch window over Okinawa",
+        "link": "http://daily.invalid/notice",
+        "date": rfc822(0.15),
+        "body": NOTICE_WIRE.split("</p>")[0] + "</p>",
+    }
+    notice = {
+        "title": "North Korea notifies Japan of satellite launch window",
+        "link": "http://wire.invalid/notice",
+        "date": rfc822(0.2),
+        "body": NOTICE_WIRE,
+    }
+    server.add("/wire", Route(rss([*FILLER, notice, update])))
+    server.add("/daily", Route(rss([other])))
+    config = write_config(
+        "sources:\n"
+        f"  - {{name: Wire, url: '{server.url('/wire')}'}}\n"
+        f"  - {{name: Daily, url: '{server.url('/daily')}'}}\n"
+    )
+    result = digest("run", "--config", config, cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [html] = pages(config.parent / "archive", ".html")
+    text = " ".join(html.with_suffix(".txt").read_text().split())
+    assert re.search(
+        r"Link: http://wire.invalid/notice Also from Wire: - North Korea notifies Japan of "
+        r"satellite launch window \(update\) Link: http://wire.invalid/notice-update "
+        r"Also reported by: - Daily: Pyongyang tells Japan",
+        text,
+    ), text
+    page = html.read_text()
+    assert re.search(
+        r'<div class="also own"><p>Also from Wire:</p>\s*<ul><li><a href="http://wire.invalid/'
+        r'notice-update">[^<]+</a></li></ul>\s*</div>\s*<div class="also"><p>Also reported by:'
+        r"</p>\s*<ul><li>Daily: ",
+        page,
+    ), page
+
+
 def test_a_story_that_continues_one_of_an_earlier_edition_says_so_and_links_to_it(
     server: LoopbackServer, write_config: WriteConfig
 ) -> None:
