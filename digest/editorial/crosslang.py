@@ -17,7 +17,7 @@ keeping items apart.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import UTC
 from itertools import combinations
 
@@ -38,6 +38,7 @@ _SOUNDS_COUNTED = 2  # at most this many names heard alike count (a thread share
 _WORDING = (8, 0.25)  # kanji words of the Japanese lead the Korean one has, and their part
 _WORDING_ALONE = (5, 0.4)
 _SIGNATURE = 3  # rarest Sino-Korean words of a headline that find candidate pairs
+_EVERYDAY = 0.02  # an English word in more than this share of the leads means nothing
 _MEANT = 2  # English words a Japanese or Korean lead means that the English lead has ...
 _MEANT_COUNTED = 2  # ... count one each past the first, at most this many
 
@@ -89,15 +90,30 @@ def _words(text: str, lang: str) -> frozenset[str]:
     return english_words(text) if lang == "en" else meanings(text, lang)
 
 
-def _common(words: Sequence[frozenset[str]], langs: Sequence[str]) -> frozenset[str]:
-    """English stems in more than `_COMMON` of the items (and more than 5) of either side:
-    the period's everyday words, which tell no two reports apart."""
+def _common(words: Sequence[frozenset[str]]) -> frozenset[str]:
+    """English stems in more than `_EVERYDAY` of the items (and more than 5): the period's
+    everyday words (make, work, high), which tell no two reports apart."""
     spread: dict[str, int] = defaultdict(int)
     for stems in words:
         for stem in stems:
             spread[stem] += 1
-    cap = max(5, int(_COMMON * len(words)))
+    cap = max(5, int(_EVERYDAY * len(words)))
     return frozenset(w for w, n in spread.items() if n > cap)
+
+
+def _signatures(
+    index: dict[str, list[int]], kind: str, words: Sequence[Set[str]], cap: int
+) -> None:
+    """Index each item under the `_SIGNATURE` rarest of its words that another item has too
+    (and no more than `cap` items)."""
+    spread: dict[str, int] = defaultdict(int)
+    for item_words in words:
+        for word in item_words:
+            spread[word] += 1
+    for i, item_words in enumerate(words):
+        usable = sorted((spread[w], w) for w in item_words if 2 <= spread[w] <= cap)
+        for _, word in usable[:_SIGNATURE]:
+            index[kind + word].append(i)
 
 
 def _hours(s: ScoredItem) -> float:
@@ -126,7 +142,7 @@ class CrossLinks:
             self.leads.append(anchors(lead, lang))
             self.title_words.append(_words(s.item.title, lang))
             self.lead_words.append(_words(lead, lang))
-        self.common = _common(self.lead_words, self.langs) if self.active else _NONE
+        self.common = _common(self.lead_words) if self.active else _NONE
 
     def applies(self, i: int, j: int) -> bool:
         """Are i and j in different languages (so decided here, not by word similarity)?"""
@@ -146,14 +162,9 @@ class CrossLinks:
             {p for run in t.sino for p in pieces(run)} if lang == "ja" else t.sino
             for t, lang in zip(self.titles, self.langs, strict=True)
         ]
-        spread: dict[str, int] = defaultdict(int)
-        for title_words in words:
-            for word in title_words:
-                spread[word] += 1
-        for i, title_words in enumerate(words):
-            usable = sorted((spread[w], w) for w in title_words if 2 <= spread[w] <= cap)
-            for _, word in usable[:_SIGNATURE]:
-                index["sino:" + word].append(i)
+        _signatures(index, "sino:", words, cap)
+        # ... and a headline and its English version what the one means and the other says
+        _signatures(index, "meant:", self.title_words, cap)
         pairs = {
             (i, j)
             for members in index.values()
@@ -165,8 +176,11 @@ class CrossLinks:
 
     def _meant(self, i: int, j: int) -> frozenset[str]:
         """English words that one headline has or means and the other item's lead has or
-        means (one of the two English), less the period's everyday words."""
+        means (one of the two is English), less the period's everyday words; none unless the
+        two headlines share one of them."""
         if "en" not in (self.langs[i], self.langs[j]) or self.langs[i] == self.langs[j]:
+            return _NONE
+        if not (self.title_words[i] & self.title_words[j]) - self.common:
             return _NONE
         shared = (self.title_words[i] & self.lead_words[j]) | (
             self.title_words[j] & self.lead_words[i]

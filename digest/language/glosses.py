@@ -140,8 +140,9 @@ def _dictionary() -> _Dictionary | None:
 
 
 def _segments(stem: str, readings: dict[str, frozenset[str]]) -> list[str]:
-    """The dictionary words a Korean word is made of, longest first from the left:
-    내란재판 -> 내란 + 재판, 발표했다 -> 발표."""
+    """The dictionary words a Korean word is made of, longest first from its start, up to
+    the first syllables no word reads (a verb's ending, or a native word): 내란재판 -> 내란 +
+    재판, 발표했다 -> 발표. A native word rarely starts like a Sino word and goes on like one."""
     out, start = [], 0
     while start < len(stem) - 1:
         for end in range(min(len(stem), start + 4), start + 1, -1):
@@ -150,7 +151,7 @@ def _segments(stem: str, readings: dict[str, frozenset[str]]) -> list[str]:
                 start = end
                 break
         else:
-            start += 1
+            break
     return out
 
 
