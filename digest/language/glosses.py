@@ -140,18 +140,19 @@ def _dictionary() -> _Dictionary | None:
 
 
 def _segments(stem: str, readings: dict[str, frozenset[str]]) -> list[str]:
-    """The dictionary words a Korean word is made of, longest first from its start, up to
-    the first syllables no word reads (a verb's ending, or a native word): 내란재판 -> 내란 +
-    재판, 발표했다 -> 발표. A native word rarely starts like a Sino word and goes on like one."""
-    out, start = [], 0
+    """The dictionary words a Korean word is made of, longest first from its start: 정상회담
+    -> 정상 + 회담, 발표했다 -> 발표. Past syllables no word reads (a verb's ending, a native
+    word or a loanword: 비자수수료, visa fees), only a word of three syllables or more is
+    taken: two syllables read as a Sino word by chance too often (빨래, 그만)."""
+    out, start, shortest = [], 0, 2
     while start < len(stem) - 1:
-        for end in range(min(len(stem), start + 4), start + 1, -1):
+        for end in range(min(len(stem), start + 4), start + shortest - 1, -1):
             if stem[start:end] in readings:
                 out.append(stem[start:end])
                 start = end
                 break
         else:
-            break
+            start, shortest = start + 1, 3
     return out
 
 
