@@ -100,6 +100,7 @@ def main() -> int:
         sino.hangul_reading.cache_clear()
         glosses.meanings.cache_clear()
         glosses.english_words.cache_clear()
+        glosses._korean_word.cache_clear()
     print(
         f"{'lang':5} {'items':>6} {'cpu mean':>9} {'p50':>6} {'p95':>6} {'max':>6}"
         f" | {'wall mean':>9} {'p95':>6}   (ms per item)"

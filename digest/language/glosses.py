@@ -175,10 +175,18 @@ def meanings(text: str, lang: str) -> frozenset[str]:
                 out |= dictionary.forms.get(run[k : k + 2], frozenset())
     else:
         for stem in korean_stems(text):
-            if stem not in _NATIVE:
-                for word in _segments(stem, dictionary.readings):
-                    out |= dictionary.readings[word]
+            out |= _korean_word(stem)
     return frozenset(out)
+
+
+@lru_cache(maxsize=50_000)
+def _korean_word(stem: str) -> frozenset[str]:
+    """What one Korean word means (a headline's words recur in its lead and in other items)."""
+    dictionary = _dictionary()
+    if dictionary is None or stem in _NATIVE:
+        return frozenset()
+    readings = dictionary.readings
+    return frozenset().union(*(readings[word] for word in _segments(stem, readings)))
 
 
 @lru_cache(maxsize=20_000)
