@@ -85,9 +85,7 @@ class _Dictionary:
             db.close()
         self.readings = self._readings(entries)
 
-    def _forms(
-        self, db: sqlite3.Connection
-    ) -> tuple[dict[str, frozenset[str]], dict[str, set[int]]]:
+    def _forms(self, db: sqlite3.Connection) -> tuple[dict[str, str], dict[str, set[int]]]:
         marks = ",".join("?" * len(_COMMON_TAGS))
         # each common kanji form, and the kana form of a word written without kanji (ロケット)
         common = f"""SELECT k.text, k.idseq FROM Kanji k JOIN KJP p ON p.kid = k.ID
@@ -115,13 +113,15 @@ class _Dictionary:
         for form, entry in forms:
             stems[form] |= meaning.get(entry, set())
             entries[form].add(entry)
-        kept = {form: frozenset(s - _GENERIC) for form, s in stems.items() if s - _GENERIC}
+        # stems joined in one string: 40,000 sets would each be walked by every garbage
+        # collection of the process; a string is not
+        kept = {form: " ".join(sorted(s - _GENERIC)) for form, s in stems.items() if s - _GENERIC}
         return kept, entries
 
-    def _readings(self, entries: dict[str, set[int]]) -> dict[str, frozenset[str]]:
+    def _readings(self, entries: dict[str, set[int]]) -> dict[str, str]:
         """Korean reading -> glosses, for readings only one dictionary word has."""
         words: dict[str, set[int]] = defaultdict(set)
-        stems: dict[str, frozenset[str]] = {}
+        stems: dict[str, str] = {}
         for form, glosses in self.forms.items():
             if _ALL_KANJI.fullmatch(form):
                 reading = hangul_reading(form)
@@ -139,7 +139,7 @@ def _dictionary() -> _Dictionary | None:
     return _Dictionary(str(JAMDICT_DB_PATH))
 
 
-def _segments(stem: str, readings: dict[str, frozenset[str]]) -> list[str]:
+def _segments(stem: str, readings: dict[str, str]) -> list[str]:
     """The dictionary words a Korean word is made of, longest first from its start: 정상회담
     -> 정상 + 회담, 발표했다 -> 발표. Past syllables no word reads (a verb's ending, a native
     word or a loanword: 비자수수료, visa fees), only a word of three syllables or more is
@@ -169,10 +169,10 @@ def meanings(text: str, lang: str) -> frozenset[str]:
     if lang == "ja":
         for run in (*_KANJI_RUN.findall(text), *_KATAKANA_RUN.findall(text)):
             if run in dictionary.forms:
-                out |= dictionary.forms[run]
+                out.update(dictionary.forms[run].split())
                 continue
             for k in range(len(run) - 1):  # 輸出契約: 輸出 and 契約
-                out |= dictionary.forms.get(run[k : k + 2], frozenset())
+                out.update(dictionary.forms.get(run[k : k + 2], "").split())
     else:
         for stem in korean_stems(text):
             out |= _korean_word(stem)
@@ -186,7 +186,7 @@ def _korean_word(stem: str) -> frozenset[str]:
     if dictionary is None or stem in _NATIVE:
         return frozenset()
     readings = dictionary.readings
-    return frozenset().union(*(readings[word] for word in _segments(stem, readings)))
+    return frozenset(" ".join(readings[word] for word in _segments(stem, readings)).split())
 
 
 @lru_cache(maxsize=20_000)
