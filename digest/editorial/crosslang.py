@@ -140,8 +140,9 @@ class CrossLinks:
             lead = f"{s.item.title}\n{s.item.text[:_LEAD_CHARS]}"
             self.titles.append(anchors(s.item.title, lang))
             self.leads.append(anchors(lead, lang))
-            self.title_words.append(_words(s.item.title, lang))
-            self.lead_words.append(_words(lead, lang))
+            title_words = _words(s.item.title, lang)  # the lead's: the headline's and the text's
+            self.title_words.append(title_words)
+            self.lead_words.append(title_words | _words(s.item.text[:_LEAD_CHARS], lang))
         self.common = _common(self.lead_words) if self.active else _NONE
 
     def applies(self, i: int, j: int) -> bool:
