@@ -60,7 +60,7 @@ def _clear_caches() -> None:
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
-    for name in ("digest.language.sino", "digest.language.sounds"):
+    for name in ("digest.language.sino", "digest.language.sounds", "digest.language.glosses"):
         module = sys.modules.get(name)
         for value in vars(module).values() if module else ():
             if callable(getattr(value, "cache_clear", None)):

@@ -156,11 +156,12 @@ def test_labelled_cross_language_pairs_tuned_on() -> None:
 def test_labelled_cross_language_pairs_of_session_3() -> None:
     """Session 3's 24 held-out pairs (12 same-event, 12 different events sharing names or
     figures): 7 of 12 found then. Measured once for session 3's rules, then a dev set for
-    session 4's (names heard alike, Sino-Korean wording, rounding half up): 10 of 12."""
+    session 4's (names heard alike, Sino-Korean wording, rounding half up): 10 of 12; and for
+    session 5's (what the words mean, JMdict's glosses): 12 of 12."""
     found, same, wrong, different = _pairs("crosslang_pairs_heldout.jsonl")
     assert (same, different) == (12, 12)
     assert wrong == 0
-    assert found / same >= 0.8
+    assert found >= 12
 
 
 def test_labelled_cross_language_pairs_of_the_topic() -> None:
@@ -175,22 +176,40 @@ def test_labelled_cross_language_pairs_of_the_topic() -> None:
 def test_labelled_korean_english_pairs_tuned_on_in_session_4() -> None:
     """16 Korean-English pairs of events in no other set (8 same-event, 8 one thread or day
     apart), built as a dev set in session 4: 4 of 8 and 1 wrong merge at session4-start, 4 of
-    8 and none now (the next day's ceremony no longer joins the retirement's announcement)."""
+    8 and none at session5-start (the next day's ceremony no longer joins the retirement's
+    announcement); tuned on again in session 5: 7 of 8, none wrong."""
     found, same, wrong, different = _pairs("crosslang_pairs_kodev.jsonl")
     assert (same, different) == (8, 8)
     assert wrong == 0
-    assert found >= 4
+    assert found >= 7
 
 
 def test_labelled_cross_language_pairs_held_out_in_session_4() -> None:
     """36 pairs no earlier set used (20 same-event: 9 ko/en, 5 ja/en, 6 NHK ja/ko; 16
     different events sharing names, figures or a thread), labelled before any rule changed
-    and never tuned on (only totals were ever printed, three times): 8 of 20 found and 2 wrong
-    merges at session4-start, 9 of 20 and 1 wrong merge now. Far from the target (0.8, no
-    wrong merge): this floor only keeps it from getting worse."""
+    and never tuned on (only totals were ever printed, three times in session 4, once at the
+    end of session 5): 8 of 20 found and 2 wrong merges at session4-start, 9 of 20 and 1 wrong
+    merge at session5-start, 13 of 20 and 1 wrong merge with session 5's glosses. Short of the
+    target (0.8, no wrong merge): this floor only keeps it from getting worse."""
     found, same, wrong, different = _pairs("crosslang_pairs_session4.jsonl")
     assert (same, different) == (20, 16)
     assert wrong <= 1
+    assert found >= 13
+
+
+def test_labelled_cross_language_pairs_held_out_in_session_5() -> None:
+    """46 pairs no earlier set used (29 same-event: 17 ko/en from the Yonhap/Naver crawl, 12
+    NHK/Yonhap/Chosun ja/ko; 17 different events of one day and topic, each with its reason),
+    labelled by reading and committed before any rule changed, measured once at the end of
+    session 5 (totals only): 7 of 29 found, none wrong, with session5-start's rules; 9 of 29
+    (0.31), none wrong, with its glosses (8 of 17 ko/en, 1 of 12 ja/ko). Far from the target.
+    Read after that one measurement (so no longer a clean check of a fix for them): Korea
+    Herald's "$700b" and "W845b" read as 700 and 845, which then disagree with 7천억 달러;
+    Yonhap's Korean leads in the NHK set stop after 100 characters; and the glosses bridge to
+    English only, so the ja/ko pairs gain nothing."""
+    found, same, wrong, different = _pairs("crosslang_pairs_session5.jsonl")
+    assert (same, different) == (29, 17)
+    assert wrong == 0
     assert found >= 9
 
 

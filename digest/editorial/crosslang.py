@@ -17,11 +17,12 @@ keeping items apart.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import UTC
 from itertools import combinations
 
 from digest.language.anchors import COUNTRIES, Anchors, anchors
+from digest.language.glosses import english_words, meanings
 from digest.language.sino import pieces, words_shared
 from digest.models import ScoredItem
 
@@ -37,6 +38,9 @@ _SOUNDS_COUNTED = 2  # at most this many names heard alike count (a thread share
 _WORDING = (8, 0.25)  # kanji words of the Japanese lead the Korean one has, and their part
 _WORDING_ALONE = (5, 0.4)
 _SIGNATURE = 3  # rarest Sino-Korean words of a headline that find candidate pairs
+_EVERYDAY = 0.02  # an English word in more than this share of the leads means nothing
+_MEANT = 2  # English words a Japanese or Korean lead means that the English lead has ...
+_MEANT_COUNTED = 2  # ... count one each past the first, at most this many
 
 
 def _marks(found: Anchors) -> frozenset[str]:
@@ -81,6 +85,37 @@ def _wording(japanese: Anchors, korean: Anchors, near: bool) -> int:
     return 2 if shared >= _WORDING[0] and part >= _WORDING[1] else 0
 
 
+def _words(text: str, lang: str) -> frozenset[str]:
+    """English stems of the text: its own words, or what its Japanese or Korean words mean."""
+    return english_words(text) if lang == "en" else meanings(text, lang)
+
+
+def _common(words: Sequence[frozenset[str]]) -> frozenset[str]:
+    """English stems in more than `_EVERYDAY` of the items (and more than 5): the period's
+    everyday words (make, work, high), which tell no two reports apart."""
+    spread: dict[str, int] = defaultdict(int)
+    for stems in words:
+        for stem in stems:
+            spread[stem] += 1
+    cap = max(5, int(_EVERYDAY * len(words)))
+    return frozenset(w for w, n in spread.items() if n > cap)
+
+
+def _signatures(
+    index: dict[str, list[int]], kind: str, words: Sequence[Set[str]], cap: int
+) -> None:
+    """Index each item under the `_SIGNATURE` rarest of its words that another item has too
+    (and no more than `cap` items)."""
+    spread: dict[str, int] = defaultdict(int)
+    for item_words in words:
+        for word in item_words:
+            spread[word] += 1
+    for i, item_words in enumerate(words):
+        usable = sorted((spread[w], w) for w in item_words if 2 <= spread[w] <= cap)
+        for _, word in usable[:_SIGNATURE]:
+            index[kind + word].append(i)
+
+
 def _hours(s: ScoredItem) -> float:
     moment = s.item.published or s.item.seen_at
     if moment.tzinfo is None:
@@ -98,10 +133,17 @@ class CrossLinks:
         self.when = [_hours(s) for s in items] if self.active else []
         self.titles: list[Anchors] = []
         self.leads: list[Anchors] = []
+        self.title_words: list[frozenset[str]] = []
+        self.lead_words: list[frozenset[str]] = []
         for s in items if self.active else ():
             lang = s.item.lang or "en"
+            lead = f"{s.item.title}\n{s.item.text[:_LEAD_CHARS]}"
             self.titles.append(anchors(s.item.title, lang))
-            self.leads.append(anchors(f"{s.item.title}\n{s.item.text[:_LEAD_CHARS]}", lang))
+            self.leads.append(anchors(lead, lang))
+            title_words = _words(s.item.title, lang)  # the lead's: the headline's and the text's
+            self.title_words.append(title_words)
+            self.lead_words.append(title_words | _words(s.item.text[:_LEAD_CHARS], lang))
+        self.common = _common(self.lead_words) if self.active else _NONE
 
     def applies(self, i: int, j: int) -> bool:
         """Are i and j in different languages (so decided here, not by word similarity)?"""
@@ -121,14 +163,9 @@ class CrossLinks:
             {p for run in t.sino for p in pieces(run)} if lang == "ja" else t.sino
             for t, lang in zip(self.titles, self.langs, strict=True)
         ]
-        spread: dict[str, int] = defaultdict(int)
-        for title_words in words:
-            for word in title_words:
-                spread[word] += 1
-        for i, title_words in enumerate(words):
-            usable = sorted((spread[w], w) for w in title_words if 2 <= spread[w] <= cap)
-            for _, word in usable[:_SIGNATURE]:
-                index["sino:" + word].append(i)
+        _signatures(index, "sino:", words, cap)
+        # ... and a headline and its English version what the one means and the other says
+        _signatures(index, "meant:", self.title_words, cap)
         pairs = {
             (i, j)
             for members in index.values()
@@ -138,28 +175,48 @@ class CrossLinks:
         }
         return sorted(pairs)
 
-    def link(self, i: int, j: int) -> float:
-        """A positive score when i and j tell the same story in two languages, else 0."""
+    def _meant(self, i: int, j: int) -> frozenset[str]:
+        """English words that one headline has or means and the other item's lead has or
+        means (one of the two is English), less the period's everyday words; none unless the
+        two headlines share one of them."""
+        if "en" not in (self.langs[i], self.langs[j]) or self.langs[i] == self.langs[j]:
+            return _NONE
+        if not (self.title_words[i] & self.title_words[j]) - self.common:
+            return _NONE
+        shared = (self.title_words[i] & self.lead_words[j]) | (
+            self.title_words[j] & self.lead_words[i]
+        )
+        return shared - self.common
+
+    def weight(self, i: int, j: int) -> tuple[int, int]:
+        """What i and j share, weighed, and the weight that links them (0, 1 when they cannot
+        be linked at all)."""
         if abs(self.when[i] - self.when[j]) > self.hours:
-            return 0.0
+            return 0, 1
         ta, tb = self.titles[i], self.titles[j]
         a, b = self.leads[i], self.leads[j]
         if _disagree(ta, tb):
-            return 0.0  # the year's close is not the day's opening, 179 is not 180
-        if not (_meet(ta, b) or _meet(tb, a)):
-            return 0.0  # what they share must be in one of the headlines: the event, not a detail
+            return 0, 1  # the year's close is not the day's opening, 179 is not 180
+        near = abs(self.when[i] - self.when[j]) <= _NEAR_HOURS
+        meant = len(self._meant(i, j)) if near else 0  # a thread's next day shares its words
+        if not (_meet(ta, b) or _meet(tb, a) or meant >= _MEANT):
+            return 0, 1  # what they share must be in one of the headlines: the event, not a detail
         weight = (
             2 * a.figures_shared(b)
             + 2 * len(a.names & b.names)
             + len((a.concepts & b.concepts) - COUNTRIES)
         )
-        near = abs(self.when[i] - self.when[j]) <= _NEAR_HOURS
         if near:
             weight += min(_SOUNDS_COUNTED, len(a.sounds & b.sounds))
         if {self.langs[i], self.langs[j]} == {"ja", "ko"}:
             ja, ko = (a, b) if self.langs[i] == "ja" else (b, a)
             weight += _wording(ja, ko, near)
-        needed = _NEEDED if near else _NEEDED_APART
+        weight += min(_MEANT_COUNTED, max(0, meant - _MEANT + 1))
+        return weight, _NEEDED if near else _NEEDED_APART
+
+    def link(self, i: int, j: int) -> float:
+        """A positive score when i and j tell the same story in two languages, else 0."""
+        weight, needed = self.weight(i, j)
         return weight / (weight + _NEEDED) if weight >= needed else 0.0
 
 

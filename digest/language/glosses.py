@@ -1,0 +1,195 @@
+"""What Japanese and Korean words mean in English, from JMdict (the `jamdict-data` package).
+
+A Korean or Japanese version of a report and the English one share hardly a figure when the
+report is about words: a resignation, trials merged, a fee waived. JMdict, the free
+Japanese-English dictionary, gives each Japanese word its English glosses (弾道: trajectory,
+ballistic; ロケット: rocket). Korean writes the same Sino words in Hangul, so each kanji word's
+Korean reading (`digest.language.sino`) leads to the same glosses (탄도 -> 弾道 -> ballistic),
+kept only where one dictionary word reads so (사고 is 事故 and 思考: neither is kept).
+
+Only the dictionary's common words (marked frequent in news or everyday use) and the first two
+senses of each are used: the usual meanings, not every figurative one. Glosses and English text
+are cut to stems alike ("exported", "exports": export). The dictionary is a 310 MB SQLite file
+in its package, opened read-only the first time a Japanese or Korean item is compared with an
+English one; English alone never opens it, and without the package nothing is meant.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from functools import lru_cache
+
+from digest.language.morphemes import korean_stems
+from digest.language.sino import hangul_reading
+
+__all__ = ["english_words", "meanings"]
+
+_KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]{2,}")
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
+_ALL_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}")
+_WORD = re.compile(r"[a-z]{3,}")
+_BRACKETS = re.compile(r"\([^)]*\)")
+_COMMON_TAGS = ("news1", "news2", "ichi1", "ichi2", "spec1", "spec2", "gai1", "gai2")
+_SENSES = 2
+# Words that name no event: grammar, and (the last lines) what nearly every report of the
+# period's news says: its countries, offices, currencies.
+_STOP_TEXT = """
+    the and for with from that this into over after not all any one two its his her their
+    who what which when where how why than then there here been being was were are has have
+    had will would can could may might must shall should also only very much more most less
+    such other some each every both either own same out off upon via per etc something
+    someone somebody thing things person people way kind sort part used use esp
+    korea korean japan japanese north south china chinese nation national country
+    government state year day time month week today yesterday new said say says since
+    president presidential minister ministry official police news report data won yen
+    dollar percent announce announced unveil unveiled plan plans
+    """
+_STOP = frozenset(_STOP_TEXT.split())
+# Hangul words of Korean grammar that a kanji word happens to read alike (대해: 大海, ocean)
+_NATIVE = frozenset(
+    ["대해", "위해", "통해", "대한", "위한", "통한", "가장", "지난", "이날", "이번", "또한", "다시"]
+)
+# Endings cut so that a word's forms meet (resigns, resigned, resignation: resign); both sides
+# are cut alike, which is all that matters (nltk's stemmers take seconds to import).
+_ENDINGS = re.compile(
+    r"(?:ations?|itions?|ments?|ings?|ions?|ness|ies|ied|ers?|ors?|ed|es|ly|al|ic|s)$"
+)
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    for _ in range(2):  # trials -> trial -> tri, as trial -> tri
+        if len(word) > 4:
+            word = _ENDINGS.sub("", word, count=1) or word
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
+def _stems(text: str) -> set[str]:
+    words = _WORD.findall(_BRACKETS.sub(" ", text.lower()))
+    return {_stem(w) for w in words if w not in _STOP}
+
+
+_GENERIC = frozenset(_stem(w) for w in _STOP)
+
+
+class _Dictionary:
+    """Japanese forms and Korean readings of common words, each with its glosses' stems."""
+
+    def __init__(self, path: str) -> None:
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            self.forms, entries = self._forms(db)
+        finally:
+            db.close()
+        self.readings = self._readings(entries)
+
+    def _forms(self, db: sqlite3.Connection) -> tuple[dict[str, str], dict[str, set[int]]]:
+        marks = ",".join("?" * len(_COMMON_TAGS))
+        # each common kanji form, and the kana form of a word written without kanji (ロケット)
+        common = f"""SELECT k.text, k.idseq FROM Kanji k JOIN KJP p ON p.kid = k.ID
+            WHERE p.text IN ({marks})
+            UNION SELECT k.text, k.idseq FROM Kana k JOIN KNP p ON p.kid = k.ID
+            WHERE p.text IN ({marks})
+            AND NOT EXISTS (SELECT 1 FROM Kanji j WHERE j.idseq = k.idseq)"""
+        forms = db.execute(common, _COMMON_TAGS * 2).fetchall()
+        # the glosses of each word's first senses, one row a sense
+        rows = db.execute(
+            f"""SELECT idseq, glosses FROM (
+                SELECT s.idseq, group_concat(g.text, ' ; ') AS glosses,
+                ROW_NUMBER() OVER (PARTITION BY s.idseq ORDER BY s.ID) AS n
+                FROM Sense s JOIN SenseGloss g ON g.sid = s.ID
+                WHERE g.lang = 'eng' AND s.idseq IN (SELECT idseq FROM ({common}))
+                GROUP BY s.ID)
+            WHERE n <= {_SENSES}""",
+            _COMMON_TAGS * 2,
+        )
+        meaning: dict[int, set[str]] = defaultdict(set)
+        for entry, glosses in rows:
+            meaning[entry] |= _stems(glosses)
+        stems: dict[str, set[str]] = defaultdict(set)
+        entries: dict[str, set[int]] = defaultdict(set)
+        for form, entry in forms:
+            stems[form] |= meaning.get(entry, set())
+            entries[form].add(entry)
+        # stems joined in one string: 40,000 sets would each be walked by every garbage
+        # collection of the process; a string is not
+        kept = {form: " ".join(sorted(s - _GENERIC)) for form, s in stems.items() if s - _GENERIC}
+        return kept, entries
+
+    def _readings(self, entries: dict[str, set[int]]) -> dict[str, str]:
+        """Korean reading -> glosses, for readings only one dictionary word has."""
+        words: dict[str, set[int]] = defaultdict(set)
+        stems: dict[str, str] = {}
+        for form, glosses in self.forms.items():
+            if _ALL_KANJI.fullmatch(form):
+                reading = hangul_reading(form)
+                words[reading] |= entries[form]
+                stems[reading] = glosses
+        return {r: stems[r] for r, found in words.items() if len(found) == 1}
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> _Dictionary | None:
+    try:
+        from jamdict_data import JAMDICT_DB_PATH  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return _Dictionary(str(JAMDICT_DB_PATH))
+
+
+def _segments(stem: str, readings: dict[str, str]) -> list[str]:
+    """The dictionary words a Korean word is made of, longest first from its start: 정상회담
+    -> 정상 + 회담, 발표했다 -> 발표. Past syllables no word reads (a verb's ending, a native
+    word or a loanword: 비자수수료, visa fees), only a word of three syllables or more is
+    taken: two syllables read as a Sino word by chance too often (빨래, 그만)."""
+    out, start, shortest = [], 0, 2
+    while start < len(stem) - 1:
+        for end in range(min(len(stem), start + 4), start + shortest - 1, -1):
+            if stem[start:end] in readings:
+                out.append(stem[start:end])
+                start = end
+                break
+        else:
+            start, shortest = start + 1, 3
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def meanings(text: str, lang: str) -> frozenset[str]:
+    """The English stems that the Japanese or Korean words of `text` mean; empty for English
+    (see `english_words`) and when the dictionary is not installed."""
+    if lang not in ("ja", "ko"):
+        return frozenset()
+    dictionary = _dictionary()
+    if dictionary is None:
+        return frozenset()
+    out: set[str] = set()
+    if lang == "ja":
+        for run in (*_KANJI_RUN.findall(text), *_KATAKANA_RUN.findall(text)):
+            if run in dictionary.forms:
+                out.update(dictionary.forms[run].split())
+                continue
+            for k in range(len(run) - 1):  # 輸出契約: 輸出 and 契約
+                out.update(dictionary.forms.get(run[k : k + 2], "").split())
+    else:
+        for stem in korean_stems(text):
+            out |= _korean_word(stem)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=50_000)
+def _korean_word(stem: str) -> frozenset[str]:
+    """What one Korean word means (a headline's words recur in its lead and in other items)."""
+    dictionary = _dictionary()
+    if dictionary is None or stem in _NATIVE:
+        return frozenset()
+    readings = dictionary.readings
+    return frozenset(" ".join(readings[word] for word in _segments(stem, readings)).split())
+
+
+@lru_cache(maxsize=20_000)
+def english_words(text: str) -> frozenset[str]:
+    """The stems of an English text's words, cut as `meanings` cuts the glosses."""
+    return frozenset(_stems(text))

@@ -1,0 +1,81 @@
+"""What Japanese and Korean words mean in English (JMdict's glosses, read from jamdict-data's
+dictionary), and how grouping counts the words a version and its English one mean alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from digest.editorial.crosslang import CrossLinks
+from digest.language import glosses
+from digest.language.glosses import english_words, meanings
+from digest.models import Item, Origin, Relevance, ScoredItem
+
+pytest.importorskip("jamdict_data", reason="JMdict (jamdict-data) is not installed")
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _item(ident: str, title: str, text: str, lang: str, hours: float = 0.0) -> ScoredItem:
+    when = NOW - timedelta(hours=hours)
+    item = Item(ident, f"Wire {lang}", Origin.FEED, title, "", text, when, when, lang=lang)
+    return ScoredItem(item, Relevance(0.6, True))
+
+
+def test_a_japanese_word_and_its_korean_reading_mean_what_the_english_says() -> None:
+    assert "ballist" in meanings("弾道", "ja") & meanings("탄도", "ko")
+    assert "ballist" in english_words("Ballistic missiles")
+    assert "rocket" in meanings("ロケット", "ja")  # a loanword, written as it sounds
+    assert "merg" in meanings("병합", "ko") & english_words("Court merges two trials")
+
+
+def test_a_reading_two_dictionary_words_share_or_a_word_of_grammar_means_nothing() -> None:
+    assert not meanings("사고", "ko")  # 事故 (accident) or 思考 (thought)
+    assert not meanings("대해", "ko")  # "about", though 大海 reads so
+    # a word is read into dictionary words from its start, up to its verb ending
+    assert "insurrect" in meanings("내란재판", "ko")
+    assert meanings("발표했다", "ko") == meanings("발표", "ko")
+
+
+def test_english_alone_never_opens_the_dictionary() -> None:
+    glosses._dictionary.cache_clear()
+    english_words("Special counsel asks court to merge insurrection trials")
+    assert not meanings("Special counsel", "en")
+    CrossLinks([_item("a", "Seoul shares rise", "", "en"), _item("b", "Won falls", "", "en")], 36)
+    assert glosses._dictionary.cache_info().currsize == 0
+
+
+KOREAN = _item(
+    "ko",
+    "특검, 전 국방장관 내란 재판 병합 요청",
+    "특별검사팀은 전 국방장관의 내란 재판을 병합해 달라고 법원에 요청했다.",
+    "ko",
+)
+ENGLISH_TITLE = "Special counsel asks court to merge insurrection trials of ex-defense minister"
+ENGLISH_TEXT = (
+    "The special counsel asked the court on Monday to merge the insurrection trials"
+    " of the former defense minister."
+)
+
+
+def test_a_version_and_its_english_one_meaning_the_same_words_are_one_story() -> None:
+    links = CrossLinks([KOREAN, _item("en", ENGLISH_TITLE, ENGLISH_TEXT, "en")], 36.0)
+    assert (0, 1) in links.candidates()
+    assert links.link(0, 1) > 0
+
+
+def test_words_meant_alike_count_only_for_versions_close_in_time() -> None:
+    # a day and more apart, a thread's next report says the same words
+    later = _item("en", ENGLISH_TITLE, ENGLISH_TEXT, "en", hours=30.0)
+    assert CrossLinks([KOREAN, later], 36.0).link(0, 1) == 0
+
+
+def test_one_word_meant_alike_is_not_a_story() -> None:
+    other = _item(
+        "en",
+        "Defense ministry opens a drone school for conscripts",
+        "The defense ministry said it will train every conscript to fly drones.",
+        "en",
+    )
+    assert CrossLinks([KOREAN, other], 36.0).link(0, 1) == 0
