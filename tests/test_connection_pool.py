@@ -5,6 +5,7 @@ limit), made in one pass; real keep-alive servers on loopback."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -33,9 +34,13 @@ class _KeepAlive(BaseHTTPRequestHandler):
         pass
 
 
+class _ClosesIdle(_KeepAlive):
+    timeout = 0.05  # the server closes a connection idle this long (seconds)
+
+
 @contextmanager
-def _servers(count: int) -> Iterator[list[str]]:
-    running = [ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive) for _ in range(count)]
+def _servers(count: int, handler: type[_KeepAlive] = _KeepAlive) -> Iterator[list[str]]:
+    running = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for _ in range(count)]
     for server in running:
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -89,6 +94,16 @@ def test_many_threads_share_a_small_pool_and_no_connection_is_closed_under_a_req
         assert bodies == [url[url.index("/", 8) :].encode() for url in urls]
         assert len(pool.connections) <= 2
         assert all(c.is_idle() for c in pool.connections)
+
+
+def test_a_connection_its_server_closed_is_not_used_again() -> None:
+    with _servers(1, _ClosesIdle) as bases, LinearPool(max_connections=1) as pool:
+        assert pool.request("GET", f"{bases[0]}/a").content == b"/a"
+        first = pool.connections[0]
+        time.sleep(0.3)  # the server has closed it meanwhile
+        assert pool.request("GET", f"{bases[0]}/b").content == b"/b"
+        assert pool.connections[0] is not first
+        assert first.is_closed()
 
 
 def test_digests_transports_use_it() -> None:

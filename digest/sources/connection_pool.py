@@ -3,13 +3,16 @@
 httpcore (1.0.x) re-assigns requests to connections whenever a request joins or leaves the pool,
 and its pass counts the pool's connections once per connection (a list built to take its
 length) and rescans every connection for every waiting request: with the poller's 40
-connections, ~1,500 state checks per request and release, 1.5 million in a cold 500-feed poll,
-most of the fetching threads' CPU time. `LinearPool` makes the same decisions, in the same
-order, from one look at each connection: which are gone, expired or idle beyond the keep-alive
-limit (closed), then for each waiting request, in turn, the first connection able to take it,
-else a new one, else a new one in place of the first idle connection. One thing it does not do
-as httpcore does: a connection handed to a request that has not started on it yet is not idle,
-so it is neither closed under that request nor handed to a second one.
+connections, ~1,500 state checks per request and release, 1.5 million in a cold 500-feed poll.
+500 GETs of the benchmark's feeds on 40 threads: 1.85 CPU-s with httpcore's pool, 1.19 with this.
+`LinearPool` makes the same decisions, in the same order, from one look at each connection:
+which are gone, expired or idle beyond the keep-alive limit (closed), then for each waiting
+request, in turn, the first connection able to take it, else a new one, else a new one in place
+of the first idle connection. Two things it does otherwise: a connection handed to a request
+that has not started on it yet is not idle, so it is neither closed under that request nor
+handed to a second one; and whether idle connections expired (a system call each) is asked
+only in a pass with a request waiting, so one that did is closed at the next request instead
+of after the last response.
 """
 
 from __future__ import annotations
@@ -30,11 +33,15 @@ class LinearPool(httpcore.ConnectionPool):
         # idle: httpcore's pass may close one under the request (a failed feed, "Bad file
         # descriptor") or hand it to a second request too (which then waits again).
         spoken = {id(r.connection) for r in self._requests if r.connection is not None}
+        waiting = [request for request in self._requests if request.is_queued()]
+        # Whether an idle connection expired (or its server closed it) costs a system call each:
+        # looked at when a request waits for one, not after every response (half the passes).
+        expiring = bool(waiting)
         count = len(self._connections)  # the pool's size as connections leave it, one by one
         for connection in self._connections:
             if connection.is_closed():
                 count -= 1
-            elif connection.has_expired() or (
+            elif (expiring and connection.has_expired()) or (
                 connection.is_idle()
                 and id(connection) not in spoken
                 and count > self._max_keepalive_connections
@@ -44,7 +51,6 @@ class LinearPool(httpcore.ConnectionPool):
             else:
                 kept.append(connection)
         self._connections = kept
-        waiting = [request for request in self._requests if request.is_queued()]
         if not waiting:
             return closing
         # An assignment leaves a connection's state as it was (the request starts on its own
