@@ -4,12 +4,15 @@ limit), made in one pass; real keep-alive servers on loopback."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpcore
 import httpx
@@ -20,15 +23,10 @@ from digest.sources.http import deadline_transport, make_transport
 from digest.sources.settings import FetchSettings
 
 
-class _KeepAlive(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # connections stay open between requests
+class _KeepAlive(SimpleHTTPRequestHandler):
+    """Files from `directory`; the connection stays open between requests."""
 
-    def do_GET(self) -> None:
-        body = self.path.encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -40,16 +38,21 @@ class _ClosesIdle(_KeepAlive):
 
 @contextmanager
 def _servers(count: int, handler: type[_KeepAlive] = _KeepAlive) -> Iterator[list[str]]:
-    running = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for _ in range(count)]
-    for server in running:
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield [f"http://127.0.0.1:{s.server_address[1]}" for s in running]
-    finally:
+    """`count` keep-alive servers on loopback; each answers /N with the bytes "/N"."""
+    with tempfile.TemporaryDirectory() as folder:
+        for number in range(200):
+            (Path(folder) / str(number)).write_bytes(f"/{number}".encode())
+        serve = functools.partial(handler, directory=folder)
+        running = [ThreadingHTTPServer(("127.0.0.1", 0), serve) for _ in range(count)]
         for server in running:
-            server.shutdown()
-            server.server_close()
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield [f"http://127.0.0.1:{s.server_address[1]}" for s in running]
+        finally:
+            for server in running:
+                server.shutdown()
+                server.server_close()
 
 
 def _states(pool: httpcore.ConnectionPool, bases: list[str]) -> list[str]:
@@ -98,10 +101,10 @@ def test_many_threads_share_a_small_pool_and_no_connection_is_closed_under_a_req
 
 def test_a_connection_its_server_closed_is_not_used_again() -> None:
     with _servers(1, _ClosesIdle) as bases, LinearPool(max_connections=1) as pool:
-        assert pool.request("GET", f"{bases[0]}/a").content == b"/a"
+        assert pool.request("GET", f"{bases[0]}/1").content == b"/1"
         first = pool.connections[0]
         time.sleep(0.3)  # the server has closed it meanwhile
-        assert pool.request("GET", f"{bases[0]}/b").content == b"/b"
+        assert pool.request("GET", f"{bases[0]}/2").content == b"/2"
         assert pool.connections[0] is not first
         assert first.is_closed()
 
