@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures
+import pickle
 import subprocess
 import sys
 import threading
@@ -84,3 +85,31 @@ def test_the_workers_imports_leave_out_the_config_models() -> None:
     loaded = set(ast.literal_eval(done.stdout))
     assert "lxml.etree" in loaded and "feedparser" in loaded
     assert not loaded & {"pydantic", "yaml", "digest.sources.settings", "digest.config"}
+
+
+# What a worker has no use for: the poller's own modules, the HTTP stack, the config, the store.
+NOT_IN_A_WORKER = ("digest.sources.poller", "httpx", "httpcore", "asyncio", "pydantic")
+NOT_IN_A_WORKER += ("digest.store", "digest.config")
+WORKER = """
+import pickle, sys
+from datetime import UTC, datetime
+import digest.sources.entries, digest.sources.lifeline  # what the forkserver preloads
+job = pickle.loads(bytes.fromhex(sys.argv[1]))  # as a worker receives its job
+feed = b'<rss version="2.0"><channel><item><title>One</title></item></channel></rss>'
+print([item.title for item in job(feed, "s", datetime.now(UTC), {}).items])
+print(sorted(sys.modules))
+"""
+
+
+def test_a_worker_parsing_feeds_imports_nothing_of_the_poller() -> None:
+    """A worker imports the module of the job it unpickles: the poller's took in httpx, asyncio,
+    pydantic and the store, 0.5 CPU-s in every worker before its first feed."""
+    from digest.sources.poller import _parse
+
+    job = pickle.dumps(_parse).hex()
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER, job], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    titles, loaded = (ast.literal_eval(line) for line in done.stdout.splitlines()[-2:])
+    assert titles == ["One"]
+    assert [m for m in loaded if m.startswith(NOT_IN_A_WORKER)] == []

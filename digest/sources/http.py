@@ -23,6 +23,7 @@ import httpcore
 import httpx
 
 from digest.errors import SourceError
+from digest.sources.connection_pool import linear
 from digest.sources.guard import REFUSED, GuardedBackend
 from digest.sources.settings import FetchSettings
 from digest.visible import one_line
@@ -172,6 +173,7 @@ def deadline_transport(
     if guarded:
         backend = GuardedBackend(backend)
     transport._pool._network_backend = _DeadlineBackend(backend)
+    linear(transport._pool)
     return transport
 
 

@@ -32,10 +32,10 @@ import httpx
 
 from digest.errors import SourceError
 from digest.models import Batch, Item, SourceReport, SourceState
-from digest.sources.feeds import FeedSource, parse_feed
+from digest.sources.feeds import FeedSource
 from digest.sources.fulltext import add_full_text
 from digest.sources.http import Fetcher, abort_requests, get, make_transport
-from digest.sources.pool import ParsePool
+from digest.sources.pool import ParsePool, parse_job
 from digest.sources.settings import FetchSettings
 from digest.store import Store
 from digest.visible import one_line
@@ -402,8 +402,7 @@ def _unexpected(exc: BaseException) -> str:
     return f"failed unexpectedly: {type(exc).__name__}: {detail}".rstrip(": ")
 
 
-def _parse(body: bytes, name: str, now: datetime, headers: dict[str, str]) -> Batch:
-    return parse_feed(body, source=name, now=now, headers=headers)
+_parse = parse_job  # what the parse workers run for each feed (tests stand in for it)
 
 
 def _retry_after(value: str, now: datetime) -> float | None:
