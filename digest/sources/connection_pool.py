@@ -41,10 +41,12 @@ class LinearPool(httpcore.ConnectionPool):
         for connection in self._connections:
             if connection.is_closed():
                 count -= 1
+            elif id(connection) in spoken:
+                # held by a request, begun or about to begin on its own thread: never closed
+                # here, even when it looks expired (closing it would race that thread's use)
+                kept.append(connection)
             elif (expiring and connection.has_expired()) or (
-                connection.is_idle()
-                and id(connection) not in spoken
-                and count > self._max_keepalive_connections
+                connection.is_idle() and count > self._max_keepalive_connections
             ):
                 count -= 1
                 closing.append(connection)
