@@ -84,7 +84,7 @@ def build_edition(
     from digest.summary.brief import week_in_brief
 
     if candidates:
-        from digest.summary.gaps import summary_gap
+        from digest.summary.gaps import missing_summary
         from digest.summary.summarize import summarize_many
 
     topic = config.topic_of(digest)
@@ -99,6 +99,9 @@ def build_edition(
         same_lang = [s for s in group if s.item.lang == lang]
         texts = [on_topic_text(topic, s.item.text, lang) or s.item.text for s in same_lang]
         summary = summarize_many(texts, config.summary, lang)
+        gap, opening = (
+            ("", "") if summary else missing_summary([s.item.text for s in same_lang], lang)
+        )
         stories.append(
             Story(
                 id=story_id(lead.item),
@@ -107,8 +110,8 @@ def build_edition(
                 summary=summary,
                 section=assign_section(lead.item.title, summary, config.sections),
                 gloss=english_gloss(lead, group[1:], services),
-                summary_gap="" if summary else summary_gap([s.item.text for s in same_lang]),
-                opening="" if summary else _opening(same_lang, lang),
+                summary_gap=gap,
+                opening=opening,
             )
         )
     stories.sort(key=_rank)
@@ -156,13 +159,6 @@ def earlier_stories(store: Store, digest: str, now: datetime) -> list[PastStory]
 
 
 _MIN_WORDS, _MAX_WORDS = 6, 55  # informative_words' own bounds, for every language alike
-
-
-def _opening(reports: Sequence[ScoredItem], lang: str) -> str:
-    """The first cut-off opening among a story's `reports` (lead first), for want of a summary."""
-    from digest.summary.gaps import cut_opening
-
-    return next((found for s in reports if (found := cut_opening(s.item.text, lang))), "")
 
 
 def _informative_words(item: Item) -> int:

@@ -30,7 +30,7 @@ __all__ = [
 
 _ENDS_WELL = re.compile(r"[。！？.!?][」』”’\"')）]*$")
 # "…면담했다고 교도통신 ...": a feed's teaser cut mid-sentence (its dots are no full stop)
-_CUT_OFF = re.compile(r"(?:…|\.\.\.|・・・|．．．)[」』”’\"')）]*$")
+_CUT_OFF = re.compile(rf"{cleaning.CUT_MARKS}[」』”’\"')）]*$")
 _STARTS_BADLY = re.compile(r"^[、。，．・」』）)”’]")
 _BARE_QUOTE = re.compile(r"^[「『“\"][^「『“\"]*[」』”\"][。.]?$")
 _PAIRS = (("「", "」"), ("『", "』"), ("“", "”"), ("（", "）"), ("(", ")"))

@@ -39,9 +39,11 @@ _FURNITURE = re.compile(
 _ENDS_WELL = re.compile(r"""[.!?]["'”’)\]]*$""")
 _STARTS_WELL = re.compile(r"""^["'“‘(\[]?[A-Z0-9]""")
 _BARE_QUOTE = re.compile(r"""^["“][^"“”]*["”]$""")
+# A feed's mark that it cut the text, in any language: "…", "...", "[…]", "[...]", "・・・".
+CUT_MARKS = r"(?:…|\.\.\.|\[…\]|\[\.\.\.\]|・・・|．．．)"
 # "...threatening to respond with a...": a feed cut the sentence short (its dots follow a word,
 # not a full stop, so they are no sentence end; "…left behind.…" is `_CUT_MARK`'s case)
-_CUT_OFF = re.compile(r"""[^\s.!?"'”’)\]]\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])["'”’)\]]*$""")
+_CUT_OFF = re.compile(rf"""[^\s.!?"'”’)\]]\s*{CUT_MARKS}["'”’)\]]*$""")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 # "TOKYO:", "EXCLUSIVE:", "[Daily Maverick]": a kicker or dateline before the first sentence.
@@ -130,7 +132,7 @@ def paragraphs(text: str) -> list[str]:
 
 
 # "... left behind.…": a feed's mark that it cut the text, after a sentence that is whole.
-_CUT_MARK = re.compile(r"""(?<=[.!?"'”’)\]])\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$""")
+_CUT_MARK = re.compile(rf"""(?<=[.!?"'”’)\]])\s*{CUT_MARKS}\s*$""")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _OPEN_WORDS = "a an the of in on at to for from by with and or but that which who as than its"
 _OPEN_ENDINGS = frozenset(_OPEN_WORDS.split())

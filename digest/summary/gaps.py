@@ -13,15 +13,21 @@ from collections.abc import Sequence
 
 from digest.summary import cjk, cleaning
 
-__all__ = ["CUT", "HEADLINE_ONLY", "UNFIT", "cut_opening", "summary_gap"]
+__all__ = ["CUT", "HEADLINE_ONLY", "UNFIT", "cut_opening", "missing_summary", "summary_gap"]
 
 HEADLINE_ONLY = "headline"  # the reports came with no text beyond their headlines
 CUT = "cut"  # the feed gave only an opening, cut off mid-sentence
 UNFIT = "unfit"  # text, but no sentence that stands on its own (a caption, a fragment)
 
-# A feed's mark that it cut the text: "…", "...", "[…]", "[...]", "・・・" at the very end.
-_CUT_AT_END = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\]|・・・|．．．)\s*$")
+_CUT_AT_END = re.compile(rf"\s*{cleaning.CUT_MARKS}\s*$")  # the feed's mark at the very end
 OPENING_MAX = 400  # characters of a cut-off opening shown
+
+
+def missing_summary(texts: Sequence[str], lang: str) -> tuple[str, str]:
+    """For a story left without a summary: why (`summary_gap`), and the first cut-off opening of
+    its reports' `texts` (lead first), "" if none."""
+    opening = next((found for text in texts if (found := cut_opening(text, lang))), "")
+    return summary_gap(texts), opening
 
 
 def summary_gap(texts: Sequence[str]) -> str:
