@@ -9,9 +9,12 @@ day of the month or a year) and each shared Latin-script name counts two, each s
 place or subject of the gazetteer one; the countries of the topic count nothing, since every
 item names them. Within 12 hours, names heard alike in other scripts count one each (at most
 two), and a Japanese and a Korean lead may share enough Sino-Korean wording to count like a
-figure or, closely, to link alone. Versions more than 12 hours apart need one more: the next
-day of a thread shares its cast and its figures. Like the rest of grouping it errs towards
-keeping items apart.
+figure or, closely, to link alone (their headlines and first sentences too, for a feed that cuts
+its leads short). Between Japanese and Korean a name counts two as well when the Korean text
+glosses it in hanja (무라야마 도미이치(村山富市)) or spells a Japanese kanji name as it sounds
+(小泉 and 고이즈미, 靖国 and 야스쿠니). Versions more than 12 hours apart need one more: the
+next day of a thread shares its cast and its figures. Like the rest of grouping it errs
+towards keeping items apart.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from itertools import combinations
 
 from digest.language.anchors import COUNTRIES, Anchors, anchors
 from digest.language.glosses import english_words, meanings
-from digest.language.sino import pieces, words_shared
+from digest.language.sentences import sentence_spans
+from digest.language.sino import pieces, sino_words, words_shared
 from digest.models import ScoredItem
 
 __all__ = ["CrossLinks", "english_gloss"]
@@ -54,6 +58,7 @@ def _meet(x: Anchors, y: Anchors) -> bool:
         x.figures_shared(y)
         or (_marks(x) - x.numbers) & (_marks(y) - y.numbers)
         or x.sounds & y.sounds
+        or x.glosses_shared(y)
         or words_shared(x.sino, y.sino)
         or words_shared(y.sino, x.sino)
     )
@@ -72,17 +77,28 @@ def _disagree(ta: Anchors, tb: Anchors) -> bool:
     return False
 
 
-def _wording(japanese: Anchors, korean: Anchors, near: bool) -> int:
-    """Weight of the Sino-Korean words a Japanese and a Korean lead share: a good part of the
-    Japanese lead's kanji words is the wording of one report, like a shared figure; close in
+def _wording(japanese: frozenset[str], korean: frozenset[str], near: bool) -> int:
+    """Weight of the Sino-Korean words a Japanese and a Korean text share: a good part of the
+    Japanese text's kanji words is the wording of one report, like a shared figure; close in
     time, a larger part is enough by itself."""
-    if not (japanese.sino and korean.sino):
+    if not (japanese and korean):
         return 0
-    shared = words_shared(japanese.sino, korean.sino)
-    part = shared / len(japanese.sino)
+    shared = words_shared(japanese, korean)
+    part = shared / len(japanese)
     if near and shared >= _WORDING_ALONE[0] and part >= _WORDING_ALONE[1]:
         return _NEEDED
     return 2 if shared >= _WORDING[0] and part >= _WORDING[1] else 0
+
+
+def _opening(title: str, text: str, lang: str) -> frozenset[str]:
+    """The Sino words of a Japanese or Korean headline and its lead's first sentence: a feed
+    that cuts its leads short (Yonhap's Korean ones stop at about 100 characters) is compared
+    with as much of the other version as it has."""
+    if lang not in ("ja", "ko"):
+        return _NONE
+    spans = sentence_spans(text[:_LEAD_CHARS], lang)
+    first = text[spans[0][0] : spans[0][1]] if spans else ""
+    return sino_words(f"{title}\n{first}", lang)
 
 
 def _words(text: str, lang: str) -> frozenset[str]:
@@ -135,6 +151,7 @@ class CrossLinks:
         self.leads: list[Anchors] = []
         self.title_words: list[frozenset[str]] = []
         self.lead_words: list[frozenset[str]] = []
+        self.openings: list[frozenset[str]] = []  # Sino words of the headline and first sentence
         for s in items if self.active else ():
             lang = s.item.lang or "en"
             lead = f"{s.item.title}\n{s.item.text[:_LEAD_CHARS]}"
@@ -143,6 +160,7 @@ class CrossLinks:
             title_words = _words(s.item.title, lang)  # the lead's: the headline's and the text's
             self.title_words.append(title_words)
             self.lead_words.append(title_words | _words(s.item.text[:_LEAD_CHARS], lang))
+            self.openings.append(_opening(s.item.title, s.item.text, lang))
         self.common = _common(self.lead_words) if self.active else _NONE
 
     def applies(self, i: int, j: int) -> bool:
@@ -188,6 +206,16 @@ class CrossLinks:
         )
         return shared - self.common
 
+    def _spelt(self, i: int, j: int) -> bool:
+        """Does a Japanese headline's kanji name appear spelt in the Korean lead, or the other
+        way round?"""
+        if {self.langs[i], self.langs[j]} != {"ja", "ko"}:
+            return False
+        ja, ko = (i, j) if self.langs[i] == "ja" else (j, i)
+        return bool(
+            self.titles[ja].spelt_in(self.leads[ko]) or self.leads[ja].spelt_in(self.titles[ko])
+        )
+
     def weight(self, i: int, j: int) -> tuple[int, int]:
         """What i and j share, weighed, and the weight that links them (0, 1 when they cannot
         be linked at all)."""
@@ -199,18 +227,23 @@ class CrossLinks:
             return 0, 1  # the year's close is not the day's opening, 179 is not 180
         near = abs(self.when[i] - self.when[j]) <= _NEAR_HOURS
         meant = len(self._meant(i, j)) if near else 0  # a thread's next day shares its words
-        if not (_meet(ta, b) or _meet(tb, a) or meant >= _MEANT):
+        if not (_meet(ta, b) or _meet(tb, a) or meant >= _MEANT or self._spelt(i, j)):
             return 0, 1  # what they share must be in one of the headlines: the event, not a detail
         weight = (
             2 * a.figures_shared(b)
             + 2 * len(a.names & b.names)
+            + 2 * a.glosses_shared(b)
             + len((a.concepts & b.concepts) - COUNTRIES)
         )
         if near:
             weight += min(_SOUNDS_COUNTED, len(a.sounds & b.sounds))
         if {self.langs[i], self.langs[j]} == {"ja", "ko"}:
-            ja, ko = (a, b) if self.langs[i] == "ja" else (b, a)
-            weight += _wording(ja, ko, near)
+            ja, ko = (i, j) if self.langs[i] == "ja" else (j, i)
+            weight += 2 * self.leads[ja].spelt_in(self.leads[ko])
+            weight += max(
+                _wording(self.leads[ja].sino, self.leads[ko].sino, near),
+                _wording(self.openings[ja], self.openings[ko], near),
+            )
         weight += min(_MEANT_COUNTED, max(0, meant - _MEANT + 1))
         return weight, _NEEDED if near else _NEEDED_APART
 

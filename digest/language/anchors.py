@@ -1,7 +1,8 @@
 """What versions of one report share across languages: numbers, names and places in each script.
 
 A Japanese, a Korean and an English version of one wire story share hardly a word, but they
-share its figures (１兆６８５０億ウォン, 1조6850억원 and 1.685 trillion won are one value), its
+share its figures (１兆６８５０億ウォン, 1조6850억원 and 1.685 trillion won are one value, as are
+7천억 달러 and the Korea Herald's $700b, or 27日～29日 and 27∼29일), its
 Latin-script names (KOSPI, BTS, ICBM), and its people and places, written in each script
 (金正恩, 김정은, Kim Jong Un). `anchors` gives those, language-neutral, for grouping to compare.
 """
@@ -13,8 +14,8 @@ import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from digest.language.sino import sino_words
-from digest.language.sounds import name_sounds
+from digest.language.sino import glossed, sino_words
+from digest.language.sounds import japanese_names_in_hangul, name_sounds
 
 __all__ = ["COUNTRIES", "Anchors", "anchors"]
 
@@ -43,6 +44,7 @@ russia | ロシア | 러시아 | Russia, Russian, Moscow
 united-states | 米国 アメリカ | 미국 美 | United States, U.S., Washington
 hokkaido | 北海道 | 홋카이도 | Hokkaido
 kospi | 総合株価指数 KOSPI | 코스피 | KOSPI
+nikkei | 日経平均 | 닛케이 | Nikkei
 cheong-wa-dae | 青瓦台 | 청와대 | Cheong Wa Dae
 chongryon | 朝鮮総連 総連 | 조총련 | Chongryon, Chongryun
 abduction | 拉致 | 납북 납치 | abduct, abducted, abductee, abductees, abduction
@@ -70,6 +72,7 @@ COUNTRIES = frozenset(
     {"north-korea", "pyongyang", "japan", "south-korea", "china", "russia", "united-states"}
 )
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{3,}")
 _STOP_LATIN_TEXT = """
     the and for with from that this into over after says said will have has been was were are
     its his her their new more than about ahead amid also lead nd rd st th news yonhap afp ap
@@ -83,6 +86,8 @@ _STOP_LATIN = frozenset(_STOP_LATIN_TEXT.split())
 _NUMBER = re.compile(
     r"(?P<num>\d[\d.,]*(?:[万億兆千百萬만억조천백][\d.,]*)*"
     r"(?:\s?(?:trillion|billion|million|thousand|tln|bln|mln|tn|bn)(?![a-z]))?)"
+    # the Korea Herald's shorthand, $700b, W845b, 5.6tr won: a multiple only beside a currency
+    r"(?P<short>(?:tr|mn|b|m)(?![a-z]))?"
     r"(?P<unit>\s*(?:%|％|pct|percent|퍼센트))?"
     r"(?P<money>\s*(?:ウォン|원|won|円|엔|yen|ドル|달러|dollars?)(?![a-z]))?",
     re.IGNORECASE,
@@ -133,9 +138,12 @@ _PIECE = re.compile(
 )
 
 
-def _value(match: re.Match[str]) -> str | None:
-    """A figure as one string: 1兆6850億 == 1조6천850억 == 1.685 trillion == 1.685e+12."""
+def _value(text: str, match: re.Match[str]) -> str | None:
+    """A figure as one string: 1兆6850億 == 1조6천850억 == 1.685 trillion == 1.685e+12, and
+    $700b == 7천억 달러 (a bare 30m stays 30: metres, minutes)."""
     body = match["num"].replace(",", "").rstrip(".")
+    if match["short"] and _unit(text, match) in _MONEY:
+        body += _SHORT[match["short"].lower()]
     total = section = number = 0.0
     for digits, large, small in _PIECE.findall(body):
         if digits:
@@ -150,6 +158,8 @@ def _value(match: re.Match[str]) -> str | None:
     return _key(total, bool(match["unit"]))
 
 
+_SHORT = {"tr": "trillion", "b": "billion", "m": "million", "mn": "million"}
+_MONEY = frozenset({"won", "yen", "usd"})
 _CURRENCY = {"ウォン": "won", "원": "won", "円": "yen", "엔": "yen", "ドル": "usd", "달러": "usd"}
 _CURRENCY_BEFORE = {"$": "usd", "₩": "won", "W": "won", "¥": "yen", "￥": "yen"}
 
@@ -172,7 +182,17 @@ class Anchors:
     billion is also 43.1 and 43 billion): a version that rounds a figure still gives it.
     """
 
-    __slots__ = ("approx", "concepts", "names", "numbers", "sino", "sounds", "units")
+    __slots__ = (
+        "approx",
+        "concepts",
+        "glossed",
+        "names",
+        "numbers",
+        "sino",
+        "sounds",
+        "spelt",
+        "units",
+    )
 
     def __init__(
         self,
@@ -182,6 +202,8 @@ class Anchors:
         units: frozenset[tuple[str, str]] = frozenset(),
         sounds: frozenset[str] = frozenset(),
         sino: frozenset[str] = frozenset(),
+        glossed: frozenset[str] = frozenset(),
+        spelt: frozenset[str] = frozenset(),
     ):
         self.numbers = numbers
         self.concepts = concepts
@@ -189,11 +211,43 @@ class Anchors:
         self.units = units  # (figure, what it counts), for telling which figures can disagree
         self.sounds = sounds  # names as they sound, in any script (digest.language.sounds)
         self.sino = sino  # kanji and Hangul words read alike in Korean (digest.language.sino)
+        self.glossed = glossed  # names a Korean text writes in hanja too, read in Korean
+        # Japanese: its kanji names as Korean spells them; Korean: its Hangul words
+        self.spelt = spelt
         self.approx = numbers | frozenset(r for n in numbers for r in _roundings(n))
+
+    def glosses_shared(self, other: Anchors) -> int:
+        """How many names one text glosses in hanja the other writes in kanji (Japanese and
+        Korean versions; a name may run on into a title: 高市早苗首相)."""
+        return sum(
+            1
+            for a, b in ((self, other), (other, self))
+            for name in a.glossed
+            if any(name in word for word in b.sino)
+        )
+
+    def spelt_in(self, korean: Anchors) -> int:
+        """How many kanji names of this Japanese text a Korean text spells as they sound
+        (小泉 and 고이즈미, 靖国神社 and 야스쿠니신사)."""
+        return sum(1 for name in self.spelt if any(w.startswith(name) for w in korean.spelt))
 
     def figures_shared(self, other: Anchors) -> int:
         """How many figures the two give alike, one of them perhaps rounded."""
         return max(len(self.numbers & other.approx), len(other.numbers & self.approx))
+
+
+# A span of days, one figure in any script: 27日～29日, 4∼7일, Jan. 4-7 (a lone day tells nothing)
+_DAYS_CJK = re.compile(r"(?<![\d.])(\d{1,2})\s?[日일]?\s?[~～∼〜\-–]\s?(\d{1,2})\s?[日일]")
+_DAYS_EN = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s(\d{1,2})"
+    r"\s?(?:-|–|to|through)\s?(\d{1,2})(?![\d.,])"
+)
+
+
+def _day_spans(text: str, lang: str) -> set[tuple[str, str]]:
+    """Spans of days in `text`, as (figure, "days"): 4∼7일 and Jan. 4-7 are both "4-7d"."""
+    found = (_DAYS_EN if lang == "en" else _DAYS_CJK).findall(text)
+    return {(f"{int(a)}-{int(b)}d", "days") for a, b in found if 1 <= int(a) < int(b) <= 31}
 
 
 def _key(value: float, percent: bool) -> str:
@@ -207,6 +261,8 @@ def _roundings(figure: str) -> set[str]:
     amounts of ten thousand and more (money, counts in 万, 억, billion) are rounded in the
     press; 179 days or 0.64% are exact, and 179 is not 180."""
     percent = figure.endswith("%")
+    if figure.endswith("d"):  # a span of days is exact
+        return set()
     value = float(figure.rstrip("%"))
     if percent or value < 1e4:
         return set()
@@ -230,7 +286,7 @@ def _rounded(value: float, digits: int, way: str) -> float:
 
 def _significant(value: str) -> bool:
     """Figures that tell events apart: not a bare day of the month or a year on its own."""
-    if value.endswith("%"):
+    if value.endswith(("%", "d")):
         return True
     number = float(value)
     return not (number.is_integer() and (number <= 31 or 1900 <= number <= 2100))
@@ -243,8 +299,9 @@ def anchors(text: str, lang: str) -> Anchors:
     units = frozenset(
         (v, _unit(text, m))
         for m in _NUMBER.finditer(text)
-        if (v := _value(m)) is not None and _significant(v)
+        if (v := _value(text, m)) is not None and _significant(v)
     )
+    units |= _day_spans(text, lang)
     numbers = frozenset(v for v, _ in units)
     concepts = {_FORMS[m.group()] for m in _CJK_FORMS.finditer(text)} if lang != "en" else set()
     concepts |= {
@@ -257,10 +314,21 @@ def anchors(text: str, lang: str) -> Anchors:
         latin = [w for w in latin if w.isupper()]
     # not two capitals: KT or LG name firms, but DB, AI or US an everyday thing, and a price
     # list or a headline roundup names them all (tried over a real crawl: more wrong than right)
-    latin = [w for w in latin if len(w) > 2]
+    # a letter and a digit name a model though (H3, K9)
+    latin = [w for w in latin if len(w) > 2 or any(c.isdigit() for c in w)]
     names = {w.lower().replace("-", "") for w in latin}  # T-50 and T50 are one name
     names -= _STOP_LATIN
     # what the gazetteer knows counts as its concept, never again as a name heard alike
     unknown = _LATIN_FORMS.sub(" ", _CJK_FORMS.sub(" ", text))
     sounds, sino = name_sounds(unknown, lang), sino_words(text, lang)
-    return Anchors(numbers, frozenset(concepts), frozenset(names), units, sounds, sino)
+    found = glossed(text, lang)
+    spelt = (
+        japanese_names_in_hangul(unknown)
+        if lang == "ja"
+        else frozenset(_HANGUL_WORD.findall(unknown))
+        if lang == "ko"
+        else frozenset()
+    )
+    return Anchors(
+        numbers, frozenset(concepts), frozenset(names), units, sounds, sino, found, spelt
+    )

@@ -17,7 +17,14 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-__all__ = ["Morpheme", "at_boundaries", "content_words", "korean_stems", "morphemes"]
+__all__ = [
+    "Morpheme",
+    "at_boundaries",
+    "content_words",
+    "japanese_proper_nouns",
+    "korean_stems",
+    "morphemes",
+]
 
 ANALYSED = frozenset({"ja", "ko"})
 _CONTEXT = 24  # characters of context either side of a term for the analyser
@@ -117,6 +124,17 @@ def korean_stems(text: str) -> list[str]:
         stem = _KO_PARTICLES.sub("", run) if len(run) > 2 else run
         out.append(stem or run)
     return out
+
+
+@lru_cache(maxsize=20_000)
+def japanese_proper_nouns(text: str) -> tuple[tuple[str, str], ...]:
+    """The proper nouns of a Japanese text written in kanji, with their readings in katakana
+    (靖国, ヤスクニ; 村山, ムラヤマ): Sudachi's dictionary knows how names are read."""
+    out = []
+    for m in _sudachi().tokenize(text):
+        if m.part_of_speech()[1] == "固有名詞" and _HAN.search(m.surface()):
+            out.append((m.surface(), m.reading_form()))
+    return tuple(out)
 
 
 def content_words(text: str, lang: str) -> list[str]:

@@ -15,9 +15,12 @@ from functools import cache, lru_cache
 
 from digest.language.morphemes import korean_stems
 
-__all__ = ["hangul_reading", "pieces", "sino_words", "words_shared"]
+__all__ = ["glossed", "hangul_reading", "pieces", "sino_words", "words_shared"]
 
 _KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+# Korean news glosses a Japanese or Chinese name in its characters: 무라야마 도미이치(村山富市),
+# 다카이치 사나에(高市早苗·64); two characters are too often a term instead (유사(有事))
+_GLOSS = re.compile(r"\(([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,})[\s·,)\d]")
 _EVERYWHERE = frozenset(
     {"한국", "일본", "중국", "북한", "북조선", "조선", "미국", "러시아", "정부", "대통령"}
 )
@@ -66,3 +69,13 @@ def sino_words(text: str, lang: str) -> frozenset[str]:
     else:
         return frozenset()
     return frozenset(words - _EVERYWHERE)
+
+
+@lru_cache(maxsize=20_000)
+def glossed(text: str, lang: str) -> frozenset[str]:
+    """The Korean readings of the names a Korean text glosses in hanja (none in other
+    languages): a Japanese version writes the same characters, which `sino_words` reads alike
+    whatever the form (高市早苗; 國 and 国 both read 국)."""
+    if lang != "ko":
+        return frozenset()
+    return frozenset(hangul_reading(run) for run in _GLOSS.findall(text))
