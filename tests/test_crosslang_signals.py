@@ -11,7 +11,7 @@ import pytest
 from digest.editorial.crosslang import CrossLinks
 from digest.language.anchors import anchors
 from digest.language.sino import hangul_reading, sino_words
-from digest.language.sounds import name_sounds, skeleton
+from digest.language.sounds import japanese_names_in_hangul, kana_to_hangul, name_sounds, skeleton
 from digest.models import Item, Origin, Relevance, ScoredItem
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -169,3 +169,77 @@ def test_a_day_apart_versions_need_more_in_common_than_versions_of_one_morning()
 
     assert _linked(korean, english(hours=3))
     assert not _linked(korean, english(hours=24))  # a thread's next day: the ceremony
+
+
+def test_the_korea_heralds_money_shorthand_is_the_amount() -> None:
+    assert anchors("exports top $700b", "en").numbers == anchors("수출 7천억 달러", "ko").numbers
+    assert anchors("a W845b frigate order", "en").numbers == {"8.45e+11"}
+    assert anchors("a 5.6tr won deal", "en").numbers == anchors("5.6조원 계약", "ko").numbers
+    # without a currency a letter is a unit of something else: 30m is 30 metres, as before
+    assert anchors("a 30m tower and 40m pipes", "en").numbers == {"40"}
+
+
+def test_a_span_of_days_is_one_figure_in_every_script() -> None:
+    spans = [
+        anchors("トランプ大統領 27日～29日来日", "ja").numbers,
+        anchors("트럼프, 27∼29일 일본 방문", "ko").numbers,
+        anchors("Trump to visit Japan Oct. 27-29", "en").numbers,
+    ]
+    assert spans == [{"27-29d"}] * 3
+    assert anchors("1월 4∼7일 국빈 방문", "ko").numbers != anchors("1월 5∼7일 방문", "ko").numbers
+    assert not anchors("The score was 27-29 at half time", "en").numbers  # no month: no span
+
+
+def test_japanese_names_are_spelt_as_korean_writes_them() -> None:
+    assert [kana_to_hangul(k) for k in ("ヤスクニ", "カタヤマ", "トウキョウ", "オオサカ")] == [
+        "야스쿠니",
+        "가타야마",  # a voiceless stop is lax at the start, aspirated inside
+        "도쿄",  # long vowels are not written
+        "오사카",
+    ]
+    assert "고이즈미" in japanese_names_in_hangul("小泉農林水産大臣が参拝した。")
+    assert not japanese_names_in_hangul("菅氏が語った。")  # two syllables (스가): too short
+
+
+def test_a_kanji_name_spelt_or_glossed_in_korean_links_the_two_versions() -> None:
+    # written for this test: a shrine visit and a death, each told in Japanese and Korean
+    ja_visit = _item("ja-v", "小泉農相が靖国神社に参拝", "小泉農相が朝、靖国神社に参拝した。", "ja")
+    ko_visit = _item(
+        "ko-v",
+        "고이즈미 농림상, 야스쿠니신사 참배",
+        "고이즈미 농림상이 오전 야스쿠니신사를 참배했다.",
+        "ko",
+    )
+    assert _linked(ja_visit, ko_visit)
+    # a figure and the name the Korean glosses in hanja (another form of 頼 and 清: the same
+    # reading); the Korean spells the name from Chinese (라이칭더), no kanji reading gives it
+    ja_talk = _item("ja-t", "頼清徳総統 支持率42％", "頼清徳総統の支持率は42％でした。", "ja")
+    ko_talk = _item(
+        "ko-t", "라이칭더 총통 지지율 42%", "라이칭더(賴淸德) 총통 지지율은 42%였다.", "ko"
+    )
+    assert anchors(ko_talk.item.text, "ko").glossed == {hangul_reading("頼清徳")}
+    assert _linked(ja_talk, ko_talk)
+    unglossed = _item("ko-u", "라이칭더 총통 지지율 42%", "라이칭더 총통 지지율은 42%였다.", "ko")
+    assert not _linked(ja_talk, unglossed)
+    other = _item("ko-o", "농림상, 국회 답변", "농림상이 오전 국회에서 답변했다.", "ko")
+    assert not _linked(ja_visit, other)  # the office alone is the thread's, not the event's
+
+
+def test_a_lead_cut_short_is_compared_on_the_opening_it_has() -> None:
+    # written for this test: the Korean lead stops after its first clause, as a feed cuts it
+    ja = _item(
+        "ja-c",
+        "新型宇宙輸送船の打ち上げ成功",
+        "新型宇宙輸送船は、種子島宇宙センターから打ち上げられ、予定の軌道に投入されました。"
+        "国際宇宙ステーションに物資を運ぶ計画で、政府は今後の運用について会見で説明する予定で、"
+        "関係者は成功を歓迎し、次の打ち上げ準備と機体の点検、費用の検証を進める方針です。",
+        "ja",
+    )
+    ko = _item(
+        "ko-c",
+        "신형 우주수송선 발사 성공",
+        "(도쿄=연합뉴스) 기자 = 신형 우주수송선이 다네가시마 우주센터에서 발사돼 궤도에 투입...",
+        "ko",
+        hours=1,
+    )
+    assert _linked(ja, ko)
