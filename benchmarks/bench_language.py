@@ -4,9 +4,10 @@ Reads the shared items by path (never copied into the project): 6,805 headlines 
 snippets or leads from NHK, Yonhap (Korean, Japanese, English), Chosun Ilbo and others. For
 each item it times what digest adds for its language: detection (done once, when the item is
 stored) and the topic's scoring, which for Japanese and Korean means morpheme analysis of the
-runs around each term found, plus the cross-script anchors and English meanings (JMdict's
-glosses) grouping reads. English scoring is
-timed too, for comparison. The analysers' one-off start (loading Sudachi's dictionary and
+runs around each term found, plus what grouping reads across languages: the anchors (figures,
+names, Japanese kanji names spelt in Hangul), the Sino-Korean words of the headline and first
+sentence, and the English meanings (JMdict's glosses). English scoring is timed too, for
+comparison. The analysers' one-off start (loading Sudachi's dictionary and
 Kiwi's model, indexing JMdict, on the first Japanese or Korean item) is printed apart.
 
 Each item is timed twice over: the CPU time of this thread (what the item costs; the quoted
@@ -26,6 +27,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from digest.editorial.crosslang import opening_words
 from digest.editorial.relevance import TopicSettings, score_item
 from digest.language.anchors import anchors
 from digest.language.detect import detect_language
@@ -80,6 +82,7 @@ def main() -> int:
             score_item(topic, title, text, detected)
             lead = f"{title}\n{text[:500]}"
             anchors(lead, detected)
+            opening_words(title, text, detected)  # the wording of a cut-short lead (ja/ko)
             for part in (title, text[:500]):  # what grouping reads of its meaning, across languages
                 english_words(part) if detected == "en" else meanings(part, detected)
             cpu_run[lang].append((time.thread_time() - begin_cpu) * 1000)
@@ -94,10 +97,14 @@ def main() -> int:
 
         morpheme_module._analysed.cache_clear()
         morpheme_module._run_boundaries.cache_clear()
+        morpheme_module.japanese_proper_nouns.cache_clear()
         anchor_module.anchors.cache_clear()
         sounds.name_sounds.cache_clear()
+        sounds.japanese_names_in_hangul.cache_clear()
+        sounds.kana_to_hangul.cache_clear()
         sino.sino_words.cache_clear()
         sino.hangul_reading.cache_clear()
+        sino.glossed.cache_clear()
         glosses.meanings.cache_clear()
         glosses.english_words.cache_clear()
         glosses._korean_word.cache_clear()

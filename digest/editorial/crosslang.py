@@ -30,7 +30,7 @@ from digest.language.sentences import sentence_spans
 from digest.language.sino import pieces, sino_words, words_shared
 from digest.models import ScoredItem
 
-__all__ = ["CrossLinks", "english_gloss"]
+__all__ = ["CrossLinks", "english_gloss", "opening_words"]
 
 _LEAD_CHARS = 500  # the headline and lead name the event; a roundup's tail must not count
 _NEEDED = 3  # weight of shared anchors that links two versions of one report
@@ -90,7 +90,7 @@ def _wording(japanese: frozenset[str], korean: frozenset[str], near: bool) -> in
     return 2 if shared >= _WORDING[0] and part >= _WORDING[1] else 0
 
 
-def _opening(title: str, text: str, lang: str) -> frozenset[str]:
+def opening_words(title: str, text: str, lang: str) -> frozenset[str]:
     """The Sino words of a Japanese or Korean headline and its lead's first sentence: a feed
     that cuts its leads short (Yonhap's Korean ones stop at about 100 characters) is compared
     with as much of the other version as it has."""
@@ -160,7 +160,7 @@ class CrossLinks:
             title_words = _words(s.item.title, lang)  # the lead's: the headline's and the text's
             self.title_words.append(title_words)
             self.lead_words.append(title_words | _words(s.item.text[:_LEAD_CHARS], lang))
-            self.openings.append(_opening(s.item.title, s.item.text, lang))
+            self.openings.append(opening_words(s.item.title, s.item.text, lang))
         self.common = _common(self.lead_words) if self.active else _NONE
 
     def applies(self, i: int, j: int) -> bool:
