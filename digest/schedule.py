@@ -1,5 +1,5 @@
-"""`digest serve`: APScheduler jobs that poll the sources, publish each digest on its cron
-schedule and deliver the mail, calling the same functions as `digest run`.
+"""`digest serve`: APScheduler runs the jobs (digest/jobs.py) that poll the sources, publish each
+digest on its cron schedule and deliver the mail; `serve --once` runs them one after another.
 
 Publishing jobs live in a persistent job store (a table in the archive's SQLite file), so the
 next run time survives restarts: a time missed while serve was down is still due when it starts
@@ -10,14 +10,12 @@ a period is never published twice even if the job fires again (belt and braces).
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -28,27 +26,46 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from digest.config import Config, DigestSettings
-from digest.delivery.dispatch import deliver_due
+from digest import jobs
+from digest.config import Config
 from digest.delivery.mail import Connect
-from digest.edition import poll_sources, run_edition
 from digest.errors import ArchiveLocked, DigestError
-from digest.models import plural
+from digest.jobs import Clock, Runtime, Stopped, deliver_job, period_of, poll_job, publish_job
 from digest.publish import archive
-from digest.sources import build_sources
-from digest.sources.http import make_client
-from digest.store import Store
 from digest.visible import VisibleFormatter
+
+__all__ = [
+    "DELIVER_ID",
+    "JOB_TABLE",
+    "POLL_ID",
+    "PUBLISH_JOB",
+    # The jobs' names where they were before digest/jobs.py: job stores written then name
+    # `digest.schedule:publish_job`, which must still load, and callers import these from here.
+    "Clock",
+    "Runtime",
+    "Stopped",
+    "ZonedFormatter",
+    "deliver_job",
+    "install_jobs",
+    "make_scheduler",
+    "period_of",
+    "poll_job",
+    "publish_job",
+    "serve",
+    "serve_once",
+    "utc_now",
+]
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 POLL_ID, DELIVER_ID = "poll", "deliver"
 JOB_TABLE = "scheduler_jobs"
+# What a publishing job names in the job store: the same text as before the jobs moved, so a
+# store written now also loads in a digest from before (a rollback).
+PUBLISH_JOB = "digest.schedule:publish_job"
 
 
 class ZonedFormatter(VisibleFormatter):
@@ -66,207 +83,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Stopped(Exception):
-    """Raised at a safe point inside a job when serve has been asked to stop."""
-
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """What the jobs work with. Persistent jobs can only name module-level functions and hold
-    picklable arguments, so serve sets this once and the jobs read it."""
-
-    config: Config
-    connect: Connect | None
-    clock: Clock
-    stopping: threading.Event
-    lock_wait: float = 600.0  # seconds a job waits for a `digest run` to finish
-    # Periods whose publishing failed before it could be marked begun (a full disk): the next
-    # poll makes them, as it makes the marked ones.
-    owed: set[tuple[str, datetime]] = field(default_factory=set)
-
-
-_runtime: Runtime | None = None
-
-
-def _current() -> Runtime:
-    if _runtime is None:
-        raise DigestError("a scheduled job ran outside `digest serve`")
-    return _runtime
-
-
-# --- the jobs -------------------------------------------------------------------------------
-
-
-def poll_job() -> str:
-    """Poll every source; make any edition a crash or failure left unfinished; deliver."""
-    rt = _current()
-    log.info("poll: started")
-    with _archive_lock(rt), _store(rt) as store, make_client(rt.config.fetch) as client:
-        now = rt.clock()
-        result = poll_sources(
-            sources=build_sources(rt.config),
-            store=store,
-            client=client,
-            now=now,
-            progress=partial(_checkpoint, rt),
-            checkpoint=partial(_checkpoint, rt, ""),
-        )
-        names = {d.name for d in rt.config.all_digests()}
-        redo = [
-            (name, scheduled)
-            for name, scheduled in sorted({*store.unfinished_publications(), *rt.owed})
-            if name in names and now - scheduled <= rt.config.catch_up
-        ]
-        rt.owed.clear()
-    failed = sum(not r.ok for r in result.reports)
-    lines = [
-        f"{plural(len(result.reports) - failed, 'source')} read, {failed} failed,"
-        f" {result.items_new} new"
-    ]
-    lines += [_publish(rt, name, scheduled) for name, scheduled in redo]
-    lines.append(_deliver(rt))
-    lines.append(_index(rt))
-    return "; ".join(line for line in lines if line)
-
-
-def publish_job(digest_name: str) -> str:
-    """Make the digest's edition for the period that has just begun, then mail it."""
-    rt = _current()
-    now = rt.clock()
-    digest = rt.config.digest(digest_name)
-    scheduled = period_of(_trigger(rt.config, digest), now, rt.config.catch_up) or now
-    when = scheduled.astimezone(rt.config.zone)
-    log.info("publish %s: started for %s", digest.name, f"{when:%Y-%m-%d %H:%M %Z}")
-    lines = (_publish(rt, digest.name, scheduled), _deliver(rt), _index(rt))
-    return "; ".join(line for line in lines if line)
-
-
-def deliver_job() -> str:
-    """Retry the deliveries whose backoff is over."""
-    return _deliver(_current())
-
-
-def _publish(rt: Runtime, digest_name: str, scheduled: datetime) -> str:
-    digest = rt.config.digest(digest_name)
-    with _store(rt) as store:
-        done = store.scheduled_edition(digest.name, scheduled)
-        if done is not None:
-            return f"the edition for this period exists already ({done.stem})"
-        # Marked before waiting for the lock: a stop while waiting must not lose the period.
-        try:
-            first_try = store.start_publication(digest.name, scheduled, rt.clock())
-        except sqlite3.Error:
-            rt.owed.add((digest.name, scheduled))  # cannot even mark it: a full disk
-            raise
-    with _archive_lock(rt), _store(rt) as store:
-        if not first_try:
-            _remove_unrecorded(rt.config, store, digest.file_slug)  # a run that was cut short
-        with make_client(rt.config.fetch) as client:
-            result = run_edition(
-                config=rt.config,
-                sources=build_sources(rt.config),
-                store=store,
-                client=client,
-                now=rt.clock(),
-                digest_name=digest.name,
-                progress=partial(_checkpoint, rt),
-                checkpoint=partial(_checkpoint, rt, ""),
-                scheduled=scheduled,
-                recipients=digest.recipients if rt.config.mail else (),
-                empty=digest.empty,
-            )
-        edition = result.edition
-        tally = edition.tally.line() if edition.tally else ""
-        if not result.files:  # no stories, and the digest skips empty editions
-            store.finish_publication(digest.name, scheduled)
-            return f"no stories, nothing written or mailed (empty: skip) ({tally})"
-    mailed = "" if edition.stories or digest.empty == "mail" else ", not mailed (empty: write)"
-    stories = plural(len(edition.stories), "story", "stories")
-    return f"wrote {result.files[0].stem}, {stories}{mailed} ({tally})"
-
-
-def _deliver(rt: Runtime) -> str:
-    if rt.connect is None:
-        return ""
-    with _store(rt) as store:
-        report = deliver_due(
-            config=rt.config,
-            store=store,
-            connect=rt.connect,
-            now=rt.clock().astimezone(rt.config.zone),  # its log lines in the schedule's zone
-            stopping=rt.stopping.is_set,
-        )
-    return report.line() if report != type(report)() else ""
-
-
-def _index(rt: Runtime) -> str:
-    """The items this poll stored put into the search index, while serve has time: storing
-    leaves that to the first search (see digest/store/schema.py, migration 9)."""
-    with _archive_lock(rt), _store(rt) as store:
-        done = store.index_pending(stop=rt.stopping.is_set)
-    return f"{plural(done, 'item')} indexed for search" if done else ""
-
-
-def _checkpoint(rt: Runtime, _source: str) -> None:
-    """Called between sources: the place where a stop request ends a job early."""
-    if rt.stopping.is_set():
-        raise Stopped("stopped before it finished; what it had not done is done at the next start")
-
-
-@contextmanager
-def _archive_lock(rt: Runtime) -> Iterator[None]:
-    """The archive lock for one job; waits (up to `lock_wait`) while a `digest run` holds it."""
-    deadline = time.monotonic() + rt.lock_wait
-    stack = ExitStack()
-    while True:
-        try:
-            stack.enter_context(archive.locked(rt.config.archive, holder="digest serve"))
-            break
-        except ArchiveLocked as exc:
-            if time.monotonic() > deadline:
-                raise
-            log.info("waiting: %s", exc)
-            if rt.stopping.wait(1.0):
-                raise Stopped("stopped while waiting for the archive") from None
-    with stack:
-        yield
-
-
-@contextmanager
-def _store(rt: Runtime) -> Iterator[Store]:
-    store = Store.open(rt.config.archive / archive.DATABASE_NAME)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _remove_unrecorded(config: Config, store: Store, slug: str) -> None:
-    """Remove edition files a killed run wrote but never recorded, so the redo takes their name."""
-    recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
-    pattern = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}-{re.escape(slug)}(-\d+)?\.(html|txt)")
-    for path in config.archive.glob("[0-9][0-9][0-9][0-9]/*"):
-        name = archive.relative(config.archive, path)
-        if pattern.fullmatch(path.name) and name not in recorded:
-            log.warning("removing %s: written by a run that was cut short", name)
-            path.unlink(missing_ok=True)
-
-
 # --- the scheduler --------------------------------------------------------------------------
-
-
-def period_of(trigger: CronTrigger, now: datetime, horizon: timedelta) -> datetime | None:
-    """The latest scheduled time at or before `now` (looking back `horizon`): the period's key."""
-    latest = None
-    fire = trigger.get_next_fire_time(None, now - horizon)
-    while fire is not None and fire <= now:
-        latest = fire
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
-    return latest
-
-
-def _trigger(config: Config, digest: DigestSettings) -> CronTrigger:
-    return CronTrigger.from_crontab(digest.publish, timezone=config.zone)
 
 
 class _JobStore(SQLAlchemyJobStore):  # type: ignore[misc]
@@ -339,14 +156,14 @@ def install_jobs(scheduler: BackgroundScheduler, config: Config, *, now: datetim
             log.info("%s: removed (no longer in the config)", job.name)
             job.remove()
     for job_id, digest in wanted.items():
-        trigger = _trigger(config, digest)
+        trigger = jobs.publish_trigger(config, digest)
         job = scheduler.get_job(job_id, jobstore="default")
         if job is not None and repr(job.trigger) == repr(trigger) and job.args == (digest.name,):
             if job.misfire_grace_time != grace:
                 job.modify(misfire_grace_time=grace)
             continue
         scheduler.add_job(
-            publish_job,
+            PUBLISH_JOB,
             trigger,
             args=[digest.name],
             id=job_id,
@@ -392,10 +209,9 @@ def serve(
     Holds `.serve.lock` for its lifetime (one serve per archive) and the archive lock only while
     a job changes the archive, so `digest run` works between jobs.
     """
-    global _runtime
-    with _serving(config, label):
-        _runtime = Runtime(config, connect, clock, stopping, lock_wait)
-        _report_interrupted(_runtime)
+    rt = Runtime(config, connect, clock, stopping, lock_wait)
+    with _serving(config, label), jobs.running(rt):
+        jobs.report_interrupted(rt)
         scheduler = make_scheduler(config)
         scheduler.add_listener(
             partial(_log_event, scheduler), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
@@ -415,7 +231,6 @@ def serve(
             log.info("stopping: letting the running job reach a safe point")
         finally:
             scheduler.shutdown(wait=True)
-            _runtime = None
         log.info("stopped %.1f s after the request to stop", time.monotonic() - asked)
 
 
@@ -433,12 +248,11 @@ def serve_once(
     can run it every few minutes and a time missed between two runs is made once (within
     catch_up). False when a job failed (it is logged).
     """
-    global _runtime
-    with _serving(config, label):
-        _runtime = rt = Runtime(config, connect, clock, threading.Event(), lock_wait)
+    rt = Runtime(config, connect, clock, threading.Event(), lock_wait)
+    with _serving(config, label), jobs.running(rt):
         scheduler = make_scheduler(config)
         try:
-            _report_interrupted(rt)
+            jobs.report_interrupted(rt)
             scheduler.start(paused=True)  # for its job store only: nothing runs on a timer
             install_jobs(scheduler, config, now=clock())
             ok = _run_job("poll", poll_job)
@@ -447,7 +261,6 @@ def serve_once(
         finally:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
-            _runtime = None
     return ok
 
 
@@ -480,21 +293,6 @@ def _run_job(name: str, job: Callable[[], str]) -> bool:
         return False
     log.info("%s: %s", name, result or "done")
     return True
-
-
-def _report_interrupted(rt: Runtime) -> None:
-    with _store(rt) as store:
-        for delivery in store.interrupted_deliveries(rt.clock()):
-            record = store.edition(delivery.edition_id)
-            stem = record.stem if record else str(delivery.edition_id)
-            log.warning(
-                "%s to %s: serve stopped while sending, so it may or may not have arrived; "
-                "not resent automatically (to resend: digest send %s --to %s)",
-                stem,
-                delivery.recipient,
-                stem,
-                delivery.recipient,
-            )
 
 
 def _log_event(scheduler: BackgroundScheduler, event: JobEvent) -> None:

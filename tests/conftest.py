@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import pace
 import pytest
 from cli_process import digest as digest  # the CLI runner, for tests that import it from here
 
@@ -23,6 +25,58 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 EVAL = SHARED / "eval"
+
+
+# --- pace: guards stretched for a loaded machine, and no child left behind -------------------
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return pace.calibrate()  # once, at the session's start
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """pytest-timeout's guard (the ini's, or a test's mark) stretched as `pace.patience`
+    stretches a wait: a guard catches a hang, not a loaded machine. Before pytest-timeout's own
+    hook reads it (this one runs first)."""
+    marker = item.get_closest_marker("timeout")
+    quiet = marker.args[0] if marker is not None and marker.args else item.config.getini("timeout")
+    if quiet:
+        item.add_marker(pytest.mark.timeout(pace.patience(float(quiet))))
+    yield
+
+
+_started: list[subprocess.Popen[Any]] | None = None
+_popen_init = subprocess.Popen.__init__
+
+
+def _tracked_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
+    _popen_init(self, *args, **kwargs)
+    if _started is not None:
+        _started.append(self)
+
+
+subprocess.Popen.__init__ = _tracked_init  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left_behind() -> Iterator[None]:
+    """A child a test started (subprocess.Popen) and left running is killed and reaped when the
+    test ends, and the test errs: a leaked `digest run` would be counted by a later test's
+    process check, and its Popen's ResourceWarning would fail whichever test was running when
+    it was collected. Fixtures of wider scope start theirs before this one looks."""
+    global _started
+    _started = []
+    yield
+    started, _started = _started, None
+    left = [process for process in started if process.poll() is None]
+    for process in left:
+        pace.end(process)
+    if left:
+        names = [
+            " ".join(map(str, p.args[1:4])) if isinstance(p.args, list) else p.args for p in left
+        ]
+        pytest.fail(f"the test left {len(left)} process(es) running, now killed: {names}")
 
 
 def need(path: Path) -> Path:
@@ -160,8 +214,7 @@ def archive_served(folder: Path) -> Iterator[str]:
         assert " at http://127.0.0.1:" in line, line
         yield line.split(" at ", 1)[1].split()[0]
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        pace.end(process, grace=10)
         if process.stdout is not None:
             process.stdout.close()
 

@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+import pace
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,11 @@ TOPICS = (
     "Japan extended its sanctions on North Korea over the abduction issue",
     "Red Cross officials of Japan and North Korea met on wartime remains",
 )
+
+
+def hang() -> float:
+    """How long one `digest run` may take before it counts as hung (seconds, now)."""
+    return pace.patience(120)
 
 
 class FeedServer:
@@ -174,7 +180,7 @@ class Soak:
         """One run to the end, timed: kills then land within a normal run's duration."""
         self.feed_more(0)
         started = time.monotonic()
-        done = subprocess.run(self.command(), env=self.env(), capture_output=True, timeout=120)
+        done = subprocess.run(self.command(), env=self.env(), capture_output=True, timeout=hang())
         assert done.returncode == 0, done.stderr.decode()[-2000:]
         self.run_seconds = time.monotonic() - started
 
@@ -186,18 +192,19 @@ class Soak:
             self.command(), env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         killed = False
-        try:
-            process.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            killed = True
+        with pace.reaped(process):  # also when the test is stopped mid-trial (its time guard)
+            try:
+                process.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                killed = True
         problems = []
         missing = before - stored_ids(self.archive)
         if missing:
             problems.append(f"lost at the kill: {sorted(missing)[:5]}")
         started = time.monotonic()
-        again = subprocess.run(self.command(), env=self.env(), capture_output=True, timeout=120)
+        again = subprocess.run(self.command(), env=self.env(), capture_output=True, timeout=hang())
         # Kills should cover a whole run as runs get longer with the archive: follow the times.
         self.run_seconds = (self.run_seconds + time.monotonic() - started) / 2
         if again.returncode not in (0, 3):

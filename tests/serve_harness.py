@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pace
 from crash_harness import (
     FEEDS,
     ROOT,
@@ -51,7 +52,7 @@ from smtp import MailServer
 RECIPIENTS = ("ann@example.org", "bo@example.org", "cy@example.org")
 DIGESTS = (("Daily", "daily"), ("Brief", "brief"))
 UNCERTAIN = "may or may not have arrived"
-STARTUP = 1.5  # seconds from launch to the first job, about
+STARTUP = 1.5  # seconds from launch to the first job on a quiet machine (calibrate measures it)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class ServeSoak:
     saved: set[str] = field(default_factory=set)
     uncertain: set[tuple[str, str]] = field(default_factory=set)  # (stem, recipient) in doubt
     runs: int = 0
+    startup: float = STARTUP  # seconds from launch to the jobs installed, as last measured
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -132,21 +134,20 @@ class ServeSoak:
 
     def settle(self, timeout: float = 60.0) -> str:
         """Start serve, let it poll and make (or find made) the next period's editions and mail
-        them, stop it with SIGTERM; its log. Problems raise AssertionError."""
+        them, stop it with SIGTERM; its log. Problems raise AssertionError. `timeout`: the
+        bound on a quiet machine (`pace.patience` stretches it)."""
         process, log = self.start()
-        try:
-            deadline = time.monotonic() + timeout
-            while not self._settled(log.read_text(errors="replace")):
+        launched = time.monotonic()
+        started = None
+        with pace.reaped(process, grace=60):  # SIGTERM, then SIGKILL if it will not stop
+            deadline = launched + pace.patience(timeout)
+            while not self._settled(output := log.read_text(errors="replace")):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(f"serve did not settle:\n{log.read_text()[-3000:]}")
+                if started is None and "next run" in output:
+                    started = time.monotonic() - launched
                 time.sleep(0.1)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        self.startup = started if started is not None else self.startup
         output = log.read_text(errors="replace")
         assert process.returncode == 0, f"serve stopped with {process.returncode}:\n{output}"
         assert "Traceback" not in output, output
@@ -183,17 +184,19 @@ class ServeSoak:
         offset = self.rng.uniform(-0.05, 0.6) if aimed else self.rng.uniform(0.0, 2.0 + self.period)
         process, log = self.start()
         launched = time.time()
-        if aimed:  # at the first publication after start-up (about a second): mid-job, mid-mail
-            delay = math.ceil((launched + STARTUP) / self.period) * self.period + offset - launched
+        if aimed:  # at the first publication after start-up (as long as it last took): mid-job
+            delay = math.ceil((launched + self.startup) / self.period) * self.period
+            delay += offset - launched
         else:  # anywhere in the first period, start-up and the first poll included
-            delay = offset
+            delay = offset * max(1.0, self.startup / STARTUP)
         exited = False
-        try:
-            process.wait(timeout=delay)
-            exited = True
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+        with pace.reaped(process):  # also when the test is stopped mid-trial (its time guard)
+            try:
+                process.wait(timeout=delay)
+                exited = True
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
         moment = "exited" if exited else kill_moment(log.read_text(errors="replace"))
         problems = []
         if exited:

@@ -18,7 +18,7 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 from crash_points import die
 
-from digest import schedule
+from digest import jobs
 from digest.config import Config, DigestSettings
 from digest.delivery import dispatch as delivery
 from digest.store import DeliveryStatus, Store
@@ -28,7 +28,7 @@ def short_periods(seconds: int) -> None:
     def trigger(config: Config, digest: DigestSettings) -> CronTrigger:
         return CronTrigger(second=f"*/{seconds}", timezone=config.zone)
 
-    schedule._trigger = trigger
+    jobs.publish_trigger = trigger
 
 
 def die_at(point: str) -> None:

@@ -18,7 +18,7 @@ import httpcore
 import httpx
 import pytest
 
-from digest.sources.connection_pool import LinearPool, linear
+from digest.sources.connection_pool import LinearPool
 from digest.sources.http import deadline_transport, make_transport
 from digest.sources.settings import FetchSettings
 
@@ -115,9 +115,3 @@ def test_digests_transports_use_it() -> None:
     routing = make_transport(FetchSettings(), limits)
     assert type(routing._own._pool) is LinearPool  # type: ignore[attr-defined]
     assert type(routing._guarded._pool) is LinearPool  # type: ignore[attr-defined]
-
-
-def test_a_pool_behind_a_proxy_is_left_as_it_is() -> None:
-    proxy = httpcore.HTTPProxy(proxy_url="http://127.0.0.1:9")
-    linear(proxy)
-    assert type(proxy) is httpcore.HTTPProxy

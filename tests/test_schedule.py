@@ -4,6 +4,8 @@ mail that waits for the server, the locks. No test sleeps more than a second at 
 from __future__ import annotations
 
 import logging
+import pickle
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pace
 import pytest
 from conftest import LoopbackServer, Route
 from mail_editions import loopback_mail, make_config
 from smtp import MailServer, free_port
 
-from digest import schedule
+from digest import jobs, schedule
 from digest.config import Config
 from digest.delivery.mail import connector
 from digest.errors import ArchiveLocked
@@ -32,11 +35,9 @@ ARTICLE = (
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.1)
+    """Until `condition` holds; `timeout` is the bound on a quiet machine (tests/pace.py)."""
+    if not pace.wait_for(condition, timeout):
+        raise AssertionError(f"timed out waiting ({pace.patience(timeout):.0f} s)")
 
 
 def missed_config(tmp_path: Path, *, mail_port: int | None = None, **extra: Any) -> Config:
@@ -89,7 +90,7 @@ def serving(config: Config, **kwargs: Any) -> Iterator[threading.Event]:
         yield stopping
     finally:
         stopping.set()
-        thread.join(10)
+        thread.join(pace.patience(10))
     assert not thread.is_alive() and not errors, errors
 
 
@@ -127,12 +128,9 @@ def test_no_edition_on_the_first_start_when_the_time_was_before_it(tmp_path: Pat
 def test_a_period_is_published_once_even_if_its_job_fires_twice(tmp_path: Path) -> None:
     config = missed_config(tmp_path)
     fixed = datetime.now(UTC)
-    schedule._runtime = schedule.Runtime(config, None, lambda: fixed, threading.Event())
-    try:
-        first = schedule.publish_job("Daily brief")
-        again = schedule.publish_job("Daily brief")
-    finally:
-        schedule._runtime = None
+    with jobs.running(jobs.Runtime(config, None, lambda: fixed, threading.Event())):
+        first = jobs.publish_job("Daily brief")
+        again = jobs.publish_job("Daily brief")
     assert first.startswith("wrote ") and "exists already" in again
     assert len(editions(config)) == 1
 
@@ -184,9 +182,27 @@ def test_period_of_is_the_latest_scheduled_time() -> None:
 
     trigger = CronTrigger.from_crontab("0 7 * * mon", timezone="Asia/Tokyo")
     now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # a Wednesday
-    monday = schedule.period_of(trigger, now, timedelta(days=8))
+    monday = jobs.period_of(trigger, now, timedelta(days=8))
     assert monday == datetime(2026, 11, 22, 22, 0, tzinfo=UTC)  # Monday 07:00 in Tokyo
-    assert schedule.period_of(trigger, now, timedelta(days=1)) is None
+    assert jobs.period_of(trigger, now, timedelta(days=1)) is None
+
+
+def test_a_stored_publishing_job_names_the_function_where_it_has_always_been(
+    tmp_path: Path,
+) -> None:
+    """The jobs live in digest/jobs.py, but a job store names `digest.schedule:publish_job`: a
+    store written before the move still loads, and one written now loads in an older digest."""
+    from apscheduler.util import ref_to_obj
+
+    config = missed_config(tmp_path)
+    seed_jobs(config, now=datetime.now(UTC))
+    db = sqlite3.connect(config.archive / archive.DATABASE_NAME)
+    try:
+        [(state,)] = db.execute(f"SELECT job_state FROM {schedule.JOB_TABLE}").fetchall()
+    finally:
+        db.close()
+    assert pickle.loads(state)["func"] == "digest.schedule:publish_job"
+    assert ref_to_obj("digest.schedule:publish_job") is jobs.publish_job
 
 
 def _locked(root: Path) -> bool:

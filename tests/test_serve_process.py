@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pace
 from conftest import ROOT, LoopbackServer, Route
 from feeds import talks_feed
 from smtp import MailServer
@@ -51,22 +52,18 @@ def test_sigkill_mid_edition_then_restart_gives_one_edition_and_one_mail_each(
         config = load_config(path)
         seed_jobs(config, now=due - timedelta(minutes=1))  # serve was off at the time
 
-        first = start_serve(path)
-        try:
+        with pace.reaped(start_serve(path)) as first:
             wait_for(lambda: server.hits.get("/feed"))  # the catch-up edition is polling
-        finally:
             first.send_signal(signal.SIGKILL)
-            first.communicate(timeout=5)
+            first.communicate(timeout=pace.patience(5))
         assert list(config.archive.glob("*/*.html")) == []
 
         server.routes["/feed"] = Route(feed)
-        second = start_serve(path)
-        try:
+        with pace.reaped(start_serve(path)) as second:
             wait_for(lambda: len(mail.inbox.received) >= 2)
-            time.sleep(1.5)  # time for any duplicate to show
-        finally:
+            time.sleep(pace.patience(1.5))  # time for any duplicate to show
             second.send_signal(signal.SIGTERM)
-            output, _ = second.communicate(timeout=10)
+            output, _ = second.communicate(timeout=pace.patience(10))
         assert second.returncode == 0, output
         assert "received SIGTERM" in output, output
         assert re.search(r"stopped \d+\.\d s after the request to stop$", output.rstrip()), output
@@ -86,17 +83,15 @@ def test_a_second_serve_is_refused(tmp_path: Path) -> None:
     saved.mkdir()
     path = tmp_path / "feeds.yaml"
     path.write_text(f"sources:\n  - {{name: Saved, path: '{saved}'}}\n")
-    first = start_serve(path)
-    try:
+    with pace.reaped(start_serve(path)) as first:
         wait_for(lambda: (tmp_path / "archive" / ".serve.lock").exists())
         time.sleep(0.5)
-        second = start_serve(path)
-        output, _ = second.communicate(timeout=20)
+        with pace.reaped(start_serve(path)) as second:
+            output, _ = second.communicate(timeout=pace.patience(20))
         assert second.returncode == 1
         # The refusal comes first and alone: no "serving ..." line before it.
         [line] = output.strip().splitlines()
         assert "digest serve is already running" in line and "pid" in line
-    finally:
         first.send_signal(signal.SIGINT)
-        first.communicate(timeout=10)
+        first.communicate(timeout=pace.patience(10))
     assert first.returncode == 0

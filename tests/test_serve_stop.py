@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pace
 import pytest
 from conftest import ROOT, LoopbackServer, Route
 from feeds import talks_feed
@@ -86,20 +87,15 @@ def test_sigterm_while_200_slow_feeds_are_answering_stops_soon_and_loses_nothing
 ) -> None:
     config = _config(tmp_path, slow)
     log = tmp_path / "serve.log"
-    process = _serve(config, log)
-    try:
-        deadline = time.monotonic() + 60
+    with pace.reaped(_serve(config, log)) as process:
+        deadline = time.monotonic() + pace.patience(60)
         while slow.answered < FAST:  # the fast feeds are in; the others out, or waiting
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
         signalled = time.monotonic()
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+        process.wait(timeout=pace.patience(60))
         took = time.monotonic() - signalled
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     output = log.read_text()
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
@@ -116,8 +112,8 @@ def test_sigterm_while_200_slow_feeds_are_answering_stops_soon_and_loses_nothing
 
     # The next start reads everything, each item once.
     slow.delay = 0.0
-    again = _serve(config, log, "--once")
-    assert again.wait(timeout=120) == 0, log.read_text()
+    with pace.reaped(_serve(config, log, "--once")) as again:
+        assert again.wait(timeout=pace.patience(120)) == 0, log.read_text()
     assert _stored(tmp_path / "archive") == (2 * FEEDS, FEEDS), log.read_text()[-3000:]
 
 
@@ -151,15 +147,10 @@ def test_sigterm_while_a_message_is_being_sent_finishes_it_and_sends_the_rest_on
         config = load_config(path)
         seed_jobs(config, now=due - timedelta(minutes=1))  # serve was off at the time
         log = tmp_path / "serve.log"
-        first = _serve(path, log)
-        try:
-            assert sending.wait(60), log.read_text()
+        with pace.reaped(_serve(path, log)) as first:
+            assert sending.wait(pace.patience(60)), log.read_text()
             first.send_signal(signal.SIGTERM)
-            first.wait(timeout=60)
-        finally:
-            if first.poll() is None:
-                first.kill()
-                first.wait()
+            first.wait(timeout=pace.patience(60))
         output = log.read_text()
         assert first.returncode == 0 and "Traceback" not in output, output
         # The message out was finished and recorded; no other was begun.
@@ -169,13 +160,9 @@ def test_sigterm_while_a_message_is_being_sent_finishes_it_and_sends_the_rest_on
         assert re.search(r"stopped \d+\.\d s after the request to stop$", output.rstrip())
 
         mail.inbox.on_data = None
-        second = _serve(path, log)
-        try:
+        with pace.reaped(_serve(path, log), grace=60):
             wait_for(lambda: len(mail.inbox.received) >= len(RECIPIENTS))
-            time.sleep(1.5)  # time for any duplicate to show
-        finally:
-            second.send_signal(signal.SIGTERM)
-            second.wait(timeout=60)
+            time.sleep(pace.patience(1.5))  # time for any duplicate to show
         assert sorted(mail.inbox.recipients()) == sorted(RECIPIENTS), log.read_text()
         assert {d.status for d in _deliveries(config.archive)} == {"sent"}
 

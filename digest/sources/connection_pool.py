@@ -12,12 +12,16 @@ of the first idle connection. Two things it does otherwise: a connection handed 
 that has not started on it yet is not idle, so it is neither closed under that request nor
 handed to a second one; and whether idle connections expired (a system call each) is asked
 only in a pass with a request waiting, so one that did is closed at the next request instead
-of after the last response.
+of after the last response. `held_pool` makes one with the parameters httpx gives its own pool,
+through httpcore's constructor (digest/sources/http.py's transports use it).
 """
 
 from __future__ import annotations
 
+import ssl
+
 import httpcore
+import httpx
 
 _Connection = httpcore.ConnectionInterface
 
@@ -83,8 +87,16 @@ class LinearPool(httpcore.ConnectionPool):
         return closing
 
 
-def linear(pool: object) -> None:
-    """Make `pool` (an httpx transport's) a `LinearPool`, when it is a plain httpcore pool;
-    one behind a proxy is left as it is."""
-    if type(pool) is httpcore.ConnectionPool:
-        pool.__class__ = LinearPool
+def held_pool(
+    limits: httpx.Limits, *, ssl_context: ssl.SSLContext, network_backend: httpcore.NetworkBackend
+) -> LinearPool:
+    """The pool `httpx.HTTPTransport(limits=limits, verify=ssl_context)` makes (httpx 0.28: every
+    other parameter at httpcore's default), as a `LinearPool` on `network_backend`, through
+    httpcore's own constructor (tests/test_held_pool.py compares the two parameter by parameter)."""
+    return LinearPool(
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=network_backend,
+    )

@@ -23,7 +23,7 @@ import httpcore
 import httpx
 
 from digest.errors import SourceError
-from digest.sources.connection_pool import linear
+from digest.sources.connection_pool import held_pool
 from digest.sources.guard import REFUSED, GuardedBackend
 from digest.sources.settings import FetchSettings
 from digest.visible import one_line
@@ -162,19 +162,26 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport on digest's pool (`LinearPool`) over a `_DeadlineBackend`."""
+
+    def __init__(self, limits: httpx.Limits, backend: _DeadlineBackend) -> None:
+        super().__init__(limits=limits, verify=_tls_context())
+        self.backend = backend
+        # httpx takes no network backend (encode/httpx discussion 3180): the pool it just made
+        # is made again, with the same parameters and this backend, by httpcore's constructor.
+        self._pool = held_pool(limits, ssl_context=_tls_context(), network_backend=backend)
+
+
 def deadline_transport(
     limits: httpx.Limits | None = None, *, guarded: bool = False
 ) -> httpx.HTTPTransport:
     """httpx's own transport, its sockets bounded by the calling thread's `total_deadline`;
     `guarded`, it connects to public addresses only (`digest.sources.guard`)."""
-    transport = httpx.HTTPTransport(limits=limits or httpx.Limits(), verify=_tls_context())
-    # httpx offers no public hook for the network backend; its pool keeps it in this attribute.
-    backend = transport._pool._network_backend
+    backend: httpcore.NetworkBackend = httpcore.SyncBackend()  # httpcore's pool's default
     if guarded:
         backend = GuardedBackend(backend)
-    transport._pool._network_backend = _DeadlineBackend(backend)
-    linear(transport._pool)
-    return transport
+    return _DeadlineTransport(limits or httpx.Limits(), _DeadlineBackend(backend))
 
 
 def abort_requests(transport: httpx.BaseTransport) -> None:
@@ -183,10 +190,8 @@ def abort_requests(transport: httpx.BaseTransport) -> None:
     if isinstance(transport, _Routing):
         abort_requests(transport._own)
         abort_requests(transport._guarded)
-    elif isinstance(transport, httpx.HTTPTransport):
-        backend = transport._pool._network_backend
-        if isinstance(backend, _DeadlineBackend):
-            backend.abort()
+    elif isinstance(transport, _DeadlineTransport):
+        transport.backend.abort()
 
 
 @functools.cache
