@@ -4,55 +4,21 @@ limit), made in one pass; real keep-alive servers on loopback."""
 
 from __future__ import annotations
 
-import functools
-import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpcore
 import httpx
 import pytest
+from keep_alive import KeepAlive, keep_alive_servers
 
 from digest.sources.connection_pool import LinearPool
 from digest.sources.http import deadline_transport, make_transport
 from digest.sources.settings import FetchSettings
 
 
-class _KeepAlive(SimpleHTTPRequestHandler):
-    """Files from `directory`; the connection stays open between requests."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _ClosesIdle(_KeepAlive):
+class _ClosesIdle(KeepAlive):
     timeout = 0.05  # the server closes a connection idle this long (seconds)
-
-
-@contextmanager
-def _servers(count: int, handler: type[_KeepAlive] = _KeepAlive) -> Iterator[list[str]]:
-    """`count` keep-alive servers on loopback; each answers /N with the bytes "/N"."""
-    with tempfile.TemporaryDirectory() as folder:
-        for number in range(200):
-            (Path(folder) / str(number)).write_bytes(f"/{number}".encode())
-        serve = functools.partial(handler, directory=folder)
-        running = [ThreadingHTTPServer(("127.0.0.1", 0), serve) for _ in range(count)]
-        for server in running:
-            server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield [f"http://127.0.0.1:{s.server_address[1]}" for s in running]
-        finally:
-            for server in running:
-                server.shutdown()
-                server.server_close()
 
 
 def _states(pool: httpcore.ConnectionPool, bases: list[str]) -> list[str]:
@@ -68,7 +34,7 @@ def test_the_same_connections_as_httpcores_pool_after_every_request(
     connections: int, keepalive: int
 ) -> None:
     order = [0, 1, 0, 2, 1, 2, 0, 0, 1, 2, 2, 0, 1]
-    with _servers(3) as bases:
+    with keep_alive_servers(3) as bases:
         seen = []
         for kind in (httpcore.ConnectionPool, LinearPool):
             with kind(max_connections=connections, max_keepalive_connections=keepalive) as pool:
@@ -85,7 +51,10 @@ def test_the_same_connections_as_httpcores_pool_after_every_request(
 
 
 def test_many_threads_share_a_small_pool_and_no_connection_is_closed_under_a_request() -> None:
-    with _servers(3) as bases, LinearPool(max_connections=4, max_keepalive_connections=2) as pool:
+    with (
+        keep_alive_servers(3) as bases,
+        LinearPool(max_connections=4, max_keepalive_connections=2) as pool,
+    ):
         urls = [f"{bases[n % 3]}/{n}" for n in range(120)]
 
         def one(url: str) -> bytes:
@@ -100,7 +69,7 @@ def test_many_threads_share_a_small_pool_and_no_connection_is_closed_under_a_req
 
 
 def test_a_connection_its_server_closed_is_not_used_again() -> None:
-    with _servers(1, _ClosesIdle) as bases, LinearPool(max_connections=1) as pool:
+    with keep_alive_servers(1, _ClosesIdle) as bases, LinearPool(max_connections=1) as pool:
         assert pool.request("GET", f"{bases[0]}/1").content == b"/1"
         first = pool.connections[0]
         time.sleep(0.3)  # the server has closed it meanwhile

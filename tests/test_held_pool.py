@@ -7,19 +7,13 @@ benchmarks/bench_pool_race.py counts the failures of both pools over more reques
 
 from __future__ import annotations
 
-import functools
 import inspect
-import tempfile
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpcore
 import httpx
 from httpcore._sync.connection_pool import PoolRequest
+from keep_alive import keep_alive_servers
 
 from digest.sources.http import _tls_context, make_transport
 from digest.sources.settings import FetchSettings
@@ -28,32 +22,6 @@ from digest.sources.settings import FetchSettings
 # keep-alive limit or of another origin are closed for room, which is when the fault shows.
 LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=2)
 THREADS, REQUESTS, SERVERS = 12, 1500, 3
-
-
-class _KeepAlive(SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # the connection stays open between requests
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def keep_alive_servers(count: int) -> Iterator[list[str]]:
-    """`count` keep-alive servers on loopback; each answers /N with the bytes "/N"."""
-    with tempfile.TemporaryDirectory() as folder:
-        for number in range(100):
-            (Path(folder) / str(number)).write_bytes(f"/{number}".encode())
-        handler = functools.partial(_KeepAlive, directory=folder)
-        running = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for _ in range(count)]
-        for server in running:
-            server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield [f"http://127.0.0.1:{s.server_address[1]}" for s in running]
-        finally:
-            for server in running:
-                server.shutdown()
-                server.server_close()
 
 
 def digests_pool(transport: httpx.BaseTransport) -> httpcore.ConnectionPool:
