@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from digest.language.morphemes import japanese_proper_nouns
+
 __all__ = ["japanese_names_in_hangul", "kana_to_hangul", "name_sounds", "skeleton"]
 
 _SHORTEST = 3  # consonants a skeleton needs to be worth comparing
@@ -151,7 +153,5 @@ def japanese_names_in_hangul(text: str) -> frozenset[str]:
     """The kanji names of a Japanese text (people, places, shrines) as a Korean text writes
     them, three syllables or more (고이즈미, 야스쿠니, 아오모리): Korean transcribes Japanese
     names by their sound, which no reading of the characters gives (靖国 is 정국 read as hanja)."""
-    from digest.language.morphemes import japanese_proper_nouns
-
     found = (kana_to_hangul(reading) for _, reading in japanese_proper_nouns(text))
     return frozenset(name for name in found if len(name) >= 3)
