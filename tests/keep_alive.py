@@ -4,12 +4,15 @@ bytes "/N" and keeps the connection open between requests."""
 from __future__ import annotations
 
 import functools
+import socket
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 
 class KeepAlive(SimpleHTTPRequestHandler):
@@ -21,6 +24,16 @@ class KeepAlive(SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client closing its connection mid-answer is what the race tests provoke: not news."""
+
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def keep_alive_servers(
     count: int, handler: type[KeepAlive] = KeepAlive, paths: int = 200
@@ -30,7 +43,7 @@ def keep_alive_servers(
         for number in range(paths):
             (Path(folder) / str(number)).write_bytes(f"/{number}".encode())
         serve = functools.partial(handler, directory=folder)
-        running = [ThreadingHTTPServer(("127.0.0.1", 0), serve) for _ in range(count)]
+        running = [QuietServer(("127.0.0.1", 0), serve) for _ in range(count)]
         for server in running:
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
