@@ -60,6 +60,8 @@ def item(ident: str, title: str, text: str = "", lang: str = "", hours: float = 
         ("北朝鮮がミサイル発射 避難を", "ja"),
         ('北 "日 해상자위대 토마호크 배치, 재침략 화살" 반발', "ko"),
         ("日 정부, 北 탄도미사일 발사에 항의", "ko"),
+        ("일본 납북자 단체, 총리에 조기 귀국 요청", "ko"),  # Japan's abductees, not the South's
+        ("日 납북자 가족, 美 대통령과 면담", "ko"),
     ],
 )
 def test_japanese_and_korean_headlines_on_topic(title: str, lang: str) -> None:
@@ -73,6 +75,7 @@ def test_japanese_and_korean_headlines_on_topic(title: str, lang: str) -> None:
         ("15日朝 関東平野部で雪の恐れ", "ja"),  # 日朝 across two morphemes
         ("北朝鮮が核実験か 人工的地震", "ja"),  # one side only
         ("韓·美·日, 북한 IT 인력 우려에 공동성명 발표", "ko"),  # Japan one name in a list
+        ("납북자 가족 단체, 통일부 장관 면담", "ko"),  # the South's own abductees
     ],
 )
 def test_japanese_and_korean_headlines_off_topic(title: str, lang: str) -> None:
