@@ -52,6 +52,22 @@ FILLER = [
 ]
 
 
+def one_edition(
+    server: LoopbackServer, write_config: WriteConfig, feeds: dict[str, bytes], extra: str = ""
+) -> Path:
+    """One `digest run` over these outlets' feeds (name -> RSS); the edition's HTML page.
+    `extra` is added to every source's line (`lang: ko`)."""
+    lines = []
+    for number, (name, feed) in enumerate(feeds.items()):
+        server.add(f"/feed{number}", Route(feed))
+        lines.append(f"  - {{name: {name}, url: '{server.url(f'/feed{number}')}'{extra}}}\n")
+    config = write_config("sources:\n" + "".join(lines))
+    result = digest("run", "--config", config, cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [html] = pages(config.parent / "archive", ".html")
+    return html
+
+
 def notice_feed(days_ago: float) -> bytes:
     return rss(
         [
@@ -89,16 +105,7 @@ def test_a_story_shows_every_outlet_with_its_headline_and_leads_with_the_fullest
         "date": rfc822(0.1),
         "body": "People watch a TV screen showing a news report in Tokyo. (Ann Lee/AP Photo)",
     }
-    server.add("/photo", Route(rss([photo])))
-    server.add("/wire", Route(notice_feed(0.2)))
-    config = write_config(
-        "sources:\n"
-        f"  - {{name: Photo desk, url: '{server.url('/photo')}'}}\n"
-        f"  - {{name: Wire, url: '{server.url('/wire')}'}}\n"
-    )
-    result = digest("run", "--config", config, cwd=config.parent)
-    assert result.returncode == 0, result.stderr
-    [html] = pages(config.parent / "archive", ".html")
+    html = one_edition(server, write_config, {"Photo desk": rss([photo]), "Wire": notice_feed(0.2)})
     page = html.read_text()
     # The fuller report leads, whatever came first; the other outlet is listed with its own
     # headline as the link text, and its caption is nowhere.
@@ -138,16 +145,9 @@ def test_the_leads_own_outlet_is_listed_apart_from_the_other_outlets(
         "date": rfc822(0.2),
         "body": NOTICE_WIRE,
     }
-    server.add("/wire", Route(rss([*FILLER, notice, update])))
-    server.add("/daily", Route(rss([other])))
-    config = write_config(
-        "sources:\n"
-        f"  - {{name: Wire, url: '{server.url('/wire')}'}}\n"
-        f"  - {{name: Daily, url: '{server.url('/daily')}'}}\n"
+    html = one_edition(
+        server, write_config, {"Wire": rss([*FILLER, notice, update]), "Daily": rss([other])}
     )
-    result = digest("run", "--config", config, cwd=config.parent)
-    assert result.returncode == 0, result.stderr
-    [html] = pages(config.parent / "archive", ".html")
     text = " ".join(html.with_suffix(".txt").read_text().split())
     assert re.search(
         r"Link: http://wire.invalid/notice Also from Wire: - North Korea notifies Japan of "
@@ -261,11 +261,7 @@ def test_a_story_whose_report_has_no_text_says_so_instead_of_a_blank(
         "body": "A patrol aircraft on the tarmac at an air base, in an undated photo. "
         "(Ann Lee/AP Photo)",
     }
-    server.add("/photo", Route(rss([*FILLER, caption_only])))
-    config = write_config(f"sources:\n  - {{name: Photo desk, url: '{server.url('/photo')}'}}\n")
-    result = digest("run", "--config", config, cwd=config.parent)
-    assert result.returncode == 0, result.stderr
-    [html] = pages(config.parent / "archive", ".html")
+    html = one_edition(server, write_config, {"Photo desk": rss([*FILLER, caption_only])})
     text = html.with_suffix(".txt").read_text()
     assert "Japan sends patrol planes" in text
     assert "No summary: the report came with no sentence that stands on its own" in text
@@ -284,11 +280,7 @@ def test_a_teaser_cut_mid_sentence_is_shown_as_the_feeds_opening_not_as_a_summar
         "body": "(서울=연합뉴스) 홍길동 기자 = 북한이 일본의 방위비 증액과 장거리 미사일 배치 "
         "계획을 비난하며 일본이 지역의 긴장을 높이고 있다고 주장했다고 조선중앙통신 ...",
     }
-    server.add("/ko", Route(rss([*FILLER, teaser])))
-    config = write_config(f"sources:\n  - {{name: Wire, url: '{server.url('/ko')}', lang: ko}}\n")
-    result = digest("run", "--config", config, cwd=config.parent)
-    assert result.returncode == 0, result.stderr
-    [html] = pages(config.parent / "archive", ".html")
+    html = one_edition(server, write_config, {"Wire": rss([*FILLER, teaser])}, extra=", lang: ko")
     text = html.with_suffix(".txt").read_text()
     assert "일본 방위력 강화 비난" in text
     # shown as what it is, the feed's opening (without byline), never as a summary
@@ -297,3 +289,78 @@ def test_a_teaser_cut_mid_sentence_is_shown_as_the_feeds_opening_not_as_a_summar
     assert "조선중앙통신…" in text and "조선중앙통신 ..." not in text
     page = html.read_text()
     assert re.search(r'<p class="opening" lang="ko">북한이 [^<]+조선중앙통신…</p>', page)
+
+
+def wire_versions(lead_body: str) -> list[dict[str, str]]:
+    """A wire's three versions of one report, the newest under a "(2nd LD)" marker."""
+    titles = [
+        ("North Korea notifies Japan of satellite launch window", 0.3),
+        ("(LEAD) North Korea notifies Japan of satellite launch window", 0.25),
+        ("(2nd LD) North Korea notifies Japan of satellite launch window", 0.2),
+    ]
+    return [
+        {
+            "title": title,
+            "link": f"http://wire.invalid/notice-{number}",
+            "date": rfc822(days_ago),
+            "body": lead_body,
+        }
+        for number, (title, days_ago) in enumerate(titles, 1)
+    ]
+
+
+def test_a_wires_versions_of_one_report_are_one_line_with_the_earlier_ones_linked(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    short = NOTICE_WIRE.split("</p>")[0] + "</p>"
+    fuller = {
+        "title": "North Korea notifies Japan of a launch window over Okinawa, officials say",
+        "link": "http://daily.invalid/notice",
+        "date": rfc822(0.15),
+        "body": NOTICE_WIRE + "<p>Japan's defence ministry readied its interceptors.</p>",
+    }
+    html = one_edition(
+        server,
+        write_config,
+        {"Wire": rss([*FILLER, *wire_versions(short)]), "Daily": rss([fuller])},
+    )
+    text = " ".join(html.with_suffix(".txt").read_text().split())
+    assert re.search(
+        r"Also reported by: - Wire: \(2nd LD\) North Korea notifies Japan of satellite launch "
+        r"window \(newest of 3 versions\) Link: http://wire.invalid/notice-3 "
+        r"Earlier: http://wire.invalid/notice-1 Earlier: http://wire.invalid/notice-2",
+        text,
+    ), text
+    assert text.count("notifies Japan of satellite launch window") == 1, text
+    page = html.read_text()
+    [entry] = re.findall(r"<li>Wire: .*?</li>", page)
+    assert re.fullmatch(
+        r'<li>Wire: <a href="http://wire.invalid/notice-3">\(2nd LD\) North Korea [^<]+</a> '
+        r'<span class="versions">\(newest of 3 versions; earlier: '
+        r'<a href="http://wire.invalid/notice-1">[^<]+</a>, '
+        r'<a href="http://wire.invalid/notice-2">[^<]+</a>\)</span></li>',
+        entry,
+    ), entry
+
+
+def test_the_leads_other_versions_are_linked_under_it_not_listed_as_reports(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    versions = wire_versions(NOTICE_WIRE.split("</p>")[0] + "</p>")
+    versions[1]["body"] = NOTICE_WIRE  # the (LEAD) version is the fullest: it leads
+    html = one_edition(server, write_config, {"Wire": rss([*FILLER, *versions])})
+    text = " ".join(html.with_suffix(".txt").read_text().split())
+    assert re.search(
+        r"Link: http://wire.invalid/notice-2 Other versions of this report from Wire: 2 "
+        r"Link: http://wire.invalid/notice-1 Link: http://wire.invalid/notice-3",
+        text,
+    ), text
+    assert "Also from Wire" not in text
+    page = html.read_text()
+    assert re.search(
+        r'<p class="versions">Other versions of this report from Wire: '
+        r'<a href="http://wire.invalid/notice-1">[^<]+</a>, '
+        r'<a href="http://wire.invalid/notice-3">[^<]+</a></p>',
+        page,
+    ), page
+    assert 'class="also' not in page

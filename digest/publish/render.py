@@ -18,6 +18,7 @@ import markupsafe
 from digest.errors import TemplateError
 from digest.language.width import wrap_display
 from digest.models import Edition, Origin, Story
+from digest.publish.versions import also_lists
 from digest.visible import one_line
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # digest/, above this stage's folder
@@ -152,6 +153,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["wrap72"] = wrap72
     env.filters["edition_day"] = edition_day
+    env.globals["also_lists"] = also_lists
     return env
 
 
