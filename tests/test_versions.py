@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from digest.language.headlines import base_headline, version_rank
 from digest.models import Item, Origin
-from digest.publish.versions import base_headline, newest_versions
+from digest.publish.versions import newest_versions
 
 T0 = datetime(2025, 10, 28, 4, 0, tzinfo=UTC)
 
@@ -80,3 +81,19 @@ def test_another_outlets_same_headline_and_a_rewritten_one_keep_their_lines() ->
     rewrite = item("(LEAD) N. Korea fires missile, Japan lodges protest", hours=2)
     listed = newest_versions([wire, copy, rewrite])
     assert [(e.item, e.versions) for e in listed] == [(wire, 1), (copy, 1), (rewrite, 1)]
+
+
+@pytest.mark.parametrize(
+    ("title", "rank"),
+    [
+        ("N. Korea fires missile on 2nd day of drills", 0),  # a number in the words is no marker
+        ("(LEAD) N. Korea fires missile on 2nd day of drills", 1),
+        ("(3rd LD) N. Korea fires missile", 3),
+        ("UPDATE 2-North Korea fires missile", 2),
+        ("北, 탄도미사일 발사(종합)", 1),
+        ("北, 탄도미사일 2발 발사(종합2보)", 2),
+        ("[속보] 北, 탄도미사일 3발 발사", 1),
+    ],
+)
+def test_a_versions_rank_is_read_from_its_marker_alone(title: str, rank: int) -> None:
+    assert version_rank(title) == rank

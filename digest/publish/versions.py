@@ -1,35 +1,19 @@
 """One line per report in a story's "also" lists, however many times its outlet updated it.
 
-Wires re-issue a report as it develops under the same headline with a marker: Yonhap's Korean
-service appends (종합), (종합2보) or puts [속보] in front, its English one "(LEAD)", "(2nd LD)",
-"(URGENT)"; Reuters prefixes "UPDATE 2-", Japanese services 【速報】. Listed one by one, three
-identical headlines read as three reports. The edition shows the newest and links the others
-as its earlier versions. Only the page collapses them: the story keeps every item, so the
-store still knows each one was shown.
+Listed one by one, a wire's versions of a report (`digest.language.headlines`) read as three
+reports. The edition shows the newest and links the others as its earlier versions. Only the
+page collapses them: the story keeps every item, so the store still knows each one was shown.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from digest.language.headlines import base_headline, version_rank
 from digest.models import Item, Story
 
-# A marker of the wire's own versions, at the start of a headline or at its end.
-_LEADING = re.compile(
-    r"^\s*(?:"
-    r"\[(?:속보|\d+보|종합\d*보?)\]"
-    r"|【(?:速報|更新|続報|詳報)】"
-    r"|\((?:LEAD|URGENT|\d+(?:st|nd|rd|th)\s+LD)(?:,[^)]*)?\)"
-    r"|UPDATE\s+\d+\s*-"
-    r")\s*",
-    re.IGNORECASE,
-)
-_TRAILING = re.compile(r"\s*[(\[](?:종합\d*보?|\d+보|속보)[)\]]\s*$")
-_RANK = re.compile(r"(\d+)\s*(?:보|nd|rd|th|st)|UPDATE\s+(\d+)", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -46,23 +30,9 @@ class Listed:
         return 1 + len(self.earlier)
 
 
-def base_headline(title: str) -> str:
-    """The headline without its version marker, for comparing versions of one report."""
-    plain = title
-    while (stripped := _LEADING.sub("", plain, count=1)) != plain:
-        plain = stripped
-    plain = _TRAILING.sub("", plain)
-    return _SPACE.sub(" ", plain).strip().casefold()
-
-
 def _version_order(item: Item) -> tuple[datetime, int]:
     """Later first by time; a wire's numbered update breaks a tie (2보 after 종합)."""
-    rank = 0
-    for match in _RANK.finditer(item.title):
-        rank = max(rank, int(match.group(1) or match.group(2)))
-    if rank == 0 and (_LEADING.match(item.title) or _TRAILING.search(item.title)):
-        rank = 1  # an unnumbered marker ((종합), (LEAD)) comes after the first version
-    return (item.published or _NEVER, rank)
+    return (item.published or _NEVER, version_rank(item.title))
 
 
 def newest_versions(others: Sequence[Item]) -> list[Listed]:
