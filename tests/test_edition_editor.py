@@ -313,8 +313,9 @@ def test_a_wires_versions_of_one_report_are_one_line_with_the_earlier_ones_linke
     server: LoopbackServer, write_config: WriteConfig
 ) -> None:
     short = NOTICE_WIRE.split("</p>")[0] + "</p>"
+    # the fuller report leads: the wire's three versions vote for their headline once, not thrice
     fuller = {
-        "title": "North Korea notifies Japan of a launch window over Okinawa, officials say",
+        "title": "Pyongyang tells Japan of satellite launch window over Okinawa",
         "link": "http://daily.invalid/notice",
         "date": rfc822(0.15),
         "body": NOTICE_WIRE + "<p>Japan's defence ministry readied its interceptors.</p>",

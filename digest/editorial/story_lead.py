@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from digest.editorial.threads import Rarity, terms
+from digest.language.headlines import base_headline
 from digest.models import Item, ScoredItem
 
 __all__ = ["headline_centrality", "lead_first"]
@@ -21,19 +22,24 @@ CENTRAL_MARGIN = 0.2  # headlines this close to the most central one are about a
 
 
 def headline_centrality(group: Sequence[ScoredItem], rarity: Rarity | None) -> list[float]:
-    """Per item, the mean share (by rarity weight) of its headline's terms that each other item
-    of the group carries in its headline or text; 1.0 for an item alone."""
+    """Per item, the mean share (by rarity weight) of its headline's terms that each other
+    report of the group carries in its headline or text; 1.0 for an item alone.
+
+    A wire's versions of one report (`digest.language.headlines`) are one report: they neither
+    vote for each other's headline nor, three of them, outvote one other outlet."""
     weight = rarity.weight if rarity is not None else (lambda _term: 1.0)
     heads = [terms([s.item.title]) for s in group]
     bodies = [terms([s.item.title, s.item.text]) for s in group]
+    report = [(s.item.source, base_headline(s.item.title)) for s in group]
     shares = []
     for k, head in enumerate(heads):
         total = sum(map(weight, head))
-        others = [body for m, body in enumerate(bodies) if m != k]
-        if not others or total <= 0:
-            shares.append(1.0 if not others else 0.0)
-            continue
-        shares.append(sum(sum(map(weight, head & b)) / total for b in others) / len(others))
+        others: dict[tuple[str, str], float] = {}  # per other report, its best version's share
+        for m, body in enumerate(bodies):
+            if report[m] != report[k]:
+                share = sum(map(weight, head & body)) / total if total > 0 else 0.0
+                others[report[m]] = max(others.get(report[m], 0.0), share)
+        shares.append(sum(others.values()) / len(others) if others else 1.0)
     return shares
 
 
