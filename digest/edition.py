@@ -108,7 +108,10 @@ def build_edition(
                 lead=lead,
                 others=tuple(group[1:]),
                 summary=summary,
-                section=assign_section(lead.item.title, summary, config.sections),
+                # with no summary, the opening the edition shows tells the section instead
+                section=assign_section(
+                    lead.item.title, summary or ((opening,) if opening else ()), config.sections
+                ),
                 gloss=english_gloss(lead, group[1:], services),
                 summary_gap=gap,
                 opening=opening,

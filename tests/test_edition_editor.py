@@ -365,3 +365,19 @@ def test_the_leads_other_versions_are_linked_under_it_not_listed_as_reports(
         page,
     ), page
     assert 'class="also' not in page
+
+
+def test_a_story_with_only_an_opening_is_placed_by_what_the_opening_says(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    teaser = {
+        "title": "Japanese court says N Korea responsible for abuses of people lured there",
+        "link": "http://wire.invalid/court",
+        "date": rfc822(0.1),
+        "body": "A Japanese high court on Monday said the North Korean government was "
+        "responsible for the human rights abuses of plaintiffs who said they were lured to...",
+    }
+    html = one_edition(server, write_config, {"Wire": rss([*FILLER, teaser])})
+    text = html.with_suffix(".txt").read_text()
+    assert "The feed gives only the report's opening, cut off:" in text
+    assert "== REMAINS, CHONGRYON AND PEOPLE ==" in text, text
