@@ -154,6 +154,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     env.filters["wrap72"] = wrap72
     env.filters["edition_day"] = edition_day
     env.globals["also_lists"] = also_lists
+    env.globals["brief_lang"] = brief_lang
     return env
 
 
@@ -295,6 +296,16 @@ def edition_page(
         saved=saved_articles(edition),
         **_up_links(page_path, base_url),
     )
+
+
+def brief_lang(edition: Edition, line: str) -> str:
+    """The language of a line of the week in brief (its story's lead's), "" for English: the
+    line is one of that story's summary sentences."""
+    for story in edition.stories:
+        if line in story.summary:
+            lang = story.lead.item.lang
+            return "" if lang in ("", "en") else lang
+    return ""
 
 
 def saved_articles(edition: Edition) -> frozenset[str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from digest.language.morphemes import ANALYSED, content_words
 from digest.models import Story
-from digest.summary import cleaning
+from digest.summary import cjk, cleaning
 from digest.summary.references import dangles
 
 MIN_LINES = 3
@@ -24,6 +25,10 @@ _COMMON_WORDS = """
     tokyo pyongyang seoul south
 """
 _COMMON = frozenset(_COMMON_WORDS.split())
+# the two sides as Japanese and Korean content words: every line has them
+_COMMON_CJK = frozenset(
+    ["北朝鮮", "日本", "北", "日", "政府", "朝鮮", "북한", "일본", "정부", "한국", "韓国", "韓"]
+)
 
 
 # "Last week ...", "Yesterday ...": read out of its story, such an opening counts from a date the
@@ -33,10 +38,27 @@ _RELATIVE_TIME = re.compile(
     r"|^(?:Yesterday|Today|Tonight|Recently|Earlier|Later)\b"
     r"|^(?:This|That) (?:week|weekend|month|year|morning|afternoon|evening|night)\b"
 )
+# The same in Japanese and Korean ("today", "yesterday", "last week", "recently").
+_RELATIVE_TIME_CJK = re.compile(
+    r"^(?:きょう|今日|きのう|昨日|あす|明日|先週|今週|来週|先月|今月|最近"
+    r"|오늘|어제|내일|지난주|이번 주|이번주|다음 주|지난달|이번 달|최근)"
+)
 
 
 def standalone_line(story: Story, min_words: int = 6, max_words: int = 55) -> str | None:
-    """The story's first summary sentence that stands alone, if any."""
+    """The story's first summary sentence that stands alone, if any (judged by the rules of
+    its lead's language: the summary is in it)."""
+    lang = story.lead.item.lang
+    if lang in ANALYSED:
+        judge = cjk.rules(lang, min_words, max_words)
+        for sentence in story.summary:
+            if (
+                judge.is_pickable(sentence)
+                and not judge.is_dangling(sentence, None)
+                and not _RELATIVE_TIME_CJK.match(sentence)
+            ):
+                return sentence
+        return None
     for sentence in story.summary:
         if (
             cleaning.is_pickable(sentence, min_words, max_words)
@@ -55,7 +77,7 @@ def week_in_brief(stories: Sequence[Story], limit: int = MAX_LINES) -> tuple[str
         line = standalone_line(story)
         if line is None:
             continue
-        mine = _content(line + " " + story.lead.item.title)
+        mine = _content(line + " " + story.lead.item.title, story.lead.item.lang)
         if any(_overlap(mine, other) >= SAME_EVENT for other in words):
             continue
         lines.append(line)
@@ -65,7 +87,9 @@ def week_in_brief(stories: Sequence[Story], limit: int = MAX_LINES) -> tuple[str
     return tuple(lines) if len(lines) >= MIN_LINES else ()
 
 
-def _content(text: str) -> set[str]:
+def _content(text: str, lang: str) -> set[str]:
+    if lang in ANALYSED:
+        return set(content_words(text, lang)) - _COMMON_CJK
     return {w[:6] for w in (m.lower() for m in _WORD.findall(text)) if w not in _COMMON}
 
 
