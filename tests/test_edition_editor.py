@@ -5,7 +5,10 @@ editions of one day told apart."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from conftest import LoopbackServer, Route, WriteConfig
 from feeds import rfc822, rss
@@ -381,3 +384,31 @@ def test_a_story_with_only_an_opening_is_placed_by_what_the_opening_says(
     text = html.with_suffix(".txt").read_text()
     assert "The feed gives only the report's opening, cut off:" in text
     assert "== REMAINS, CHONGRYON AND PEOPLE ==" in text, text
+
+
+def test_a_reports_date_is_the_editions_day_not_utcs(
+    server: LoopbackServer, write_config: WriteConfig
+) -> None:
+    # 00:30 in Tokyo is 15:30 UTC of the day before: a Tokyo edition dates it by Tokyo's day
+    tokyo = ZoneInfo("Asia/Tokyo")
+    now = datetime.now(tokyo)
+    moment = now.replace(hour=0, minute=30, second=0, microsecond=0)
+    if moment > now:
+        moment -= timedelta(days=1)
+    report = {
+        "title": "North Korea notifies Japan of satellite launch window",
+        "link": "http://wire.invalid/notice",
+        "date": format_datetime(moment),
+        "body": NOTICE_WIRE,
+    }
+    server.add("/wire", Route(rss([*FILLER, report])))
+    config = write_config(
+        f"timezone: Asia/Tokyo\nsources:\n  - {{name: Wire, url: '{server.url('/wire')}'}}\n"
+    )
+    result = digest("run", "--config", config, cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    [html] = pages(config.parent / "archive", ".html")
+    day = f"{moment:%-d %b %Y}"
+    assert moment.astimezone(UTC).date() != moment.date()
+    assert f"  Wire - {day}\n" in html.with_suffix(".txt").read_text()
+    assert f'<time datetime="{moment.date().isoformat()}">{day}</time>' in html.read_text()

@@ -7,7 +7,7 @@ import hashlib
 import posixpath
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -62,6 +62,12 @@ class EditionPage:
     feed_href: str = "../feed.xml"
     base_url: str = ""
     saved: frozenset[str] = frozenset()
+
+    def local(self, moment: datetime) -> datetime:
+        """`moment` in the edition's time zone: a report of 07:00 in Seoul on the 30th is of
+        the 30th in a Tokyo edition, not of the 29th as in UTC."""
+        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        return aware.astimezone(self.edition.date.tzinfo)
 
     def href(self, url: str) -> str:
         """A link a reader can follow from this page: safe scheme, relative inside the archive
