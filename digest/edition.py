@@ -46,6 +46,7 @@ from digest.store import EditionRecord, Store
 
 if TYPE_CHECKING:
     from digest.publish.listing import Listing, Parts
+    from digest.publish.site import SiteBuild
 
 log = logging.getLogger(__name__)
 
@@ -332,11 +333,15 @@ def publish(
         edition_id = store.begin_edition(record, items, content, recipients)
         if not everything:
             parts = listing.touched_by(store, edition_id)
-        files = _site_files(config, store, parts)
+        # A whole build renders every piece anew; it neither reads nor keeps them.
+        built = _site_build(config, store, parts, kept=not everything)
+        files = built.files
         new = [name for name in files if not (root / name).exists()]  # the edition's among them
         archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
         archive.write_site(root, files)
         _saved_copies(config, {edition_id: content})
+        if not everything:  # the pieces it was assembled from, for the next publish
+            store.keep_fragments(built.used, built.made)
         store.commit()
     except BaseException as exc:
         # Whatever stopped it (a full disk, a bug, Ctrl-C), undo it all here; only a process
@@ -453,7 +458,14 @@ def _site_files(
     config: Config, store: Store, parts: Parts, known: Listing | None = None
 ) -> dict[str, str]:
     """The archive's files that `parts` names, from the store as it is (`known`: the listing
-    to build them from, when the caller has it at hand)."""
+    to build them from, when the caller has it at hand), every piece rendered anew."""
+    return _site_build(config, store, parts, known, kept=False).files
+
+
+def _site_build(
+    config: Config, store: Store, parts: Parts, known: Listing | None = None, *, kept: bool = True
+) -> SiteBuild:
+    """`_site_files`, assembled from the pieces the store keeps (with `kept`) where they fit."""
     from digest.publish import listing, site
     from digest.publish.render import make_environment
 
@@ -465,6 +477,7 @@ def _site_files(
         zone=config.zone,
         parts=parts,
         base_url=config.archive_url or "",
+        kept=store.fragments if kept else None,
     )
 
 

@@ -5,14 +5,15 @@ a new year and an edition that lands between two others."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from editions import talks_edition
 
 from digest.config import Config
 from digest.edition import publish, rebuild
-from digest.models import Edition, Item, Origin, Relevance, ScoredItem, Story
+from digest.models import Edition
 from digest.publish import archive
 from digest.store import Store
 
@@ -20,28 +21,7 @@ DIGESTS = {"Daily": "daily", "Weekly": "weekly"}
 
 
 def edition(name: str, until: datetime, number: int) -> Edition:
-    stories = []
-    for index in range(2):
-        item = Item(
-            f"n{number}s{index}",
-            f"Outlet {index}",
-            Origin.FEED,
-            f"Japan and North Korea talks, part {number}.{index}",
-            f"https://news.example.org/{number}/{index}",
-            "Officials from Tokyo and Pyongyang met again. The talks will go on next week.",
-            until - timedelta(hours=3),
-        )
-        scored = ScoredItem(item, Relevance(0.8, True, ("japan", "north korea")))
-        summary = (f"Talks number {number} went on in Ulaanbaatar.",)
-        stories.append(Story(f"{number:04d}{index}", scored, (), summary, "Other"))
-    return Edition(
-        digest=name,
-        slug=DIGESTS[name],
-        date=until,
-        since=until - timedelta(days=1),
-        until=until,
-        stories=tuple(stories),
-    )
+    return talks_edition(name, DIGESTS[name], until, number)
 
 
 # (digest, when) in the order published: two digests, two Daily editions on one day, a new

@@ -177,6 +177,11 @@ class EditionStore(StoreBase):
         ).fetchall()
         return [*map(edition_row, reversed(after)), here, *map(edition_row, before)]
 
+    def newest_date(self) -> str:
+        """The date of the newest-dated edition ("2026-11-23"; "" when there is none)."""
+        row = self.db.execute("SELECT max(date) FROM editions").fetchone()
+        return str(row[0] or "")
+
     def edition_years(self) -> list[tuple[str, int]]:
         """Every year with editions ("2026") and how many, newest first."""
         rows = self.db.execute(
