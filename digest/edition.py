@@ -382,14 +382,17 @@ def edition_record(
 PENDING = ".pending-edition"  # the journal of an edition being published
 
 
-def recover(root: Path, store: Store) -> tuple[Path, ...]:
+def recover(root: Path, store: Store, *, everywhere: bool = False) -> tuple[Path, ...]:
     """Undo what a publish killed before its commit left: the files its journal names that no
-    recorded edition owns, and temporary files. Call only while holding the archive's lock."""
+    recorded edition owns, and temporary files: in the archive's top folder (where the
+    journal's own is), and in every year folder when the journal is there (a page was being
+    written) or `everywhere`. Call only while holding the archive's lock."""
     removed: list[Path] = []
     if not root.is_dir():
         return ()
     journal = root / PENDING
-    if journal.is_file():
+    killed = journal.is_file()
+    if killed:
         recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
         for name in journal.read_text(encoding="utf-8").split():
             path = root / name
@@ -397,7 +400,7 @@ def recover(root: Path, store: Store) -> tuple[Path, ...]:
                 path.unlink()
                 removed.append(path)
         journal.unlink()
-    removed += archive.remove_temporary(root)
+    removed += archive.remove_temporary(root, years=killed or everywhere)
     return tuple(removed)
 
 
@@ -408,8 +411,11 @@ def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path,
     With `repair`, first undo what a killed run left (see `recover`)."""
     if repair:
         with contextlib.suppress(OSError):
-            recover(config.archive, store)
-    written = archive.write_site(config.archive, _every_file(config, store))
+            recover(config.archive, store, everywhere=True)
+    # Under the publish's journal while it writes: a rebuild stopped midway leaves it, and the
+    # next publish then renders everything and looks for temporary files everywhere.
+    files = _every_file(config, store)
+    written = archive.write_site(config.archive, files, journal=config.archive / PENDING)
     return written + _saved_copies(config, store.edition_contents())
 
 

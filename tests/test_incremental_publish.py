@@ -12,7 +12,8 @@ import pytest
 from editions import talks_edition
 
 from digest.config import Config
-from digest.edition import publish, rebuild
+from digest.edition import PENDING, publish, rebuild
+from digest.errors import ArchiveError
 from digest.models import Edition
 from digest.publish import archive
 from digest.store import Store
@@ -95,5 +96,43 @@ def test_what_a_publish_asks_of_the_editions_is_answered_from_indexes(tmp_path: 
             plan = [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {statement}")]
             # Each row holds its content: reading the whole table is what grows with the years.
             assert "SCAN editions" not in plan, (statement, plan)
+    finally:
+        store.close()
+
+
+def test_a_rebuild_stopped_midway_makes_the_next_publish_render_and_clean_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "archive"
+    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
+    store = Store.open(root / archive.DATABASE_NAME)
+    try:
+        for number, (name, when) in enumerate(PUBLISHED[:5]):
+            made = edition(name, when, number)
+            store.add_items([s.item for story in made.stories for s in story.items], when)
+            publish(config=config, store=store, edition=made)
+        lost = ["2025/2025-12-28-daily.html", "2025/2025-12-29-weekly.html"]
+        for name in lost:
+            (root / name).unlink()
+        real = archive.write_atomic
+
+        def full_at_the_second_page(path: Path, content: str) -> None:
+            if path.name == "2025-12-29-weekly.html":
+                raise ArchiveError(f"cannot write {path}: No space left on device")
+            real(path, content)
+
+        monkeypatch.setattr(archive, "write_atomic", full_at_the_second_page)
+        with pytest.raises(ArchiveError):
+            rebuild(config=config, store=store)
+        monkeypatch.setattr(archive, "write_atomic", real)
+        assert (root / PENDING).is_file() and (root / lost[0]).is_file()
+        left = root / "2025" / ".2025-12-29-weekly.html.Ab3dE6gH.tmp"  # as a kill leaves it
+        left.write_text("half a page")
+        made = edition("Daily", datetime(2026, 1, 9, 7, tzinfo=UTC), 99)
+        store.add_items([s.item for story in made.stories for s in story.items], made.until)
+        publish(config=config, store=store, edition=made)
+        assert not (root / PENDING).exists() and not left.exists()
+        assert (root / lost[1]).is_file()  # everything rendered, not only what it touches
+        assert rebuild(config=config, store=store) == ()
     finally:
         store.close()
