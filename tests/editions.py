@@ -7,8 +7,8 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from digest.config import load_config
-from digest.edition import run_edition
+from digest.config import Config, load_config
+from digest.edition import publish, run_edition
 from digest.models import Edition, Item, Origin, Relevance, ScoredItem, Story
 from digest.publish import archive
 from digest.sources import build_sources
@@ -129,3 +129,9 @@ def talks_edition(
         until=until,
         stories=tuple(stories),
     )
+
+
+def store_and_publish(config: Config, store: Store, made: Edition) -> None:
+    """Store the edition's items, as the poll before it would have, and publish it."""
+    store.add_items([s.item for story in made.stories for s in story.items], made.until)
+    publish(config=config, store=store, edition=made)

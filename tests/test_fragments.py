@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from editions import talks_edition
+from editions import store_and_publish, talks_edition
 
 from digest.config import Config
-from digest.edition import publish, rebuild
+from digest.edition import rebuild
 from digest.models import Edition
 from digest.publish import archive, site
 from digest.store import Store
@@ -91,9 +91,7 @@ def test_publishing_from_kept_pieces_gives_the_bytes_of_a_whole_rebuild(
     rendered = []
     try:
         for number, (name, when) in enumerate(schedule()):
-            made = edition(name, when, number)
-            store.add_items([s.item for story in made.stories for s in story.items], when)
-            publish(config=config, store=store, edition=made)
+            store_and_publish(config, store, edition(name, when, number))
             rendered.append(renders.take())
         kinds = dict(store.db.execute("SELECT kind, count(*) FROM fragments GROUP BY kind"))
         other.mkdir()
@@ -139,9 +137,9 @@ def test_a_changed_template_is_never_answered_with_a_kept_piece(
     start = datetime(2026, 3, 1, 7, tzinfo=UTC)
     try:
         for number in range(24):
-            made = edition("Daily", start + timedelta(days=2 * number), number)
-            store.add_items([s.item for story in made.stories for s in story.items], made.until)
-            publish(config=config, store=store, edition=made)
+            store_and_publish(
+                config, store, edition("Daily", start + timedelta(2 * number), number)
+            )
         renders.take()
         # A house style for the body and the month sections, in the config's templates folder.
         templates = root / "templates"
@@ -151,9 +149,7 @@ def test_a_changed_template_is_never_answered_with_a_kept_piece(
             text = (packaged / name).read_text(encoding="utf-8")
             (templates / name).write_text(text.replace(mark, mark + "<!-- house -->"))
         config = config_for(root, "").model_copy(update={"templates": templates})
-        made = edition("Daily", start + timedelta(days=48), 99)
-        store.add_items([s.item for story in made.stories for s in story.items], made.until)
-        publish(config=config, store=store, edition=made)
+        store_and_publish(config, store, edition("Daily", start + timedelta(days=48), 99))
         # Every piece rendered again: 20 feed bodies, March and April, April's 9 editions.
         assert renders.take() == {"feed": 20, "month": 2, "search": 9}
         feed = (root / "feed.xml").read_text(encoding="utf-8")
@@ -167,9 +163,7 @@ def test_a_changed_template_is_never_answered_with_a_kept_piece(
         renders.take()
         # Back to the packaged templates: the pieces made with them are gone, rendered again.
         shutil.rmtree(templates)
-        made = edition("Daily", start + timedelta(days=50), 100)
-        store.add_items([s.item for story in made.stories for s in story.items], made.until)
-        publish(config=config, store=store, edition=made)
+        store_and_publish(config, store, edition("Daily", start + timedelta(days=50), 100))
         assert renders.take()["feed"] == 20, renders.counts
         assert "house" not in (root / "feed.xml").read_text(encoding="utf-8")
         rewritten = {p.relative_to(root).as_posix() for p in rebuild(config=config, store=store)}

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from editions import talks_edition
+from editions import store_and_publish, talks_edition
 
 from digest.config import Config
 from digest.edition import PENDING, publish, rebuild
@@ -39,12 +39,17 @@ PUBLISHED = (
 )
 
 
+def new_archive(tmp_path: Path) -> tuple[Path, Config, Store]:
+    """An empty archive's folder, a config writing to it and its open store."""
+    root = tmp_path / "archive"
+    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
+    return root, config, Store.open(root / archive.DATABASE_NAME)
+
+
 def test_each_publish_leaves_what_a_whole_rebuild_would_make(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "archive"
-    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
-    store = Store.open(root / archive.DATABASE_NAME)
+    root, config, store = new_archive(tmp_path)
     every_edition_read = 0
     read_all = Store.editions
 
@@ -79,9 +84,7 @@ def test_each_publish_leaves_what_a_whole_rebuild_would_make(
 
 
 def test_what_a_publish_asks_of_the_editions_is_answered_from_indexes(tmp_path: Path) -> None:
-    root = tmp_path / "archive"
-    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
-    store = Store.open(root / archive.DATABASE_NAME)
+    _, config, store = new_archive(tmp_path)
     try:
         for number, (name, when) in enumerate(PUBLISHED[:3]):
             made = edition(name, when, number)
@@ -103,14 +106,10 @@ def test_what_a_publish_asks_of_the_editions_is_answered_from_indexes(tmp_path: 
 def test_a_rebuild_stopped_midway_makes_the_next_publish_render_and_clean_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "archive"
-    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
-    store = Store.open(root / archive.DATABASE_NAME)
+    root, config, store = new_archive(tmp_path)
     try:
         for number, (name, when) in enumerate(PUBLISHED[:5]):
-            made = edition(name, when, number)
-            store.add_items([s.item for story in made.stories for s in story.items], when)
-            publish(config=config, store=store, edition=made)
+            store_and_publish(config, store, edition(name, when, number))
         lost = ["2025/2025-12-28-daily.html", "2025/2025-12-29-weekly.html"]
         for name in lost:
             (root / name).unlink()
@@ -128,9 +127,7 @@ def test_a_rebuild_stopped_midway_makes_the_next_publish_render_and_clean_everyt
         assert (root / PENDING).is_file() and (root / lost[0]).is_file()
         left = root / "2025" / ".2025-12-29-weekly.html.Ab3dE6gH.tmp"  # as a kill leaves it
         left.write_text("half a page")
-        made = edition("Daily", datetime(2026, 1, 9, 7, tzinfo=UTC), 99)
-        store.add_items([s.item for story in made.stories for s in story.items], made.until)
-        publish(config=config, store=store, edition=made)
+        store_and_publish(config, store, edition("Daily", datetime(2026, 1, 9, 7, tzinfo=UTC), 99))
         assert not (root / PENDING).exists() and not left.exists()
         assert (root / lost[1]).is_file()  # everything rendered, not only what it touches
         assert rebuild(config=config, store=store) == ()
