@@ -95,12 +95,12 @@ def needed(store: Store, parts: Parts, feed_size: int = FEED_SIZE) -> Listing:
     newest = store.newest_editions(feed_size) if parts.common else []
     edge = _feed_edge(store, newest)
     records = _newest_first([*store.editions_in_years(years), *newest, *edge])
-    counts = store.edition_years()
+    counts = store.edition_months()  # one pass over the date index gives the years too
     return Listing(
         records=records,
-        years=tuple(year for year, _ in counts),
-        months=tuple(store.edition_months()),
-        total=sum(count for _, count in counts),
+        years=tuple(dict.fromkeys(month[:4] for month, _, _ in counts)),
+        months=tuple((month, stories) for month, _, stories in counts),
+        total=sum(editions for _, editions, _ in counts),
     )
 
 

@@ -416,21 +416,10 @@ def _months(
 
 
 def _entry_key(record: EditionRecord, shared: set[tuple[str, str]]) -> str:
-    """Everything of an edition its index entry shows."""
-    return repr(
-        (
-            record.id,
-            record.digest,
-            record.date,
-            record.since.isoformat(),
-            record.until.isoformat(),
-            record.html_path,
-            record.text_path,
-            record.stories,
-            record.headlines[:INDEX_HEADLINES],
-            (record.digest, record.date) in shared,
-        )
-    )
+    """What an edition's index entry is made of: its record, which never changes once recorded
+    (nothing updates a row of editions; a migration that did would change the code, and with
+    it every key), and whether its day has another edition of its digest."""
+    return f"{record.id} {record.html_path} {int((record.digest, record.date) in shared)}"
 
 
 def _month_html(template: jinja2.Template, make: Callable[[], MonthGroup], base_url: str) -> str:
