@@ -170,3 +170,28 @@ def test_a_changed_template_is_never_answered_with_a_kept_piece(
         assert rewritten and not rewritten & {"feed.xml", "index.html", "2026/search-2026-04.js"}
     finally:
         store.close()
+
+
+def test_an_index_template_that_lists_the_entries_itself_still_works(tmp_path: Path) -> None:
+    """An `index.html.j2` written before the months were kept lists each month's entries."""
+    root = tmp_path / "archive"
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "index.html.j2").write_text(
+        "{% for year in years %}{% for month in year.months %}<h3>{{ month.label }}</h3>\n"
+        '{% for edition in month.entries %}<a href="{{ edition.html_href }}">'
+        "{{ edition.digest }} — {{ edition.date_label }}</a>\n"
+        "{% endfor %}{% endfor %}{% endfor %}"
+    )
+    config = config_for(root, "").model_copy(update={"templates": templates})
+    store = Store.open(root / archive.DATABASE_NAME)
+    try:
+        for number in range(5):
+            when = datetime(2026, 4, 28, 7, tzinfo=UTC) + timedelta(days=number)
+            store_and_publish(config, store, edition("Daily", when, number))
+        index = (root / "index.html").read_text(encoding="utf-8")
+        assert index.count("<h3>") == 2 and index.count("<a href=") == 5
+        assert '<a href="2026/2026-04-28-daily.html">Daily — Tuesday 28 April 2026</a>' in index
+        assert rebuild(config=config, store=store) == ()
+    finally:
+        store.close()
