@@ -46,6 +46,7 @@ from digest.store import EditionRecord, Store
 
 if TYPE_CHECKING:
     from digest.publish.listing import Listing, Parts
+    from digest.publish.site import SiteBuild
 
 log = logging.getLogger(__name__)
 
@@ -335,11 +336,15 @@ def publish(
         edition_id = store.begin_edition(record, items, content, recipients)
         if not everything:
             parts = listing.touched_by(store, edition_id)
-        files = _site_files(config, store, parts)
+        # A whole build renders every piece anew; it neither reads nor keeps them.
+        built = _site_build(config, store, parts, kept=not everything)
+        files = built.files
         new = [name for name in files if not (root / name).exists()]  # the edition's among them
         archive.write_atomic(journal, "".join(f"{name}\n" for name in new))
         archive.write_site(root, files)
         _saved_copies(config, {edition_id: content})
+        if not everything:  # the pieces it was assembled from, for the next publish
+            store.keep_fragments(built.used, built.made)
         store.commit()
     except BaseException as exc:
         # Whatever stopped it (a full disk, a bug, Ctrl-C), undo it all here; only a process
@@ -380,14 +385,17 @@ def edition_record(
 PENDING = ".pending-edition"  # the journal of an edition being published
 
 
-def recover(root: Path, store: Store) -> tuple[Path, ...]:
+def recover(root: Path, store: Store, *, everywhere: bool = False) -> tuple[Path, ...]:
     """Undo what a publish killed before its commit left: the files its journal names that no
-    recorded edition owns, and temporary files. Call only while holding the archive's lock."""
+    recorded edition owns, and temporary files: in the archive's top folder (where the
+    journal's own is), and in every year folder when the journal is there (a page was being
+    written) or `everywhere`. Call only while holding the archive's lock."""
     removed: list[Path] = []
     if not root.is_dir():
         return ()
     journal = root / PENDING
-    if journal.is_file():
+    killed = journal.is_file()
+    if killed:
         recorded = {p for e in store.editions() for p in (e.html_path, e.text_path)}
         for name in journal.read_text(encoding="utf-8").split():
             path = root / name
@@ -395,7 +403,7 @@ def recover(root: Path, store: Store) -> tuple[Path, ...]:
                 path.unlink()
                 removed.append(path)
         journal.unlink()
-    removed += archive.remove_temporary(root)
+    removed += archive.remove_temporary(root, years=killed or everywhere)
     return tuple(removed)
 
 
@@ -406,8 +414,11 @@ def rebuild(*, config: Config, store: Store, repair: bool = True) -> tuple[Path,
     With `repair`, first undo what a killed run left (see `recover`)."""
     if repair:
         with contextlib.suppress(OSError):
-            recover(config.archive, store)
-    written = archive.write_site(config.archive, _every_file(config, store))
+            recover(config.archive, store, everywhere=True)
+    # Under the publish's journal while it writes: a rebuild stopped midway leaves it, and the
+    # next publish then renders everything and looks for temporary files everywhere.
+    files = _every_file(config, store)
+    written = archive.write_site(config.archive, files, journal=config.archive / PENDING)
     return written + _saved_copies(config, store.edition_contents())
 
 
@@ -456,7 +467,14 @@ def _site_files(
     config: Config, store: Store, parts: Parts, known: Listing | None = None
 ) -> dict[str, str]:
     """The archive's files that `parts` names, from the store as it is (`known`: the listing
-    to build them from, when the caller has it at hand)."""
+    to build them from, when the caller has it at hand), every piece rendered anew."""
+    return _site_build(config, store, parts, known, kept=False).files
+
+
+def _site_build(
+    config: Config, store: Store, parts: Parts, known: Listing | None = None, *, kept: bool = True
+) -> SiteBuild:
+    """`_site_files`, assembled from the pieces the store keeps (with `kept`) where they fit."""
     from digest.publish import listing, site
     from digest.publish.render import make_environment
 
@@ -468,6 +486,7 @@ def _site_files(
         zone=config.zone,
         parts=parts,
         base_url=config.archive_url or "",
+        kept=store.fragments if kept else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Three editions on three dates, made in-process with a set clock, for the archive tests."""
+"""Editions for the archive tests: three on three dates, made in-process with a set clock, and
+small ones of two stories made directly (`talks_edition`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from digest.config import load_config
-from digest.edition import run_edition
+from digest.config import Config, load_config
+from digest.edition import publish, run_edition
+from digest.models import Edition, Item, Origin, Relevance, ScoredItem, Story
 from digest.publish import archive
 from digest.sources import build_sources
 from digest.sources.http import make_client
@@ -97,3 +99,39 @@ def make_three_editions(folder: Path) -> Path:
     finally:
         store.close()
     return config.archive
+
+
+def talks_edition(
+    digest: str, slug: str, until: datetime, number: int, *, lead_title: str = ""
+) -> Edition:
+    """An edition of two stories from two outlets, numbered `number`; `lead_title` replaces the
+    first story's headline."""
+    stories = []
+    for index in range(2):
+        title = f"Japan and North Korea talks, part {number}.{index}"
+        item = Item(
+            f"n{number}s{index}",
+            f"Outlet {index}",
+            Origin.FEED,
+            lead_title if lead_title and index == 0 else title,
+            f"https://news.example.org/{number}/{index}",
+            "Officials from Tokyo and Pyongyang met again. The talks will go on next week.",
+            until - timedelta(hours=3),
+        )
+        scored = ScoredItem(item, Relevance(0.8, True, ("japan", "north korea")))
+        summary = (f"Talks number {number} went on in Ulaanbaatar.",)
+        stories.append(Story(f"{number:04d}{index}", scored, (), summary, "Other"))
+    return Edition(
+        digest=digest,
+        slug=slug,
+        date=until,
+        since=until - timedelta(days=1),
+        until=until,
+        stories=tuple(stories),
+    )
+
+
+def store_and_publish(config: Config, store: Store, made: Edition) -> None:
+    """Store the edition's items, as the poll before it would have, and publish it."""
+    store.add_items([s.item for story in made.stories for s in story.items], made.until)
+    publish(config=config, store=store, edition=made)

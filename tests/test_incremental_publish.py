@@ -5,14 +5,16 @@ a new year and an edition that lands between two others."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from editions import store_and_publish, talks_edition
 
 from digest.config import Config
-from digest.edition import publish, rebuild
-from digest.models import Edition, Item, Origin, Relevance, ScoredItem, Story
+from digest.edition import PENDING, publish, rebuild
+from digest.errors import ArchiveError
+from digest.models import Edition
 from digest.publish import archive
 from digest.store import Store
 
@@ -20,28 +22,7 @@ DIGESTS = {"Daily": "daily", "Weekly": "weekly"}
 
 
 def edition(name: str, until: datetime, number: int) -> Edition:
-    stories = []
-    for index in range(2):
-        item = Item(
-            f"n{number}s{index}",
-            f"Outlet {index}",
-            Origin.FEED,
-            f"Japan and North Korea talks, part {number}.{index}",
-            f"https://news.example.org/{number}/{index}",
-            "Officials from Tokyo and Pyongyang met again. The talks will go on next week.",
-            until - timedelta(hours=3),
-        )
-        scored = ScoredItem(item, Relevance(0.8, True, ("japan", "north korea")))
-        summary = (f"Talks number {number} went on in Ulaanbaatar.",)
-        stories.append(Story(f"{number:04d}{index}", scored, (), summary, "Other"))
-    return Edition(
-        digest=name,
-        slug=DIGESTS[name],
-        date=until,
-        since=until - timedelta(days=1),
-        until=until,
-        stories=tuple(stories),
-    )
+    return talks_edition(name, DIGESTS[name], until, number)
 
 
 # (digest, when) in the order published: two digests, two Daily editions on one day, a new
@@ -58,12 +39,17 @@ PUBLISHED = (
 )
 
 
+def new_archive(tmp_path: Path) -> tuple[Path, Config, Store]:
+    """An empty archive's folder, a config writing to it and its open store."""
+    root = tmp_path / "archive"
+    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
+    return root, config, Store.open(root / archive.DATABASE_NAME)
+
+
 def test_each_publish_leaves_what_a_whole_rebuild_would_make(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "archive"
-    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
-    store = Store.open(root / archive.DATABASE_NAME)
+    root, config, store = new_archive(tmp_path)
     every_edition_read = 0
     read_all = Store.editions
 
@@ -98,9 +84,7 @@ def test_each_publish_leaves_what_a_whole_rebuild_would_make(
 
 
 def test_what_a_publish_asks_of_the_editions_is_answered_from_indexes(tmp_path: Path) -> None:
-    root = tmp_path / "archive"
-    config = Config.model_validate({"archive": str(root), "sources": [{"name": "x", "path": "."}]})
-    store = Store.open(root / archive.DATABASE_NAME)
+    _, config, store = new_archive(tmp_path)
     try:
         for number, (name, when) in enumerate(PUBLISHED[:3]):
             made = edition(name, when, number)
@@ -115,5 +99,37 @@ def test_what_a_publish_asks_of_the_editions_is_answered_from_indexes(tmp_path: 
             plan = [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {statement}")]
             # Each row holds its content: reading the whole table is what grows with the years.
             assert "SCAN editions" not in plan, (statement, plan)
+    finally:
+        store.close()
+
+
+def test_a_rebuild_stopped_midway_makes_the_next_publish_render_and_clean_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, config, store = new_archive(tmp_path)
+    try:
+        for number, (name, when) in enumerate(PUBLISHED[:5]):
+            store_and_publish(config, store, edition(name, when, number))
+        lost = ["2025/2025-12-28-daily.html", "2025/2025-12-29-weekly.html"]
+        for name in lost:
+            (root / name).unlink()
+        real = archive.write_atomic
+
+        def full_at_the_second_page(path: Path, content: str) -> None:
+            if path.name == "2025-12-29-weekly.html":
+                raise ArchiveError(f"cannot write {path}: No space left on device")
+            real(path, content)
+
+        monkeypatch.setattr(archive, "write_atomic", full_at_the_second_page)
+        with pytest.raises(ArchiveError):
+            rebuild(config=config, store=store)
+        monkeypatch.setattr(archive, "write_atomic", real)
+        assert (root / PENDING).is_file() and (root / lost[0]).is_file()
+        left = root / "2025" / ".2025-12-29-weekly.html.Ab3dE6gH.tmp"  # as a kill leaves it
+        left.write_text("half a page")
+        store_and_publish(config, store, edition("Daily", datetime(2026, 1, 9, 7, tzinfo=UTC), 99))
+        assert not (root / PENDING).exists() and not left.exists()
+        assert (root / lost[1]).is_file()  # everything rendered, not only what it touches
+        assert rebuild(config=config, store=store) == ()
     finally:
         store.close()

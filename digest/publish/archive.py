@@ -86,13 +86,15 @@ def _create_temporary(path: Path) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary name beside {path}")
 
 
-def remove_temporary(root: Path) -> tuple[Path, ...]:
-    """Delete temporary files a killed writer left in the archive (its top and year folders).
+def remove_temporary(root: Path, *, years: bool = True) -> tuple[Path, ...]:
+    """Delete temporary files a killed writer left in the archive: its top folder and, with
+    `years`, its year folders (thousands of pages in a long archive: only a writer killed after
+    its journal was written, see `write_site`, can have left one there).
 
     Call only while holding the archive's lock: then no other writer's file can be in flight.
     """
     removed = []
-    folders = [root, *(p for p in root.iterdir() if p.is_dir() and p.name.isdigit())]
+    folders = [root, *(p for p in root.iterdir() if years and p.is_dir() and p.name.isdigit())]
     for folder in folders:
         with os.scandir(folder) as entries:  # a year holds hundreds of pages: no Path for each
             for entry in entries:
@@ -115,13 +117,18 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_site(root: Path, files: Mapping[str, str]) -> tuple[Path, ...]:
+def write_site(
+    root: Path, files: Mapping[str, str], *, journal: Path | None = None
+) -> tuple[Path, ...]:
     """Write each archive-relative path whose content differs from what is on disk.
 
     Unchanged files are left alone (same bytes, same time), so a rebuild that changes nothing
-    writes nothing. Returns the paths written. Paths must stay inside the archive.
+    writes nothing. Returns the paths written. Paths must stay inside the archive. With
+    `journal`, that file exists from before the first write until after the last: a writer
+    stopped between them leaves it, so the next one knows pages may be stale and temporary
+    files may be anywhere.
     """
-    written = []
+    written: list[Path] = []
     base = root.resolve()
     for name, content in sorted(files.items()):
         path = root / name
@@ -134,8 +141,12 @@ def write_site(root: Path, files: Mapping[str, str]) -> tuple[Path, ...]:
             pass
         except OSError as exc:
             raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if journal is not None and not written:
+            write_atomic(journal, "")
         write_atomic(path, content)
         written.append(path)
+    if journal is not None and written:
+        journal.unlink(missing_ok=True)
     return tuple(written)
 
 

@@ -65,7 +65,9 @@ def touched_by(store: Store, edition_id: int) -> Parts:
     """What adding (or removing) the edition `edition_id` changes: its page and its neighbours'
     (their previous/next links), its year's index page (every year's when the list of years
     changes with it) and its month's search piece. A second edition of a digest on one day
-    changes how the pages beside the first name it too ("30 Dec 2025, 07:00")."""
+    changes how the pages beside the first name it too ("30 Dec 2025, 07:00"). index.html,
+    the newest year's page, counts every edition: a late edition of an earlier year changes it
+    too."""
     here = store.edition(edition_id)
     assert here is not None
     near = [
@@ -75,7 +77,7 @@ def touched_by(store: Store, edition_id: int) -> Parts:
     alone = store.editions_in_year(year) == 1
     return Parts(
         editions=frozenset(r.id for r in near),
-        years=None if alone else frozenset({year}),
+        years=None if alone else frozenset({year, store.newest_date()[:4]}),
         months=frozenset({month_of(here)}),
     )
 
@@ -91,14 +93,25 @@ def needed(store: Store, parts: Parts, feed_size: int = FEED_SIZE) -> Listing:
     near = [r for page in parts.editions for r in store.series_around(page, 1)]
     years = {*parts.years, *(month[:4] for month in parts.months), *(r.date[:4] for r in near)}
     newest = store.newest_editions(feed_size) if parts.common else []
-    records = _newest_first([*store.editions_in_years(years), *newest])
-    counts = store.edition_years()
+    edge = _feed_edge(store, newest)
+    records = _newest_first([*store.editions_in_years(years), *newest, *edge])
+    counts = store.edition_months()  # one pass over the date index gives the years too
     return Listing(
         records=records,
-        years=tuple(year for year, _ in counts),
-        months=tuple(store.edition_months()),
-        total=sum(count for _, count in counts),
+        years=tuple(dict.fromkeys(month[:4] for month, _, _ in counts)),
+        months=tuple((month, stories) for month, _, stories in counts),
+        total=sum(editions for _, editions, _ in counts),
     )
+
+
+def _feed_edge(store: Store, newest: Sequence[EditionRecord]) -> list[EditionRecord]:
+    """What the pages of the feed's oldest editions link to, as a whole listing has it: the
+    edition before each digest's oldest in the feed, and every edition of both their days (a
+    link to a day with two gives its time). The feed's pieces are then kept under the keys a
+    whole rebuild gives them, not made again at every publish of a new year."""
+    oldest = {r.digest: r for r in newest}  # newest first: the last of each digest stays
+    edge = [r for first in oldest.values() for r in store.series_around(first.id, 1)[-2:]]
+    return [r for e in edge for r in store.editions_on(e.digest, e.date)]
 
 
 def _newest_first(records: Iterable[EditionRecord]) -> tuple[EditionRecord, ...]:

@@ -13,7 +13,7 @@ can close the script or start markup.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,38 +40,39 @@ def manifest_js(months: Sequence[tuple[str, int]]) -> str:
     return f"window.DIGEST_SEARCH_INDEX = {_json({'pieces': listed})};\n"
 
 
-def pieces(records: Sequence[EditionRecord], pages: Mapping[int, EditionPage]) -> dict[str, str]:
-    """Month -> the script of that month's stories, for the months of `records`."""
-    by_month: dict[str, list[dict[str, str]]] = {}
-    for record in records:
-        found = by_month.setdefault(month_of(record), [])
-        page = pages.get(record.id)
-        if page is None:
-            continue
-        label = f"{record.digest} — {datetime.fromisoformat(record.date):%-d %b %Y}"
-        for story in page.edition.stories:
-            lead = story.lead.item
-            published = lead.published or lead.seen_at
-            found.append(
-                {
-                    "title": lead.title,
-                    "gloss": story.gloss,  # the English headline: an English query finds it
-                    "outlets": ", ".join(story.outlets),
-                    "date": published.date().isoformat(),
-                    "summary": " ".join(story.summary),
-                    # the headlines of its versions in other languages, searchable too
-                    "versions": " ".join(
-                        s.item.title for s in story.others if s.item.lang != lead.lang
-                    ),
-                    "edition": label,
-                    "href": f"{record.html_path}#story-{story.id}",
-                }
-            )
-    return {
-        month: "(window.DIGEST_SEARCH_PIECES = window.DIGEST_SEARCH_PIECES || {})"
-        f"[{_json(month)}] = {_json(found)};\n"
-        for month, found in by_month.items()
-    }
+def stories_js(record: EditionRecord, page: EditionPage) -> str:
+    """An edition's stories as its month's piece lists them: JSON objects joined by commas, the
+    inside of a list, so a piece is its editions' joined (and kept apart between publishes)."""
+    label = f"{record.digest} — {datetime.fromisoformat(record.date):%-d %b %Y}"
+    found = []
+    for story in page.edition.stories:
+        lead = story.lead.item
+        published = lead.published or lead.seen_at
+        found.append(
+            {
+                "title": lead.title,
+                "gloss": story.gloss,  # the English headline: an English query finds it
+                "outlets": ", ".join(story.outlets),
+                "date": published.date().isoformat(),
+                "summary": " ".join(story.summary),
+                # the headlines of its versions in other languages, searchable too
+                "versions": " ".join(
+                    s.item.title for s in story.others if s.item.lang != lead.lang
+                ),
+                "edition": label,
+                "href": f"{record.html_path}#story-{story.id}",
+            }
+        )
+    return ",".join(_json(each) for each in found)
+
+
+def piece_js(month: str, stories: Sequence[str]) -> str:
+    """The script of a month's stories, from each of its editions' `stories_js`, newest first."""
+    listed = "[" + ",".join(each for each in stories if each) + "]"
+    return (
+        "(window.DIGEST_SEARCH_PIECES = window.DIGEST_SEARCH_PIECES || {})"
+        f"[{_json(month)}] = {listed};\n"
+    )
 
 
 def _json(data: Any) -> str:

@@ -9,16 +9,19 @@ from __future__ import annotations
 import posixpath
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import unquote, urlparse, urlsplit
 
 import jinja2
+import markupsafe
 
 from digest.models import Origin
-from digest.publish import codec, search_index
+from digest.publish import codec, fragments, search_index
+from digest.publish.fragments import Lookup, Pieces
 from digest.publish.listing import EVERYTHING, FEED_SIZE, Listing, Parts
 from digest.publish.render import (
     EditionPage,
@@ -31,7 +34,7 @@ from digest.publish.render import (
     saved_copy_path,
     template_error,
 )
-from digest.store import EditionRecord
+from digest.store import EditionRecord, Fragment
 
 INDEX_HEADLINES = 3
 FEED_ID = "tag:digest.localhost,2026:archive"
@@ -53,15 +56,33 @@ class IndexEntry:
 
 @dataclass(frozen=True, slots=True)
 class MonthGroup:
+    """A month as `_index_month.html.j2` lists it."""
+
     label: str  # "November 2026"
     anchor: str  # "2026-11"
     entries: tuple[IndexEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
+class MonthSection:
+    """A month on an index page: its section, as `_index_month.html.j2` rendered it (kept in
+    the store between publishes). `entries` are made on demand, for an `index.html.j2` written
+    before sections were kept, which lists them itself."""
+
+    label: str
+    anchor: str
+    html: markupsafe.Markup
+    listed: Callable[[], tuple[IndexEntry, ...]] = field(repr=False, compare=False)
+
+    @property
+    def entries(self) -> tuple[IndexEntry, ...]:
+        return self.listed()
+
+
+@dataclass(frozen=True, slots=True)
 class YearGroup:
     year: str
-    months: tuple[MonthGroup, ...]
+    months: tuple[MonthSection, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +104,16 @@ class FeedEntry:
 Contents = Callable[[Collection[int]], Mapping[int, str]]  # stored JSON of the ids asked for
 
 
+@dataclass(frozen=True, slots=True)
+class SiteBuild:
+    """What a build made: archive-relative path -> text, and the pieces it was assembled from,
+    those the store had (`used`, their keys) and those rendered anew (`made`, key -> piece)."""
+
+    files: dict[str, str]
+    used: frozenset[str]
+    made: dict[str, Fragment]
+
+
 def build_site(
     env: jinja2.Environment,
     listing: Listing,
@@ -92,23 +123,28 @@ def build_site(
     feed_size: int = FEED_SIZE,
     parts: Parts = EVERYTHING,
     base_url: str = "",
-) -> dict[str, str]:
-    """Archive-relative path -> text for the files of the browsable archive that `parts` names.
+    kept: Lookup | None = None,
+) -> SiteBuild:
+    """The files of the browsable archive that `parts` names, and the pieces they were made of.
 
     `listing` holds every edition, or at least those the chosen files need (`listing.needed`);
     only the contents the chosen files need are asked of `contents`. Editions recorded without
     content (made before it was stored) keep their files as they are; the index lists them.
     With `base_url` (where the archive is published, ending in "/"), every link in the pages
     and the feed is absolute to it; without, every link inside the archive is relative.
+    Pieces `kept` from earlier builds (see `fragments`) are used where their key is found, and
+    rendered where not: the same bytes either way.
     Everything is rendered before anything is written, so a template that fails
     (TemplateError, one line) leaves the archive as it was.
     """
     try:
-        return _build_site(env, listing, contents, zone, feed_size, parts, base_url)
+        pieces = Pieces(fragments.fingerprint(env), kept)
+        files = _build_site(env, listing, contents, zone, feed_size, parts, base_url, pieces)
     except Exception as exc:
         if is_template_failure(env, exc):
             raise template_error(env, exc) from None
         raise
+    return SiteBuild(files, frozenset(pieces.used), pieces.made)
 
 
 def _build_site(
@@ -119,6 +155,7 @@ def _build_site(
     feed_size: int,
     parts: Parts,
     base_url: str,
+    pieces: Pieces,
 ) -> dict[str, str]:
     records = listing.records
     every = {r.id for r in records}
@@ -128,36 +165,100 @@ def _build_site(
         r for r in records if parts.months is None or search_index.month_of(r) in parts.months
     ]
     wanted = page_ids | {r.id for r in feed_records} | {r.id for r in in_pieces}
-    stored = {key: codec.loads(text) for key, text in contents(wanted).items()}
-    files: dict[str, str] = {}
-    pages: dict[int, EditionPage] = {}
+    stored = contents(wanted)
     shared = _shared_days(records)
-    for record, previous, following in _neighbours(records):
-        entry = stored.get(record.id)
-        if entry is None or record.id not in wanted:
-            continue
-        pages[record.id] = edition_page(
-            entry.edition,
-            page_path=record.html_path,
-            archive_root=entry.archive_root,
-            previous=_nav(record, previous, base_url, shared, zone),
-            next=_nav(record, following, base_url, shared, zone),
-            base_url=base_url,
+    navs = {
+        record.id: (
+            _nav(record, previous, base_url, shared, zone),
+            _nav(record, following, base_url, shared, zone),
         )
-        if record.id in page_ids:
-            html, text = render_edition(env, pages[record.id])
+        for record, previous, following in _neighbours(records)
+        if record.id in stored and record.id in wanted
+    }
+    pages = _Pages(stored, navs, base_url)
+    files: dict[str, str] = {}
+    for record in records:
+        if record.id in page_ids and record.id in navs:
+            html, text = render_edition(env, pages.of(record))
             files[record.html_path], files[record.text_path] = html, text
-    files.update(_index_pages(env, listing, zone, parts.years, base_url, shared))
+    files.update(_index_pages(env, listing, zone, parts.years, base_url, shared, pieces))
     if parts.common:
-        files["feed.xml"] = _feed(env, feed_records, pages, zone, base_url)
+        files["feed.xml"] = _feed(env, feed_records, pages, zone, base_url, pieces)
         files["search.html"] = env.get_template("search.html.j2").render(
             count=listing.total, base=base_url
         )
         files[search_index.MANIFEST] = search_index.manifest_js(listing.months)
-    for month, piece in search_index.pieces(in_pieces, pages).items():
-        if parts.months is None or month in parts.months:
-            files[search_index.piece_path(month)] = piece
+    by_month: dict[str, list[EditionRecord]] = {}
+    for record in in_pieces:
+        by_month.setdefault(search_index.month_of(record), []).append(record)
+    for month, in_month in by_month.items():
+        wanted_pieces = {
+            pages.key(pieces, "search", record, links=False): partial(pages.search_stories, record)
+            for record in in_month
+            if record.id in navs
+        }
+        found = pieces.get("search", wanted_pieces)
+        texts = [found[each] for each in wanted_pieces]
+        files[search_index.piece_path(month)] = search_index.piece_js(month, texts)
     return files
+
+
+class _Pages:
+    """The edition pages a build renders from, each loaded from its stored content when first
+    needed: a piece found in the store needs none."""
+
+    def __init__(
+        self,
+        stored: Mapping[int, str],
+        navs: Mapping[int, tuple[NavLink | None, NavLink | None]],
+        base_url: str,
+    ) -> None:
+        self._stored, self._navs, self._base_url = stored, navs, base_url
+        self._pages: dict[int, EditionPage] = {}
+
+    def of(self, record: EditionRecord) -> EditionPage:
+        page = self._pages.get(record.id)
+        if page is None:
+            entry = codec.loads(self._stored[record.id])
+            previous, following = self._navs[record.id]
+            page = edition_page(
+                entry.edition,
+                page_path=record.html_path,
+                archive_root=entry.archive_root,
+                previous=previous,
+                next=following,
+                base_url=self._base_url,
+            )
+            self._pages[record.id] = page
+        return page
+
+    def key(self, pieces: Pieces, kind: str, record: EditionRecord, links: bool = True) -> str:
+        """The key of a piece made from the edition's page and record: its content (which holds
+        the archive folder it was made in), its files, where the archive is published and, with
+        `links`, its neighbours' links, which the page holds too (a template may show them)."""
+        previous, following = self._navs[record.id] if links else (None, None)
+        return fragments.key(
+            pieces.fingerprint,
+            kind,
+            self._stored[record.id],
+            record.html_path,
+            record.text_path,
+            record.digest,
+            record.date,
+            self._base_url,
+            repr(previous),
+            repr(following),
+        )
+
+    def search_stories(self, record: EditionRecord) -> str:
+        return search_index.stories_js(record, self.of(record))
+
+    def feed_body(self, body: jinja2.Template, record: EditionRecord) -> str:
+        page = self.of(record)
+        return body.render(page=page, edition=page.edition)
+
+    def has(self, record: EditionRecord) -> bool:
+        return record.id in self._navs
 
 
 def build_part(
@@ -175,7 +276,7 @@ def build_part(
         lambda ids: {i: contents[i] for i in ids if i in contents},
         zone=zone,
         parts=parts,
-    )
+    ).files
 
 
 def _neighbours(
@@ -242,6 +343,7 @@ def _index_pages(
     years: frozenset[str] | None,
     base_url: str,
     shared: set[tuple[str, str]],
+    pieces: Pieces,
 ) -> dict[str, str]:
     """One index page per year (those in `years`, or all), newest first on each."""
     ordered = sorted(listing.records, key=lambda r: (r.date, r.until), reverse=True)
@@ -249,14 +351,15 @@ def _index_pages(
     newest = listing.years[0] if listing.years else ""
     links = tuple(YearLink(year, base_url + index_path(year, newest)) for year in listing.years)
     template = env.get_template("index.html.j2")
+    month_template = env.get_template("_index_month.html.j2")
     pages = {}
     for year in listing.years if years is None else [y for y in listing.years if y in years]:
-        group = _year(year, by_year[year], zone, base_url, shared)
+        months = _months(month_template, by_year[year], zone, base_url, shared, pieces)
         # Only index.html, rewritten by every publish, gives the total: other years' pages stay
         # as they are until their own year changes.
         total = listing.total if year == newest else None
         pages[index_path(year, newest)] = template.render(
-            years=(group,),
+            years=(YearGroup(year, months),),
             year=year,
             year_links=links,
             count=len(by_year[year]),
@@ -271,49 +374,107 @@ def _index_pages(
     return pages
 
 
-def _year(
-    year: str,
+def _months(
+    template: jinja2.Template,
     in_year: Sequence[EditionRecord],
     zone: tzinfo,
     base_url: str,
     shared: set[tuple[str, str]],
-) -> YearGroup:
-    months = []
-    for month, in_month in groupby(in_year, key=lambda r: r.date[:7]):
-        entries = tuple(
-            IndexEntry(
-                anchor=f"edition-{r.id}",
-                digest=r.digest,
-                date_label=f"{datetime.fromisoformat(r.date):%A %-d %B %Y}"
-                + _time_of_day(r, shared, zone),
-                period_label=_period(r, zone),
-                stories=r.stories,
-                headlines=r.headlines[:INDEX_HEADLINES],
-                html_href=base_url + r.html_path,
-                text_href=base_url + r.text_path,
-            )
-            for r in in_month
+    pieces: Pieces,
+) -> tuple[MonthSection, ...]:
+    """A year's months, newest first, each section kept under the key of what it lists: a
+    publish renders its own month's again, not the year's."""
+    months = [(month, tuple(group)) for month, group in groupby(in_year, key=lambda r: r.date[:7])]
+    keys = [
+        fragments.key(
+            pieces.fingerprint,
+            "month",
+            month,
+            base_url,
+            repr(zone),  # by name: a tzdata update that moves a past offset needs a rebuild
+            *(_entry_key(r, shared) for r in in_month),
         )
-        label = f"{datetime.fromisoformat(month + '-01'):%B %Y}"
-        months.append(MonthGroup(label, month, entries))
-    return YearGroup(year, tuple(months))
+        for month, in_month in months
+    ]
+    listed = {
+        each: partial(_month_group, month, in_month, zone, base_url, shared)
+        for each, (month, in_month) in zip(keys, months, strict=True)
+    }
+    found = pieces.get(
+        "month",
+        {each: partial(_month_html, template, make, base_url) for each, make in listed.items()},
+    )
+    return tuple(
+        MonthSection(
+            _month_label(month),
+            month,
+            markupsafe.Markup(found[each]),  # our own template's output, escaped by it
+            partial(_entries_of, listed[each]),
+        )
+        for each, (month, _) in zip(keys, months, strict=True)
+    )
+
+
+def _entry_key(record: EditionRecord, shared: set[tuple[str, str]]) -> str:
+    """What an edition's index entry is made of: its record, which never changes once recorded
+    (nothing updates a row of editions; a migration that did would change the code, and with
+    it every key), and whether its day has another edition of its digest."""
+    return f"{record.id} {record.html_path} {int((record.digest, record.date) in shared)}"
+
+
+def _month_html(template: jinja2.Template, make: Callable[[], MonthGroup], base_url: str) -> str:
+    return template.render(month=make(), base=base_url)
+
+
+def _entries_of(make: Callable[[], MonthGroup]) -> tuple[IndexEntry, ...]:
+    return make().entries
+
+
+def _month_label(month: str) -> str:
+    return f"{datetime.fromisoformat(month + '-01'):%B %Y}"
+
+
+def _month_group(
+    month: str,
+    in_month: Sequence[EditionRecord],
+    zone: tzinfo,
+    base_url: str,
+    shared: set[tuple[str, str]],
+) -> MonthGroup:
+    entries = tuple(
+        IndexEntry(
+            anchor=f"edition-{r.id}",
+            digest=r.digest,
+            date_label=f"{datetime.fromisoformat(r.date):%A %-d %B %Y}"
+            + _time_of_day(r, shared, zone),
+            period_label=_period(r, zone),
+            stories=r.stories,
+            headlines=r.headlines[:INDEX_HEADLINES],
+            html_href=base_url + r.html_path,
+            text_href=base_url + r.text_path,
+        )
+        for r in in_month
+    )
+    return MonthGroup(_month_label(month), month, entries)
 
 
 def _feed(
     env: jinja2.Environment,
     records: Sequence[EditionRecord],
-    pages: dict[int, EditionPage],
+    pages: _Pages,
     zone: tzinfo,
     base_url: str,
+    pieces: Pieces,
 ) -> str:
-    entries = []
     body = env.get_template("_edition_body.html.j2")
+    keys = {r.id: pages.key(pieces, "feed", r) for r in records if pages.has(r)}
+    bodies = pieces.get(
+        "feed", {keys[r.id]: partial(pages.feed_body, body, r) for r in records if r.id in keys}
+    )
+    entries = []
     for record in records:
-        page = pages.get(record.id)
         content = (
-            body.render(page=page, edition=page.edition)
-            if page is not None
-            else f"<p>{record.stories} stories.</p>"
+            bodies[keys[record.id]] if record.id in keys else f"<p>{record.stories} stories.</p>"
         )
         headlines = "; ".join(record.headlines[:INDEX_HEADLINES])
         entries.append(

@@ -10,11 +10,13 @@ from __future__ import annotations
 from digest.store.base import StoreBase
 from digest.store.deliveries import DeliveryStore
 from digest.store.editions import EditionStore
+from digest.store.fragments import FragmentStore
 from digest.store.items import ItemStore
 from digest.store.records import (
     Delivery,
     DeliveryStatus,
     EditionRecord,
+    Fragment,
     SearchFilters,
     SearchHit,
 )
@@ -27,11 +29,15 @@ __all__ = [
     "Delivery",
     "DeliveryStatus",
     "EditionRecord",
+    "Fragment",
     "SearchFilters",
     "SearchHit",
     "Store",
 ]
 
 
-class Store(ItemStore, EditionStore, SearchStore, SourceStore, DeliveryStore, StoreBase):
-    """The whole store: items, editions, search, sources and deliveries on one connection."""
+class Store(
+    ItemStore, EditionStore, FragmentStore, SearchStore, SourceStore, DeliveryStore, StoreBase
+):
+    """The whole store: items, editions (and the kept pieces of their pages), search, sources
+    and deliveries on one connection."""

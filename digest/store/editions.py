@@ -177,13 +177,10 @@ class EditionStore(StoreBase):
         ).fetchall()
         return [*map(edition_row, reversed(after)), here, *map(edition_row, before)]
 
-    def edition_years(self) -> list[tuple[str, int]]:
-        """Every year with editions ("2026") and how many, newest first."""
-        rows = self.db.execute(
-            "SELECT substr(date, 1, 4) AS year, count(*) FROM editions GROUP BY year"
-            " ORDER BY year DESC"
-        )
-        return [(str(year), int(count)) for year, count in rows]
+    def newest_date(self) -> str:
+        """The date of the newest-dated edition ("2026-11-23"; "" when there is none)."""
+        row = self.db.execute("SELECT max(date) FROM editions").fetchone()
+        return str(row[0] or "")
 
     def editions_in_year(self, year: str) -> int:
         """How many editions are dated in `year` ("2026")."""
@@ -193,13 +190,14 @@ class EditionStore(StoreBase):
         ).fetchone()
         return int(row[0])
 
-    def edition_months(self) -> list[tuple[str, int]]:
-        """Every month with editions ("2026-11") and how many stories they hold, newest first."""
+    def edition_months(self) -> list[tuple[str, int, int]]:
+        """Every month with editions ("2026-11"), how many and how many stories they hold,
+        newest first."""
         rows = self.db.execute(
-            "SELECT substr(date, 1, 7) AS month, sum(stories) FROM editions GROUP BY month"
-            " ORDER BY month DESC"
+            "SELECT substr(date, 1, 7) AS month, count(*), sum(stories) FROM editions"
+            " GROUP BY month ORDER BY month DESC"
         )
-        return [(str(month), int(stories)) for month, stories in rows]
+        return [(str(month), int(editions), int(stories)) for month, editions, stories in rows]
 
     def recorded_paths(self, prefix: str) -> set[str]:
         """The recorded edition files (.html, .txt) whose archive-relative path starts with

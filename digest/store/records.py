@@ -33,6 +33,15 @@ class EditionRecord:
         return Path(self.html_path).stem
 
 
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A piece of an archive page as digest's own templates rendered it (markup escaped by
+    them, or the search index's escaped JSON), kept in the store under a hash of its inputs."""
+
+    kind: str  # "feed", "month" or "search": what the piece is (see schema migration 11)
+    text: str
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "pending"  # to send at next_attempt
     SENDING = "sending"  # handed to the server; the outcome is not recorded yet

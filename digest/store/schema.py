@@ -410,4 +410,18 @@ MIGRATIONS: tuple[str, ...] = (
             SELECT last_insert_rowid() WHERE new.lang IN ('ja', 'ko');
     END;
     """,
+    # 11: pieces of the archive's pages rendered once and kept, so a publish assembles the feed,
+    # the index pages and the search pieces from them instead of rendering the newest 20
+    # editions and a year of index entries again (digest/publish/site.py). `key` is a hash of
+    # everything a piece was rendered from (the templates and code among it), so a changed
+    # input is a key not found; `kind` says what the piece is: 'feed' (an edition's body in the
+    # feed), 'month' (a month's section of an index page), 'search' (an edition's stories in
+    # its month's search piece).
+    """
+    CREATE TABLE fragments (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    """,
 )
