@@ -412,3 +412,5 @@ def test_a_reports_date_is_the_editions_day_not_utcs(
     assert moment.astimezone(UTC).date() != moment.date()
     assert f"  Wire - {day}\n" in html.with_suffix(".txt").read_text()
     assert f'<time datetime="{moment.date().isoformat()}">{day}</time>' in html.read_text()
+    [piece] = (config.parent / "archive").glob("*/search-*.js")  # the browser search's dates
+    assert f'"date":"{moment.date().isoformat()}"' in piece.read_text().replace(": ", ":")

@@ -53,7 +53,7 @@ def stories_js(record: EditionRecord, page: EditionPage) -> str:
                 "title": lead.title,
                 "gloss": story.gloss,  # the English headline: an English query finds it
                 "outlets": ", ".join(story.outlets),
-                "date": published.date().isoformat(),
+                "date": page.local(published).date().isoformat(),  # the edition's day
                 "summary": " ".join(story.summary),
                 # the headlines of its versions in other languages, searchable too
                 "versions": " ".join(
