@@ -241,7 +241,7 @@ class CrossLinks:
             # a person counts two named in both headlines; in the leads only, one at most: a
             # thread's events share its cast (Kim Keon Hee and her special counsel Min)
             + 2 * len(_persons(ta.names & tb.names))
-            + min(1, len(_persons(a.names & b.names) - ta.names - tb.names))
+            + min(1, len(_persons(a.names & b.names) - (ta.names & tb.names)))
             + 2 * a.glosses_shared(b)
             + len((a.concepts & b.concepts) - COUNTRIES)
         )
