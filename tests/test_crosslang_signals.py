@@ -10,6 +10,7 @@ import pytest
 
 from digest.editorial.crosslang import CrossLinks
 from digest.language.anchors import anchors
+from digest.language.persons import korean_persons
 from digest.language.sino import hangul_reading, sino_words
 from digest.language.sounds import japanese_names_in_hangul, kana_to_hangul, name_sounds, skeleton
 from digest.models import Item, Origin, Relevance, ScoredItem
@@ -243,3 +244,41 @@ def test_a_lead_cut_short_is_compared_on_the_opening_it_has() -> None:
         hours=1,
     )
     assert _linked(ja, ko)
+
+
+@pytest.mark.parametrize(
+    ("english", "korean"),
+    [
+        ("DP floor leader Kim Byung-kee resigns", "김병기 원내대표 사퇴"),
+        ("nominee Lee Hye-hoon apologizes", "이혜훈 후보자가 사과했다"),
+        ("Defense Minister Ahn Gyu-back said", "안규백은 말했다"),
+        ("Shinsegae's Chung Yong-jin", "정용진 신세계 회장"),
+        ("Premier Pak Thae Song", "박태성 내각총리"),
+    ],
+)
+def test_a_korean_persons_whole_name_is_one_key_in_hangul_and_romanised(
+    english: str, korean: str
+) -> None:
+    assert korean_persons(english, "en") & korean_persons(korean, "ko")
+
+
+def test_only_whole_names_of_three_syllables_are_korean_persons() -> None:
+    assert not korean_persons("Lee Says Budget Minister Resigns", "en")  # not syllables
+    assert not korean_persons("Cho Kuk returns", "en")  # two syllables: too easily by chance
+    assert not korean_persons("김병기의원회관에서", "ko")  # inside a longer word
+    # one sound apart is another person: Kim Byung-kee is not 김병주 nor 김영기
+    assert not korean_persons("Kim Byung-kee", "en") & korean_persons("김병주 김영기", "ko")
+
+
+def test_a_persons_name_counts_only_when_both_headlines_give_it() -> None:
+    # both headlines name her: the name counts, and with the figure links the two
+    ko = _item("k", "이혜훈 후보자, 3조원 예산 발표", "이혜훈 후보자가 3조원을 말했다.", "ko")
+    en = _item("e", "Lee Hye-hoon unveils 3 tln won budget", "Lee Hye-hoon said.", "en")
+    assert _linked(ko, en)
+    # a thread's next report names her only in its lead: its cast, not its subject
+    other = _item(
+        "o", "Budget office unveils 3 tln won plan", "Nominee Lee Hye-hoon attended.", "en"
+    )
+    assert (
+        CrossLinks([ko, other], 36.0).weight(0, 1)[0] < CrossLinks([ko, en], 36.0).weight(0, 1)[0]
+    )

@@ -4,17 +4,18 @@ Versions of one report in different languages share few words but the same figur
 places (`digest.language.anchors`). Two items in different languages are linked only when
 they were published within `hours` of each other, the figures in their headlines do not
 disagree, one headline names something the other item's lead has, and what their headlines
-and leads share weighs enough: each shared figure (not a bare
-day of the month or a year) and each shared Latin-script name counts two, each shared person,
-place or subject of the gazetteer one; the countries of the topic count nothing, since every
-item names them. Within 12 hours, names heard alike in other scripts count one each (at most
-two), and a Japanese and a Korean lead may share enough Sino-Korean wording to count like a
-figure or, closely, to link alone (their headlines and first sentences too, for a feed that cuts
-its leads short). Between Japanese and Korean a name counts two as well when the Korean text
-glosses it in hanja (무라야마 도미이치(村山富市)) or spells a Japanese kanji name as it sounds
-(小泉 and 고이즈미, 靖国 and 야스쿠니). Versions more than 12 hours apart need one more: the
-next day of a thread shares its cast and its figures. Like the rest of grouping it errs
-towards keeping items apart.
+and leads share weighs enough: each shared figure (not a bare day of the month or a year) and
+each shared Latin-script name counts two, each shared person, place or subject of the
+gazetteer one, a Korean person's whole name in both headlines two (김병기 and Kim Byung-kee)
+and in both leads only one (one such person at most); the countries of the topic count
+nothing, since every item names them. Within 12 hours, names heard alike in other scripts
+count one each (at most two), and a Japanese and a Korean lead may share enough Sino-Korean
+wording to count like a figure or, closely, to link alone (their headlines and first
+sentences too, for a feed that cuts its leads short). Between Japanese and Korean a name
+counts two as well when the Korean text glosses it in hanja (무라야마 도미이치(村山富市)) or
+spells a Japanese kanji name as it sounds (小泉 and 고이즈미, 靖国 and 야스쿠니). Versions more
+than 12 hours apart need one more: the next day of a thread shares its cast and its figures.
+Like the rest of grouping it errs towards keeping items apart.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ def _meet(x: Anchors, y: Anchors) -> bool:
         or words_shared(x.sino, y.sino)
         or words_shared(y.sino, x.sino)
     )
+
+
+def _persons(names: frozenset[str]) -> frozenset[str]:
+    """The Korean persons' whole names among `names` (digest.language.persons)."""
+    return frozenset(n for n in names if n.startswith("person:"))
 
 
 def _disagree(ta: Anchors, tb: Anchors) -> bool:
@@ -231,7 +237,11 @@ class CrossLinks:
             return 0, 1  # what they share must be in one of the headlines: the event, not a detail
         weight = (
             2 * a.figures_shared(b)
-            + 2 * len(a.names & b.names)
+            + 2 * len((a.names & b.names) - _persons(a.names))
+            # a person counts two named in both headlines; in the leads only, one at most: a
+            # thread's events share its cast (Kim Keon Hee and her special counsel Min)
+            + 2 * len(_persons(ta.names & tb.names))
+            + min(1, len(_persons(a.names & b.names) - (ta.names & tb.names)))
             + 2 * a.glosses_shared(b)
             + len((a.concepts & b.concepts) - COUNTRIES)
         )

@@ -14,6 +14,7 @@ import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from digest.language.persons import korean_persons
 from digest.language.sino import glossed, sino_words
 from digest.language.sounds import japanese_names_in_hangul, name_sounds
 
@@ -320,6 +321,7 @@ def anchors(text: str, lang: str) -> Anchors:
     names -= _STOP_LATIN
     # what the gazetteer knows counts as its concept, never again as a name heard alike
     unknown = _LATIN_FORMS.sub(" ", _CJK_FORMS.sub(" ", text))
+    names |= korean_persons(unknown, lang)  # 김병기 and Kim Byung-kee, whole names only
     sounds, sino = name_sounds(unknown, lang), sino_words(text, lang)
     found = glossed(text, lang)
     spelt = (
