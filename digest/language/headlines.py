@@ -25,18 +25,8 @@ _NUMBER = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
 
-def base_headline(title: str) -> str:
-    """The headline without its version marker, for comparing versions of one report."""
-    plain = title
-    while (stripped := _LEADING.sub("", plain, count=1)) != plain:
-        plain = stripped
-    plain = _TRAILING.sub("", plain)
-    return _SPACE.sub(" ", plain).strip().casefold()
-
-
-def version_rank(title: str) -> int:
-    """How late a version the headline's markers say it is: 0 for none, 1 for an unnumbered
-    one ((종합), (LEAD)), else its number (종합2보, 2nd LD, UPDATE 2)."""
+def _split_markers(title: str) -> tuple[list[str], str]:
+    """The headline's version markers (leading ones, then a trailing one) and what is left."""
     markers = []
     plain = title
     while match := _LEADING.match(plain):
@@ -44,5 +34,19 @@ def version_rank(title: str) -> int:
         plain = plain[match.end() :]
     if trailing := _TRAILING.search(plain):
         markers.append(trailing.group(0))
+        plain = plain[: trailing.start()]
+    return markers, plain
+
+
+def base_headline(title: str) -> str:
+    """The headline without its version marker, for comparing versions of one report."""
+    plain = _split_markers(title)[1]
+    return _SPACE.sub(" ", plain).strip().casefold()
+
+
+def version_rank(title: str) -> int:
+    """How late a version the headline's markers say it is: 0 for none, 1 for an unnumbered
+    one ((종합), (LEAD)), else its number (종합2보, 2nd LD, UPDATE 2)."""
+    markers = _split_markers(title)[0]
     numbers = [int(n) for marker in markers for n in _NUMBER.findall(marker)]
     return max(numbers, default=1 if markers else 0)
