@@ -60,10 +60,12 @@ _ENDINGS = re.compile(
 
 @lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
+    # a final e goes first, so that a word and its plural meet (device and devices: dev)
+    word = word[:-1] if len(word) > 3 and word.endswith("e") else word
     for _ in range(2):  # trials -> trial -> tri, as trial -> tri
         if len(word) > 4:
             word = _ENDINGS.sub("", word, count=1) or word
-    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+    return word
 
 
 def _stems(text: str) -> set[str]:
