@@ -20,6 +20,7 @@ from digest.edition import poll_sources
 from digest.editorial.crosslang import CrossLinks
 from digest.editorial.relevance import TopicSettings, score_item
 from digest.editorial.stories import GroupingSettings, group_items
+from digest.evaluation.crosslang import linked_alone, shared_item
 from digest.language.width import display_width
 from digest.models import Item, Origin, Relevance, ScoredItem
 from digest.sources.folder import FolderSource
@@ -110,25 +111,6 @@ def test_relevance_on_labelled_japanese_and_korean_items() -> None:
 # --- one story across languages -----------------------------------------------------------------
 
 
-def _from_shared(row: dict[str, str]) -> ScoredItem:
-    day = row["date"] or "2025-01-01"
-    when = datetime.fromisoformat(day if len(day) > 10 else day + "T12:00:00+09:00")
-    return ScoredItem(
-        Item(
-            row["id"],
-            row["publisher"],
-            Origin.FEED,
-            row["title"],
-            "",
-            row["text"],
-            when,
-            when,
-            lang=row["lang"],
-        ),
-        Relevance(0.5, True),
-    )
-
-
 def _pairs(name: str) -> tuple[int, int, int, int]:
     """(found, same-event pairs, wrongly linked, different-event pairs) on a labelled set."""
     rows: dict[str, dict[str, str]] = {}
@@ -139,8 +121,7 @@ def _pairs(name: str) -> tuple[int, int, int, int]:
         pairs = [json.loads(line) for line in lines]
     found = same = wrong = different = 0
     for pair in pairs:
-        links = CrossLinks([_from_shared(rows[pair["a"]]), _from_shared(rows[pair["b"]])], 36.0)
-        linked = (0, 1) in links.candidates() and links.link(0, 1) > 0
+        linked = linked_alone(shared_item(rows[pair["a"]]), shared_item(rows[pair["b"]]), 36.0)
         same += pair["same"]
         different += not pair["same"]
         found += linked and pair["same"]

@@ -18,6 +18,11 @@ from digest.errors import DigestError
 
 # name: (module, command, one-line help for `digest eval --help`, which must not import them)
 SUBCOMMANDS = {
+    "crosslang": (
+        "digest.evaluation.crosslang",
+        "crosslang_command",
+        "Cross-language links on labelled pairs, alone and among their period's items.",
+    ),
     "grouping": (
         "digest.evaluation.grouping",
         "grouping_command",
