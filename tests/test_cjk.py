@@ -8,7 +8,7 @@ import json
 import re
 import sys
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -33,6 +33,7 @@ __all__ = ["browser"]  # the shared fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 LANG = SHARED / "eval" / "lang"
+WEEK = timedelta(days=7)
 TOPIC = TopicSettings()
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
@@ -507,3 +508,36 @@ def test_japanese_and_korean_stories_find_their_sections() -> None:
     assert assign_section("일본, 대북 독자 제재 2년 연장", [], DEFAULT_SECTIONS) == (
         "Sanctions and trade"
     )
+
+
+def test_a_weeks_korean_reports_of_one_meeting_are_one_story() -> None:
+    """The week of Trump's Tokyo visit as an edition takes it (the topic filter's items, the
+    week's stream as context): Yonhap's three versions and Chosun's report of his meeting the
+    abductees' families are one story. When candidate pairs came from each item's rarest terms
+    among the few on-topic items alone, chance ties of two items crowded out the terms all four
+    share, and Chosun's report went to NHK's piece on the families' hopes the day before."""
+    with need(LANG / "nhk-yonhap-chosun-2025.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    start = datetime(2025, 10, 27, tzinfo=timezone(timedelta(hours=9)))
+    stream = [s for s in map(shared_item, rows) if start <= _published(s) < start + WEEK]
+    topic = TopicSettings()
+    week = []
+    for s in stream:
+        relevance = score_item(topic, s.item.title, s.item.text, s.item.lang or "en")
+        if relevance.on_topic:
+            week.append(ScoredItem(s.item, relevance))
+    story = {
+        s.item.id: k
+        for k, group in enumerate(group_items(week, GroupingSettings(), stream))
+        for s in group
+    }
+    meeting = [
+        f"ko:hectorcho:{h}" for h in ("df7637c268", "3500034b7b", "0f5f48c035", "cb0168cdda")
+    ]
+    assert all(m in story for m in meeting)
+    assert len({story[m] for m in meeting}) == 1
+    assert story["ja:hectorcho:d597a3b5e9"] != story[meeting[0]]
+
+
+def _published(s: ScoredItem) -> datetime:
+    return s.item.published or s.item.seen_at

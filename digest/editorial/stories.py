@@ -52,11 +52,14 @@ def _candidates(scorer: Scorer, settings: GroupingSettings) -> list[tuple[int, i
     """Pairs sharing one of their rarest terms (prefix filtering), never all pairs."""
     n = len(scorer.feats)
     cap = max(50, int(settings.max_term_share * n))
-    df = scorer.df
+    df, stream = scorer.df, scorer.stream_df
     index: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(scorer.feats):
-        usable = sorted((df[t], t) for t in f.terms if 2 <= df[t] <= cap)
-        for _, t in usable[: settings.signature_terms]:
+        # rarest in the period's stream first: among a week's few on-topic items many terms
+        # are shared by two items by chance, and ties of df 2 would pick them over the terms
+        # four reports of one event share (납북, 면담)
+        usable = sorted((stream[t], df[t], t) for t in f.terms if 2 <= df[t] <= cap)
+        for _, _, t in usable[: settings.signature_terms]:
             index[t].append(i)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for members in index.values():

@@ -57,6 +57,7 @@ class Scorer:
             for t in other.terms:
                 if t in stream:
                     stream[t] += 1
+        self.stream_df = stream  # how rare each term is in the period, not only among these
         n = len(feats) + len(context)
         # Smoothed IDF: a handful of items still weighs terms sensibly.
         idf = {t: math.log((n + 20.0) / (d + 1.0)) for t, d in stream.items()}
