@@ -101,12 +101,15 @@ def test_anchors_score_the_stories_an_edition_would_show(tmp_path: Path) -> None
             {"anchor": "t:ja-launch", "same": ["t:ko-launch"], "thread": []},
             # a reader who saw no Korean version of the auction: the one shown is not "right"
             {"anchor": "t:ja-auction", "same": [], "thread": ["t:ko-auction"]},
+            # a window the item is not in (an undated item placed by its text): not scored
+            {"anchor": "t:ko-launch", "window": ["2026-04-01", "2026-04-03"]},
         ],
     )
     result = _eval(str(folder), "--anchors", str(anchors))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "anchors.jsonl: 2 anchors: precision 0.50 (1/2; 1 of one thread), recall 1.00 (1/1)"
+        "anchors.jsonl: 2 anchors: precision 0.50 (1/2; 1 of one thread), recall 1.00 (1/1);"
+        " skipped, outside their windows: t:ko-launch"
     )
 
 

@@ -129,6 +129,7 @@ class AnchorScore:
     thread: int = 0  # of those, labelled the anchor's thread (another event)
     labelled: int = 0  # items labelled the same event
     anchors: int = 0
+    skipped: tuple[str, ...] = ()  # anchors whose item is outside its window (no date)
 
     def line(self) -> str:
         precision = f"{self.right / self.shown:.2f}" if self.shown else "n/a"
@@ -136,6 +137,11 @@ class AnchorScore:
         return (
             f"{self.anchors} anchors: precision {precision} ({self.right}/{self.shown}; "
             f"{self.thread} of one thread), recall {recall} ({self.right}/{self.labelled})"
+            + (
+                f"; skipped, outside their windows: {', '.join(self.skipped)}"
+                if self.skipped
+                else ""
+            )
         )
 
 
@@ -147,6 +153,7 @@ def score_anchors(
     """Group each labelled window's items as an edition does; compare the anchors' stories."""
     home = {s.item.id: (name, s) for name, items in files.items() for s in items}
     windows: dict[tuple[str, str, str], list[dict[str, object]]] = {}
+    skipped: list[str] = []
     for row in rows:
         anchor = str(row["anchor"])
         if anchor not in home:
@@ -158,10 +165,11 @@ def score_anchors(
         else:  # a day either side of the anchor
             day = _day(item)
             first, last = str(day - timedelta(days=1)), str(day + timedelta(days=1))
-        if not first <= str(_day(item)) <= last:
-            raise UsageError(f"anchor {anchor}: outside its window {first} - {last}")
+        if not first <= str(_day(item)) <= last:  # undated in the crawl, say: not placed
+            skipped.append(anchor)
+            continue
         windows.setdefault((name, first, last), []).append(row)
-    score = AnchorScore()
+    score = AnchorScore(skipped=tuple(skipped))
     for (name, first, last), anchored in sorted(windows.items()):
         pool = [s for s in files[name] if first <= str(_day(s)) <= last]
         groups = group_items(pool, settings, pool)
@@ -182,6 +190,7 @@ def score_anchors(
                 score.thread + len(shown & thread),
                 score.labelled + len(same & set(story)),
                 score.anchors + 1,
+                score.skipped,
             )
     return score
 
