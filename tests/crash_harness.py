@@ -148,6 +148,9 @@ class Soak:
     offered: set[str] = field(default_factory=set)
     saved: set[str] = field(default_factory=set)  # saved-article file names
     run_seconds: float = 3.0
+    # 0: each kill anywhere in a run (seeded); N: trial n's kill in the n-th of N equal slices
+    # of a run (seeded within it), so N trials cover a run from its start to past its end.
+    spread: int = 0
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -187,7 +190,11 @@ class Soak:
     def trial(self, number: int) -> Trial:
         self.feed_more(number)
         before = stored_ids(self.archive)
-        delay = self.rng.uniform(0.0, self.run_seconds * 1.1)
+        span = self.run_seconds * 1.1
+        if self.spread:
+            delay = ((number - 1) % self.spread + self.rng.random()) * span / self.spread
+        else:
+            delay = self.rng.uniform(0.0, span)
         process = subprocess.Popen(
             self.command(), env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -304,7 +311,13 @@ def run_trials(harness: Harness[T], trials: int, report: Callable[[T], None] | N
 
 
 def soak(
-    folder: Path, *, trials: int, seed: int, report: Callable[[Trial], None] | None = None
+    folder: Path,
+    *,
+    trials: int,
+    seed: int,
+    spread: int = 0,
+    report: Callable[[Trial], None] | None = None,
 ) -> list[Trial]:
-    """Run `trials` kill-and-rerun trials in `folder`; every trial's outcome."""
-    return run_trials(Soak(folder, seed), trials, report)
+    """Run `trials` kill-and-rerun trials in `folder`; every trial's outcome. `spread`: see
+    `Soak.spread` (0, the kills fall anywhere at random)."""
+    return run_trials(Soak(folder, seed, spread=spread), trials, report)
