@@ -15,9 +15,11 @@ Used by tests/test_crash_safety.py (a few trials) and benchmarks/soak_crash.py (
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -221,6 +223,47 @@ class Soak:
 
     def close(self) -> None:
         self.server.close()
+
+    def keep(self, kept: Path) -> Kept:
+        """This harness as it is now (its folder copied to `kept`), to come back to."""
+        return Kept(self, kept)
+
+
+class Kept:
+    """A harness's state kept (`Soak.keep`): its folder's files, what its feeds offer, its
+    random state. `restore` puts the harness back in it, in the same folder and with the same
+    feed server, as if nothing had happened since: tests that each need a calibrated harness
+    calibrate one once (they run one at a time)."""
+
+    def __init__(self, harness: Soak, kept: Path) -> None:
+        self.harness, self.kept = harness, kept
+        shutil.copytree(harness.folder, kept, symlinks=True)
+        self.items = copy.deepcopy(harness.server.items)
+        self.rng = harness.rng.getstate()
+        self.offered, self.saved = set(harness.offered), set(harness.saved)
+        self.run_seconds = harness.run_seconds
+
+    def restore(self) -> Soak:
+        harness = self.harness
+        _empty(harness.folder)
+        shutil.copytree(self.kept, harness.folder, symlinks=True, dirs_exist_ok=True)
+        harness.server.items = copy.deepcopy(self.items)
+        harness.rng.setstate(self.rng)
+        harness.offered, harness.saved = set(self.offered), set(self.saved)
+        harness.run_seconds = self.run_seconds
+        return harness
+
+
+def _empty(folder: Path) -> None:
+    """Remove what `folder` holds; a folder that is a mount point (a small tmpfs) stays, empty."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            if entry.is_mount():
+                _empty(entry)
+            else:
+                shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def stored_ids(archive: Path) -> set[str]:
