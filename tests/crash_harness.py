@@ -15,9 +15,11 @@ Used by tests/test_crash_safety.py (a few trials) and benchmarks/soak_crash.py (
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -148,6 +150,9 @@ class Soak:
     offered: set[str] = field(default_factory=set)
     saved: set[str] = field(default_factory=set)  # saved-article file names
     run_seconds: float = 3.0
+    # 0: each kill anywhere in a run (seeded); N: trial n's kill in the n-th of N equal slices
+    # of a run (seeded within it), so N trials cover a run from its start to past its end.
+    spread: int = 0
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -187,7 +192,11 @@ class Soak:
     def trial(self, number: int) -> Trial:
         self.feed_more(number)
         before = stored_ids(self.archive)
-        delay = self.rng.uniform(0.0, self.run_seconds * 1.1)
+        span = self.run_seconds * 1.1
+        if self.spread:
+            delay = ((number - 1) % self.spread + self.rng.random()) * span / self.spread
+        else:
+            delay = self.rng.uniform(0.0, span)
         process = subprocess.Popen(
             self.command(), env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -214,6 +223,47 @@ class Soak:
 
     def close(self) -> None:
         self.server.close()
+
+    def keep(self, kept: Path) -> Kept:
+        """This harness as it is now (its folder copied to `kept`), to come back to."""
+        return Kept(self, kept)
+
+
+class Kept:
+    """A harness's state kept (`Soak.keep`): its folder's files, what its feeds offer, its
+    random state. `restore` puts the harness back in it, in the same folder and with the same
+    feed server, as if nothing had happened since: tests that each need a calibrated harness
+    calibrate one once (they run one at a time)."""
+
+    def __init__(self, harness: Soak, kept: Path) -> None:
+        self.harness, self.kept = harness, kept
+        shutil.copytree(harness.folder, kept, symlinks=True)
+        self.items = copy.deepcopy(harness.server.items)
+        self.rng = harness.rng.getstate()
+        self.offered, self.saved = set(harness.offered), set(harness.saved)
+        self.run_seconds = harness.run_seconds
+
+    def restore(self) -> Soak:
+        harness = self.harness
+        _empty(harness.folder)
+        shutil.copytree(self.kept, harness.folder, symlinks=True, dirs_exist_ok=True)
+        harness.server.items = copy.deepcopy(self.items)
+        harness.rng.setstate(self.rng)
+        harness.offered, harness.saved = set(self.offered), set(self.saved)
+        harness.run_seconds = self.run_seconds
+        return harness
+
+
+def _empty(folder: Path) -> None:
+    """Remove what `folder` holds; a folder that is a mount point (a small tmpfs) stays, empty."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            if entry.is_mount():
+                _empty(entry)
+            else:
+                shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def stored_ids(archive: Path) -> set[str]:
@@ -304,7 +354,13 @@ def run_trials(harness: Harness[T], trials: int, report: Callable[[T], None] | N
 
 
 def soak(
-    folder: Path, *, trials: int, seed: int, report: Callable[[Trial], None] | None = None
+    folder: Path,
+    *,
+    trials: int,
+    seed: int,
+    spread: int = 0,
+    report: Callable[[Trial], None] | None = None,
 ) -> list[Trial]:
-    """Run `trials` kill-and-rerun trials in `folder`; every trial's outcome."""
-    return run_trials(Soak(folder, seed), trials, report)
+    """Run `trials` kill-and-rerun trials in `folder`; every trial's outcome. `spread`: see
+    `Soak.spread` (0, the kills fall anywhere at random)."""
+    return run_trials(Soak(folder, seed, spread=spread), trials, report)

@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+TRICKLE = 0.5  # seconds between the bytes of /trickle and /trickle-head: under a read timeout
 ABOUT = "<description>Japan and North Korea held talks on the abduction issue.</description>"
 
 
@@ -117,7 +118,7 @@ class HostileServer:
             for byte in b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n" * 100:
                 handler.wfile.write(bytes([byte]))
                 handler.wfile.flush()
-                time.sleep(1)
+                time.sleep(TRICKLE)
             return
         handler.send_response(200)
         handler.send_header("Content-Type", "application/rss+xml")
@@ -141,7 +142,7 @@ class HostileServer:
                 handler.wfile.write(bytes([byte]))
                 handler.wfile.flush()
                 self.sent[path] += 1
-                time.sleep(1)
+                time.sleep(TRICKLE)
         elif document is not None:
             handler.wfile.write(document)
 

@@ -5,11 +5,13 @@ editions of one day told apart."""
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from conftest import LoopbackServer, Route, WriteConfig
 from feeds import rfc822, rss
 from test_run import digest
@@ -218,13 +220,26 @@ def test_one_developing_story_inside_an_edition_is_shown_as_such(
     assert re.search(r'class="developing">Developing story[^<]*<a href="#story-\w+">', html)
 
 
+@pytest.fixture(scope="module")
+def saved_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """`digest run --since all` over the saved articles, then the same run again in the same
+    folder: the archive as the first run left it (a copy), and as the second left it."""
+    folder = tmp_path_factory.mktemp("saved")
+    config = folder / "feeds.yaml"
+    config.write_text(f"sources:\n  - name: Saved\n    path: {CLIPPINGS}\n", encoding="utf-8")
+    once = tmp_path_factory.mktemp("saved-once") / "archive"
+    for run in range(2):
+        result = digest("run", "--config", config, "--since", "all", cwd=folder)
+        assert result.returncode == 0, result.stderr
+        if run == 0:
+            shutil.copytree(folder / "archive", once, symlinks=True)
+    return once, folder / "archive"
+
+
 def test_since_all_states_the_period_its_items_span_and_the_brief_stands_alone(
-    write_config: WriteConfig,
+    saved_twice: tuple[Path, Path],
 ) -> None:
-    config = write_config(f"sources:\n  - name: Saved\n    path: {CLIPPINGS}\n")
-    result = digest("run", "--config", config, "--since", "all", cwd=config.parent)
-    assert result.returncode == 0, result.stderr
-    [text_page] = pages(config.parent / "archive")
+    [text_page] = pages(saved_twice[0])
     text = text_page.read_text()
     header = text.splitlines()[2]
     assert header.startswith("Covering ") and "1926" not in header
@@ -236,13 +251,9 @@ def test_since_all_states_the_period_its_items_span_and_the_brief_stands_alone(
 
 
 def test_two_editions_of_one_day_are_told_apart_in_the_index_and_prev_next(
-    write_config: WriteConfig,
+    saved_twice: tuple[Path, Path],
 ) -> None:
-    config = write_config(f"sources:\n  - name: Saved\n    path: {CLIPPINGS}\n")
-    for _ in range(2):
-        result = digest("run", "--config", config, "--since", "all", cwd=config.parent)
-        assert result.returncode == 0, result.stderr
-    archive = config.parent / "archive"
+    archive = saved_twice[1]
     first, second = pages(archive, ".html")
     index = (archive / "index.html").read_text()
     labels = re.findall(r"\w+day \d{1,2} \w+ \d{4}, \d\d:\d\d", index)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crash_harness import Soak, check_archive
+from crash_harness import Kept, Soak, check_archive
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -34,18 +34,26 @@ def mount_small_tmpfs(folder: Path) -> None:
         pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
 
 
-@pytest.fixture
-def small_archive(tmp_path: Path) -> Iterator[Soak]:
-    """A Soak harness (loopback feeds, clippings, config) whose archive is a 4 MB tmpfs."""
-    archive = tmp_path / "archive"
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kept]:
+    """A Soak harness (loopback feeds, clippings, config) whose archive is a 4 MB tmpfs, with
+    one edition made while there is room; kept so that each test starts from it as it was."""
+    folder = tmp_path_factory.mktemp("small")
+    archive = folder / "archive"
     mount_small_tmpfs(archive)
-    harness = Soak(tmp_path, seed=3)
+    harness = Soak(folder, seed=3)
     try:
         harness.calibrate()  # one edition made while there is room
-        yield harness
+        yield harness.keep(tmp_path_factory.mktemp("calibrated") / "kept")
     finally:
         harness.close()
         subprocess.run(["umount", "-l", str(archive)], check=False)
+
+
+@pytest.fixture
+def small_archive(calibrated: Kept) -> Soak:
+    """The calibrated harness, as it was after its one edition (the disk's room back too)."""
+    return calibrated.restore()
 
 
 def fill(folder: Path, leave: int) -> Path:

@@ -29,11 +29,14 @@ pytestmark = pytest.mark.timeout(240)
 PERIOD = 10  # seconds: room to free the disk within the failed period or the next
 
 
-@pytest.fixture
-def small_archive(tmp_path: Path) -> Iterator[ServeSoak]:
-    archive = tmp_path / "archive"
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeSoak]:
+    """One harness for the module, calibrated once: each test fills the disk of an archive the
+    earlier ones left whole (their checks after serve's clean stop say so)."""
+    folder = tmp_path_factory.mktemp("full")
+    archive = folder / "archive"
     mount_small_tmpfs(archive)
-    harness = ServeSoak(tmp_path, seed=11, period=PERIOD, poll_every="3s")
+    harness = ServeSoak(folder, seed=11, period=PERIOD, poll_every="3s")
     try:
         harness.calibrate()  # editions made and mailed while there is room
         yield harness
@@ -67,7 +70,7 @@ def new_items_stored_unpublished(harness: ServeSoak, log: Path) -> tuple[Edition
     for trial in range(1, 6):
         wait_for(lambda: re.search(r" poll: \d+ sources read", log.read_text()), 30, log)
         mark = len(log.read_text())
-        harness.feed_more(trial)
+        harness.feed_more(100 * harness.runs + trial)  # new items, whichever test this is
         wait_for(partial(_either, log, mark, polled, publishing), 3 * PERIOD, log)
         since = log.read_text()[mark:]
         stored = polled.search(since)

@@ -1,7 +1,11 @@
 """Crash safety of `digest serve`: SIGKILL at random (seeded) moments, and death at the chosen
 moments of a delivery; after each, serve starts again and the archive is whole, nothing is lost,
 no period is published twice and no recipient gets an edition twice (tests/serve_harness.py;
-`benchmarks/soak_crash.py --serve` runs 50+ trials)."""
+`benchmarks/soak_crash.py --serve` runs 50+ trials).
+
+The deaths mid-delivery share one harness, calibrated once: each lands on the archive, the mail
+and the doubts the earlier ones left, and each test ends with serve settled after a clean stop
+(its checks say so), as the next one starts."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pace
@@ -26,6 +31,16 @@ def test_random_kills_of_serve_lose_nothing_and_mail_nobody_twice(tmp_path: Path
     assert len(results) == TRIALS
 
 
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeSoak]:
+    soak = ServeSoak(tmp_path_factory.mktemp("serve"), seed=7, period=3)
+    try:
+        soak.calibrate()
+        yield soak
+    finally:
+        soak.close()
+
+
 def _die_while_delivering(harness: ServeSoak, *points: str) -> tuple[str, str]:
     """Start serve to die at `points` (or by the server's hand); the delivery left in doubt."""
     harness.feed_more(harness.runs + 100)
@@ -41,14 +56,12 @@ def _die_while_delivering(harness: ServeSoak, *points: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("moment", ["sending", "server", "delivered"])
-def test_death_mid_delivery_is_reported_and_never_resent(tmp_path: Path, moment: str) -> None:
+def test_death_mid_delivery_is_reported_and_never_resent(harness: ServeSoak, moment: str) -> None:
     """`sending`: marked sending, the message not yet handed over; `server`: the server has
     the message and kills serve before sending its OK; `delivered`: the OK received, `sent` not
     yet recorded. At most once: the delivery becomes `unknown`, the restart names it in its log
     and does not send it again; the other recipients get the edition once."""
-    harness = ServeSoak(tmp_path, seed=7, period=3)
     try:
-        harness.calibrate()
         if moment == "server":
             process_box: list[subprocess.Popen[bytes]] = []
 
@@ -67,7 +80,7 @@ def test_death_mid_delivery_is_reported_and_never_resent(tmp_path: Path, moment:
             harness.start = start  # type: ignore[method-assign]
             harness.mail.inbox.on_data = kill_serve
             stem, recipient = _die_while_delivering(harness)
-            harness.start = real_start  # type: ignore[method-assign]
+            vars(harness).pop("start")  # the class's again
         else:
             stem, recipient = _die_while_delivering(harness, moment)
         arrived = received_by(harness.mail.inbox.received)[stem, recipient]
@@ -88,5 +101,6 @@ def test_death_mid_delivery_is_reported_and_never_resent(tmp_path: Path, moment:
         again = harness.settle()
         assert UNCERTAIN not in again
         assert received_by(harness.mail.inbox.received)[stem, recipient] == arrived
-    finally:
-        harness.close()
+    finally:  # the harness as it was, for the next test, whatever happened here
+        harness.mail.inbox.on_data = None
+        vars(harness).pop("start", None)
