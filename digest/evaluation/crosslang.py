@@ -134,14 +134,11 @@ class AnchorScore:
     def line(self) -> str:
         precision = f"{self.right / self.shown:.2f}" if self.shown else "n/a"
         recall = f"{self.right / self.labelled:.2f}" if self.labelled else "n/a"
+        skipped = f"; skipped, outside their windows: {', '.join(self.skipped)}"
         return (
             f"{self.anchors} anchors: precision {precision} ({self.right}/{self.shown}; "
             f"{self.thread} of one thread), recall {recall} ({self.right}/{self.labelled})"
-            + (
-                f"; skipped, outside their windows: {', '.join(self.skipped)}"
-                if self.skipped
-                else ""
-            )
+            + (skipped if self.skipped else "")
         )
 
 
@@ -188,7 +185,7 @@ def score_anchors(
                 score.shown + len(shown),
                 score.right + len(shown & same),
                 score.thread + len(shown & thread),
-                score.labelled + len(same & set(story)),
+                score.labelled + len(same & story.keys()),
                 score.anchors + 1,
                 score.skipped,
             )
