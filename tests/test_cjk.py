@@ -244,6 +244,19 @@ def test_labelled_cross_language_pairs_held_out_in_session_10() -> None:
     assert found >= 3
 
 
+def test_labelled_cross_language_pairs_held_out_in_session_11() -> None:
+    """28 pairs no earlier set used, labelled in session 11 by a reader who saw none of the
+    rules (12 same-event: 9 ko/en, most of them a Korean report and an AP or EPA photo's
+    caption of world news; 3 NHK ja / Chosun ko; 16 different events of one thread), measured
+    once with session 11's starting rules: 2 of 12 (0.17) and 3 wrong merges of 16 (KT's
+    morning preview and its announcement; a column on the MDL and the UN Command's statement;
+    the Setagaya killing and the next days' revelation), alone and in context alike."""
+    found, same, wrong, different = _pairs("crosslang_pairs_session11.jsonl")
+    assert (same, different) == (12, 16)
+    assert wrong <= 3
+    assert found >= 2
+
+
 def test_rounded_figures_and_units_across_languages() -> None:
     def linked(a: Item, b: Item) -> bool:
         links = CrossLinks(
