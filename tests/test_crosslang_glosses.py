@@ -31,7 +31,9 @@ def test_a_japanese_word_and_its_korean_reading_mean_what_the_english_says() -> 
 
 
 def test_a_reading_two_dictionary_words_share_or_a_word_of_grammar_means_nothing() -> None:
-    assert not meanings("사고", "ko")  # 事故 (accident) or 思考 (thought)
+    assert not meanings("수도", "ko")  # 首都 (capital) or 水道 (water supply)
+    # ... unless the glossary gives the word's sense in news: 事故, not 思考 (thought)
+    assert meanings("사고", "ko") >= {"accident", "crash"}
     assert not meanings("대해", "ko")  # "about", though 大海 reads so
     # a word is read into dictionary words from its start, up to its verb ending
     assert "insurrect" in meanings("내란재판", "ko")
@@ -48,14 +50,14 @@ def test_english_alone_never_opens_the_dictionary() -> None:
 
 KOREAN = _item(
     "ko",
-    "특검, 전 국방장관 내란 재판 병합 요청",
-    "특별검사팀은 전 국방장관의 내란 재판을 병합해 달라고 법원에 요청했다.",
+    "특검, 김용현 전 국방장관 내란 재판 병합 요청",
+    "특별검사팀은 김용현 전 국방장관의 내란 재판을 병합해 달라고 법원에 요청했다.",
     "ko",
 )
 ENGLISH_TITLE = "Special counsel asks court to merge insurrection trials of ex-defense minister"
 ENGLISH_TEXT = (
     "The special counsel asked the court on Monday to merge the insurrection trials"
-    " of the former defense minister."
+    " of former Defense Minister Kim Yong-hyun."
 )
 
 
@@ -63,6 +65,38 @@ def test_a_version_and_its_english_one_meaning_the_same_words_are_one_story() ->
     links = CrossLinks([KOREAN, _item("en", ENGLISH_TITLE, ENGLISH_TEXT, "en")], 36.0)
     assert (0, 1) in links.candidates()
     assert links.link(0, 1) > 0
+
+
+def test_words_meant_alike_tip_a_pair_but_never_carry_it() -> None:
+    """What two items mean alike is shared by a thread's every report (court, trial,
+    insurrection): it adds one to what the figures and names weigh, never more. The person
+    named in both leads and the special counsel alone do not link the versions; with the words
+    they mean alike they do, and the same words without the person do not."""
+    english = _item("en", ENGLISH_TITLE, ENGLISH_TEXT, "en")
+    assert CrossLinks([KOREAN, english], 36.0).weight(0, 1)[0] == 3
+    unnamed = _item("ko", KOREAN.item.title.replace("김용현 ", ""), "", "ko")
+    assert CrossLinks([unnamed, english], 36.0).link(0, 1) == 0
+    unmeant = _item("ko", "김용현, 특검 출석", "", "ko")
+    assert CrossLinks([unmeant, english], 36.0).link(0, 1) == 0
+
+
+def test_a_korean_word_glossed_many_ways_is_one_word_meant_alike() -> None:
+    # 사망 means death, dead, die and fatal: one word of the Korean headline, counted once
+    links = CrossLinks(
+        [
+            _item("ko", "공사장 사망 사고", "", "ko"),
+            _item("en", "Fatal accident kills worker, leaves one dead", "", "en"),
+        ],
+        36.0,
+    )
+    assert links._meant(0, 1) == 2  # 사망 and 사고, not five English words
+
+
+def test_the_glossary_reads_what_headlines_bend() -> None:
+    # native verbs as headlines write them, and a word read as the glossary's longest form
+    assert meanings("숨진", "ko") & english_words("found dead")
+    assert meanings("원내대표직", "ko") >= meanings("원내대표", "ko")
+    assert "resign" in meanings("전격사퇴", "ko")
 
 
 def test_words_meant_alike_count_only_for_versions_close_in_time() -> None:

@@ -13,8 +13,11 @@ count one each (at most two), and a Japanese and a Korean lead may share enough 
 wording to count like a figure or, closely, to link alone (their headlines and first
 sentences too, for a feed that cuts its leads short). Between Japanese and Korean a name
 counts two as well when the Korean text glosses it in hanja (무라야마 도미이치(村山富市)) or
-spells a Japanese kanji name as it sounds (小泉 and 고이즈미, 靖国 and 야스쿠니). Versions more
-than 12 hours apart need one more: the next day of a thread shares its cast and its figures.
+spells a Japanese kanji name as it sounds (小泉 and 고이즈미, 靖国 and 야스쿠니). Between an
+English item and the others, words one headline says or means that the other item's lead
+means or says (`digest.language.glosses`) add one when there are two or more, each word
+counted once. Versions more than 12 hours apart need one more: the next day of a thread
+shares its cast and its figures.
 Like the rest of grouping it errs towards keeping items apart.
 """
 
@@ -26,7 +29,7 @@ from datetime import UTC
 from itertools import combinations
 
 from digest.language.anchors import COUNTRIES, Anchors, anchors
-from digest.language.glosses import english_words, meanings
+from digest.language.glosses import english_words, meanings, word_meanings
 from digest.language.sentences import sentence_spans
 from digest.language.sino import pieces, sino_words, words_shared
 from digest.models import ScoredItem
@@ -45,7 +48,12 @@ _WORDING_ALONE = (5, 0.4)
 _SIGNATURE = 3  # rarest Sino-Korean words of a headline that find candidate pairs
 _EVERYDAY = 0.02  # an English word in more than this share of the leads means nothing
 _MEANT = 2  # English words a Japanese or Korean lead means that the English lead has ...
-_MEANT_COUNTED = 2  # ... count one each past the first, at most this many
+# ... add one, never more: a thread's every report means them too (court, trial), so they
+# tip a pair its figures and names nearly link and never carry one
+_MEANT_COUNTED = 1
+
+
+_Senses = tuple[tuple[str, frozenset[str]], ...]
 
 
 def _marks(found: Anchors) -> frozenset[str]:
@@ -124,18 +132,29 @@ def _common(words: Sequence[frozenset[str]]) -> frozenset[str]:
 
 
 def _signatures(
-    index: dict[str, list[int]], kind: str, words: Sequence[Set[str]], cap: int
+    index: dict[str, list[int]],
+    kind: str,
+    words: Sequence[Sequence[Set[str]]],
+    langs: Sequence[str],
+    cap: int,
 ) -> None:
-    """Index each item under the `_SIGNATURE` rarest of its words that another item has too
-    (and no more than `cap` items)."""
+    """Index each item under the `_SIGNATURE` rarest of its words that an item in another
+    language has too (and no more than `cap` items). A word is a set of keys: one glossed
+    several ways (병합: merge, annex, meld) is one word, found under the rarest of them."""
     spread: dict[str, int] = defaultdict(int)
-    for item_words in words:
-        for word in item_words:
-            spread[word] += 1
+    spoken: dict[str, set[str]] = defaultdict(set)
+    for item_words, lang in zip(words, langs, strict=True):
+        for key in {k for word in item_words for k in word}:
+            spread[key] += 1
+            spoken[key].add(lang)
     for i, item_words in enumerate(words):
-        usable = sorted((spread[w], w) for w in item_words if 2 <= spread[w] <= cap)
-        for _, word in usable[:_SIGNATURE]:
-            index[kind + word].append(i)
+        best = set()
+        for word in item_words:
+            usable = [(spread[k], k) for k in word if spread[k] <= cap and len(spoken[k]) > 1]
+            if usable:
+                best.add(min(usable))
+        for _, key in sorted(best)[:_SIGNATURE]:
+            index[kind + key].append(i)
 
 
 def _hours(s: ScoredItem) -> float:
@@ -158,6 +177,9 @@ class CrossLinks:
         self.title_words: list[frozenset[str]] = []
         self.lead_words: list[frozenset[str]] = []
         self.openings: list[frozenset[str]] = []  # Sino words of the headline and first sentence
+        # each Japanese or Korean word with what it means (for English items, nothing)
+        self.title_senses: list[_Senses] = []
+        self.lead_senses: list[_Senses] = []
         for s in items if self.active else ():
             lang = s.item.lang or "en"
             lead = f"{s.item.title}\n{s.item.text[:_LEAD_CHARS]}"
@@ -167,6 +189,9 @@ class CrossLinks:
             self.title_words.append(title_words)
             self.lead_words.append(title_words | _words(s.item.text[:_LEAD_CHARS], lang))
             self.openings.append(opening_words(s.item.title, s.item.text, lang))
+            title_senses = word_meanings(s.item.title, lang)
+            self.title_senses.append(title_senses)
+            self.lead_senses.append(title_senses + word_meanings(s.item.text[:_LEAD_CHARS], lang))
         self.common = _common(self.lead_words) if self.active else _NONE
 
     def applies(self, i: int, j: int) -> bool:
@@ -187,9 +212,15 @@ class CrossLinks:
             {p for run in t.sino for p in pieces(run)} if lang == "ja" else t.sino
             for t, lang in zip(self.titles, self.langs, strict=True)
         ]
-        _signatures(index, "sino:", words, cap)
+        _signatures(index, "sino:", [[{w} for w in item] for item in words], self.langs, cap)
         # ... and a headline and its English version what the one means and the other says
-        _signatures(index, "meant:", self.title_words, cap)
+        meant = [
+            [{w} for w in said] if lang == "en" else [means for _, means in senses]
+            for said, senses, lang in zip(
+                self.title_words, self.title_senses, self.langs, strict=True
+            )
+        ]
+        _signatures(index, "meant:", meant, self.langs, cap)
         pairs = {
             (i, j)
             for members in index.values()
@@ -199,18 +230,29 @@ class CrossLinks:
         }
         return sorted(pairs)
 
-    def _meant(self, i: int, j: int) -> frozenset[str]:
-        """English words that one headline has or means and the other item's lead has or
-        means (one of the two is English), less the period's everyday words; none unless the
-        two headlines share one of them."""
+    def _meant(self, i: int, j: int) -> int:
+        """How many words one headline has or means that the other item's lead has or means
+        (one of the two is English), less the period's everyday words; none unless the two
+        headlines share one of them. Each word counts once on either side: a Korean word
+        glossed "death, dead, fatal" is one word, as is an English one two Korean words mean."""
         if "en" not in (self.langs[i], self.langs[j]) or self.langs[i] == self.langs[j]:
-            return _NONE
+            return 0
         if not (self.title_words[i] & self.title_words[j]) - self.common:
-            return _NONE
-        shared = (self.title_words[i] & self.lead_words[j]) | (
-            self.title_words[j] & self.lead_words[i]
-        )
-        return shared - self.common
+            return 0
+        e, k = (i, j) if self.langs[i] == "en" else (j, i)
+        said_title = self.title_words[e] - self.common
+        said_lead = self.lead_words[e] - self.common
+        stems = (said_lead & self.title_words[k]) | (said_title & self.lead_words[k])
+        words = {
+            w
+            for senses, said in (
+                (self.title_senses[k], said_lead),
+                (self.lead_senses[k], said_title),
+            )
+            for w, means in senses
+            if means & said
+        }
+        return min(len(stems), len(words))
 
     def _spelt(self, i: int, j: int) -> bool:
         """Does a Japanese headline's kanji name appear spelt in the Korean lead, or the other
@@ -232,7 +274,7 @@ class CrossLinks:
         if _disagree(ta, tb):
             return 0, 1  # the year's close is not the day's opening, 179 is not 180
         near = abs(self.when[i] - self.when[j]) <= _NEAR_HOURS
-        meant = len(self._meant(i, j)) if near else 0  # a thread's next day shares its words
+        meant = self._meant(i, j) if near else 0  # a thread's next day shares its words
         if not (_meet(ta, b) or _meet(tb, a) or meant >= _MEANT or self._spelt(i, j)):
             return 0, 1  # what they share must be in one of the headlines: the event, not a detail
         weight = (

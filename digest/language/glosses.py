@@ -1,17 +1,19 @@
-"""What Japanese and Korean words mean in English, from JMdict (the `jamdict-data` package).
+"""What Japanese and Korean words mean in English: JMdict (the `jamdict-data` package), and for
+Korean the project's glossary of news words first (`digest.language.korean_news`).
 
 A Korean or Japanese version of a report and the English one share hardly a figure when the
 report is about words: a resignation, trials merged, a fee waived. JMdict, the free
 Japanese-English dictionary, gives each Japanese word its English glosses (弾道: trajectory,
 ballistic; ロケット: rocket). Korean writes the same Sino words in Hangul, so each kanji word's
 Korean reading (`digest.language.sino`) leads to the same glosses (탄도 -> 弾道 -> ballistic),
-kept only where one dictionary word reads so (사고 is 事故 and 思考: neither is kept).
+kept only where one dictionary word reads so (수도 is 首都 and 水道: neither is kept), unless
+the glossary gives the word's sense in news (사고, 事故 and not 思考: accident).
 
 Only the dictionary's common words (marked frequent in news or everyday use) and the first two
 senses of each are used: the usual meanings, not every figurative one. Glosses and English text
 are cut to stems alike ("exported", "exports": export). The dictionary is a 310 MB SQLite file
 in its package, opened read-only the first time a Japanese or Korean item is compared with an
-English one; English alone never opens it, and without the package nothing is meant.
+English one; English alone never opens it, and without the package only the glossary means.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ import sqlite3
 from collections import defaultdict
 from functools import lru_cache
 
+from digest.language.korean_news import korean_glossary
 from digest.language.morphemes import korean_stems
 from digest.language.sino import hangul_reading
 
-__all__ = ["english_words", "meanings"]
+__all__ = ["english_words", "meanings", "word_meanings"]
 
 _KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]{2,}")
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
@@ -33,6 +36,7 @@ _WORD = re.compile(r"[a-z]{3,}")
 _BRACKETS = re.compile(r"\([^)]*\)")
 _COMMON_TAGS = ("news1", "news2", "ichi1", "ichi2", "spec1", "spec2", "gai1", "gai2")
 _SENSES = 2
+_LONGEST = 7  # syllables of the longest word a Korean word is looked up as (배타적경제수역)
 # Words that name no event: grammar, and (the last lines) what nearly every report of the
 # period's news says: its countries, offices, currencies.
 _STOP_TEXT = """
@@ -141,16 +145,20 @@ def _dictionary() -> _Dictionary | None:
     return _Dictionary(str(JAMDICT_DB_PATH))
 
 
-def _segments(stem: str, readings: dict[str, str]) -> list[str]:
-    """The dictionary words a Korean word is made of, longest first from its start: 정상회담
-    -> 정상 + 회담, 발표했다 -> 발표. Past syllables no word reads (a verb's ending, a native
-    word or a loanword: 비자수수료, visa fees), only a word of three syllables or more is
-    taken: two syllables read as a Sino word by chance too often (빨래, 그만)."""
+def _segments(stem: str, readings: dict[str, str], curated: dict[str, str]) -> list[str]:
+    """The words a Korean word is made of, longest first from its start: 정상회담 -> 정상회담
+    (the glossary's) and 발표했다 -> 발표 (JMdict's reading). Past syllables no word reads (a
+    verb's ending, a native word or a loanword: 비자수수료, visa fees), a reading is taken only
+    of three syllables or more: two syllables read as a Sino word by chance too often (빨래,
+    그만); the glossary's words, chosen for news, are taken at any length from two."""
+    if stem in curated:
+        return [stem]  # a whole word, even of one syllable (빚, debt)
     out, start, shortest = [], 0, 2
     while start < len(stem) - 1:
-        for end in range(min(len(stem), start + 4), start + shortest - 1, -1):
-            if stem[start:end] in readings:
-                out.append(stem[start:end])
+        for end in range(min(len(stem), start + _LONGEST), start + 1, -1):
+            piece = stem[start:end]
+            if piece in curated or (end - start >= shortest and piece in readings):
+                out.append(piece)
                 start = end
                 break
         else:
@@ -161,34 +169,55 @@ def _segments(stem: str, readings: dict[str, str]) -> list[str]:
 @lru_cache(maxsize=20_000)
 def meanings(text: str, lang: str) -> frozenset[str]:
     """The English stems that the Japanese or Korean words of `text` mean; empty for English
-    (see `english_words`) and when the dictionary is not installed."""
-    if lang not in ("ja", "ko"):
-        return frozenset()
-    dictionary = _dictionary()
+    (see `english_words`); Japanese needs JMdict installed, Korean has the glossary too."""
+    return frozenset(stem for _, stems in word_meanings(text, lang) for stem in stems)
+
+
+@lru_cache(maxsize=20_000)
+def word_meanings(text: str, lang: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each Japanese or Korean word of `text` that means something, with the English stems it
+    means: one word glossed "death, dead, fatal" is still one word the two versions share."""
+    if lang == "ko":
+        found = ((stem, _korean_word(stem)) for stem in korean_stems(text))
+        return tuple((word, stems) for word, stems in dict(found).items() if stems)
+    dictionary = _dictionary() if lang == "ja" else None
     if dictionary is None:
-        return frozenset()
-    out: set[str] = set()
-    if lang == "ja":
-        for run in (*_KANJI_RUN.findall(text), *_KATAKANA_RUN.findall(text)):
-            if run in dictionary.forms:
-                out.update(dictionary.forms[run].split())
-                continue
-            for k in range(len(run) - 1):  # 輸出契約: 輸出 and 契約
-                out.update(dictionary.forms.get(run[k : k + 2], "").split())
-    else:
-        for stem in korean_stems(text):
-            out |= _korean_word(stem)
-    return frozenset(out)
+        return ()
+    out: dict[str, frozenset[str]] = {}
+    for run in (*_KANJI_RUN.findall(text), *_KATAKANA_RUN.findall(text)):
+        if run in dictionary.forms:
+            out[run] = frozenset(dictionary.forms[run].split())
+            continue
+        for k in range(len(run) - 1):  # 輸出契約: 輸出 and 契約
+            if glossed := dictionary.forms.get(run[k : k + 2]):
+                out[run[k : k + 2]] = frozenset(glossed.split())
+    return tuple(out.items())
+
+
+@lru_cache(maxsize=1)
+def _curated() -> dict[str, str]:
+    """The glossary's Korean forms with their meanings cut to stems as JMdict's glosses are."""
+    return {
+        form: " ".join(sorted(_stems(english) - _GENERIC))
+        for form, english in korean_glossary().items()
+    }
 
 
 @lru_cache(maxsize=50_000)
 def _korean_word(stem: str) -> frozenset[str]:
-    """What one Korean word means (a headline's words recur in its lead and in other items)."""
-    dictionary = _dictionary()
-    if dictionary is None or stem in _NATIVE:
+    """What one Korean word means (a headline's words recur in its lead and in other items):
+    the glossary's sense where it has the word, else JMdict's through the kanji reading."""
+    if stem in _NATIVE:
         return frozenset()
-    readings = dictionary.readings
-    return frozenset(" ".join(readings[word] for word in _segments(stem, readings)).split())
+    dictionary = _dictionary()
+    readings = dictionary.readings if dictionary is not None else {}
+    curated = _curated()
+    return frozenset(
+        " ".join(
+            curated[word] if word in curated else readings[word]
+            for word in _segments(stem, readings, curated)
+        ).split()
+    )
 
 
 @lru_cache(maxsize=20_000)
