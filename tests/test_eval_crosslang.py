@@ -90,6 +90,9 @@ def test_pairs_are_scored_alone_and_among_their_periods_items(tmp_path: Path) ->
     assert result.stdout.splitlines() == [
         "pairs.jsonl: alone found 2/2, wrong 0/1; in context found 2/2, wrong 0/1",
         "mislabelled.jsonl: alone found 0/0, wrong 1/1; in context found 0/0, wrong 1/1",
+        # more than one set: the totals, and each pair of languages (here only one)
+        "all pairs, every set: alone found 2/2, wrong 1/2; in context found 2/2, wrong 1/2",
+        "ja/ko pairs, every set: alone found 2/2, wrong 1/2; in context found 2/2, wrong 1/2",
     ]
 
 

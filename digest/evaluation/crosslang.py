@@ -97,20 +97,32 @@ def _read_shared(folder: Path) -> dict[str, list[ScoredItem]]:
     return files
 
 
+Scores = dict[str, tuple[PairScore, PairScore]]
+
+
 def score_pairs(
     rows: Iterable[dict[str, object]], periods: Sequence[_Period], hours: float
-) -> tuple[PairScore, PairScore]:
-    """(alone, in context) for labelled pairs {"a", "b", "same"}."""
-    alone, context = PairScore(), PairScore()
+) -> Scores:
+    """(alone, in context) for labelled pairs {"a", "b", "same"}: all of them under "", and
+    those of each pair of languages under its name ("en/ko", "ja/ko")."""
+    scores: Scores = {}
     for row in rows:
         a, b, same = str(row["a"]), str(row["b"]), bool(row["same"])
         period = next((p for p in periods if a in p.index and b in p.index), None)
         if period is None:
             raise UsageError(f"pair {a} / {b}: not both in one shared file")
-        together = linked_alone(period.items[period.index[a]], period.items[period.index[b]], hours)
-        alone = _tally(alone, same, together)
-        context = _tally(context, same, period.linked(a, b))
-    return alone, context
+        x, y = period.items[period.index[a]], period.items[period.index[b]]
+        together, in_context = linked_alone(x, y, hours), period.linked(a, b)
+        for key in ("", "/".join(sorted((x.item.lang or "en", y.item.lang or "en")))):
+            alone, context = scores.get(key, (PairScore(), PairScore()))
+            scores[key] = (_tally(alone, same, together), _tally(context, same, in_context))
+    return scores
+
+
+def _add(x: PairScore, y: PairScore) -> PairScore:
+    return PairScore(
+        x.found + y.found, x.same + y.same, x.wrong + y.wrong, x.different + y.different
+    )
 
 
 def _tally(score: PairScore, same: bool, linked: bool) -> PairScore:
@@ -221,9 +233,18 @@ def crosslang_command(folder: Path, pair_files: tuple[Path, ...], anchor_file: P
     files = _read_shared(folder)
     if pair_files:
         periods = [_Period(items, hours) for items in files.values()]
+        totals: Scores = {}
         for path in pair_files:
-            alone, context = score_pairs((row for _, row in json_rows(path)), periods, hours)
+            scores = score_pairs((row for _, row in json_rows(path)), periods, hours)
+            alone, context = scores[""] if scores else (PairScore(), PairScore())
             click.echo(f"{path.name}: alone {alone.line()}; in context {context.line()}")
+            for key, (a, c) in scores.items():
+                was_a, was_c = totals.get(key, (PairScore(), PairScore()))
+                totals[key] = (_add(was_a, a), _add(was_c, c))
+        if len(pair_files) > 1:  # where the misses are: each pair of languages, all sets
+            for key, (alone, context) in sorted(totals.items()):
+                label = f"{key or 'all'} pairs, every set"
+                click.echo(f"{label}: alone {alone.line()}; in context {context.line()}")
     if anchor_file is not None:
         rows = [row for _, row in json_rows(anchor_file)]
         click.echo(f"{anchor_file.name}: {score_anchors(rows, files, settings).line()}")
