@@ -43,6 +43,14 @@ class PairScore:
     def line(self) -> str:
         return f"found {self.found}/{self.same}, wrong {self.wrong}/{self.different}"
 
+    def __add__(self, other: PairScore) -> PairScore:
+        return PairScore(
+            self.found + other.found,
+            self.same + other.same,
+            self.wrong + other.wrong,
+            self.different + other.different,
+        )
+
 
 def shared_item(row: dict[str, str]) -> ScoredItem:
     """An item of the shared Japanese and Korean files; a bare date is noon in Seoul and Tokyo."""
@@ -117,12 +125,6 @@ def score_pairs(
             alone, context = scores.get(key, (PairScore(), PairScore()))
             scores[key] = (_tally(alone, same, together), _tally(context, same, in_context))
     return scores
-
-
-def _add(x: PairScore, y: PairScore) -> PairScore:
-    return PairScore(
-        x.found + y.found, x.same + y.same, x.wrong + y.wrong, x.different + y.different
-    )
 
 
 def _tally(score: PairScore, same: bool, linked: bool) -> PairScore:
@@ -240,7 +242,7 @@ def crosslang_command(folder: Path, pair_files: tuple[Path, ...], anchor_file: P
             click.echo(f"{path.name}: alone {alone.line()}; in context {context.line()}")
             for key, (a, c) in scores.items():
                 was_a, was_c = totals.get(key, (PairScore(), PairScore()))
-                totals[key] = (_add(was_a, a), _add(was_c, c))
+                totals[key] = (was_a + a, was_c + c)
         if len(pair_files) > 1:  # where the misses are: each pair of languages, all sets
             for key, (alone, context) in sorted(totals.items()):
                 label = f"{key or 'all'} pairs, every set"
