@@ -133,7 +133,9 @@ class LoopbackServer:
 
         self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(pace.SHUTDOWN_POLL,), daemon=True
+        )
 
     @property
     def base(self) -> str:

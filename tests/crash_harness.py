@@ -77,7 +77,9 @@ class FeedServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.httpd.serve_forever, args=(pace.SHUTDOWN_POLL,), daemon=True
+        ).start()
 
     def url(self, number: int) -> str:
         host, port = self.httpd.server_address[:2]

@@ -10,6 +10,8 @@ import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pace
+
 TRICKLE = 0.5  # seconds between the bytes of /trickle and /trickle-head: under a read timeout
 ABOUT = "<description>Japan and North Korea held talks on the abduction issue.</description>"
 
@@ -100,7 +102,9 @@ class HostileServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(pace.SHUTDOWN_POLL,), daemon=True
+        )
         self.thread.start()
 
     def url(self, path: str) -> str:

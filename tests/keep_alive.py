@@ -14,6 +14,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pace
+
 
 class KeepAlive(SimpleHTTPRequestHandler):
     """Files from `directory`; the connection stays open between requests."""
@@ -46,7 +48,9 @@ def keep_alive_servers(
         running = [QuietServer(("127.0.0.1", 0), serve) for _ in range(count)]
         for server in running:
             server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(
+                target=server.serve_forever, args=(pace.SHUTDOWN_POLL,), daemon=True
+            ).start()
         try:
             yield [f"http://127.0.0.1:{s.server_address[1]}" for s in running]
         finally:

@@ -20,6 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
+# How often a test's HTTP server (socketserver's serve_forever) looks whether shutdown() was
+# asked: its default, half a second, was spent by each test that stops a server, as it stopped.
+SHUTDOWN_POLL = 0.02
+
 MOST = 10.0  # a guard, however loaded the machine, waits at most this many times its quiet bound
 
 _at_start = 1.0

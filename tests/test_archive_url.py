@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlparse
 
 import lxml.etree
 import lxml.html
+import pace
 import pytest
 from click.testing import CliRunner
 from mail_editions import make_config, make_edition
@@ -58,7 +59,9 @@ class Published:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(folder)))
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(pace.SHUTDOWN_POLL,), daemon=True
+        )
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/pub/"
 
     def status(self, url: str) -> int:

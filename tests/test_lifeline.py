@@ -65,7 +65,7 @@ class SlowFeeds:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        Thread(target=self.httpd.serve_forever, daemon=True).start()
+        Thread(target=self.httpd.serve_forever, args=(pace.SHUTDOWN_POLL,), daemon=True).start()
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_port}{path}"

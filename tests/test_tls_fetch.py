@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pace
 import pytest
 from smtp import make_certificate
 
@@ -55,7 +56,7 @@ def https_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(pace.SHUTDOWN_POLL,), daemon=True)
     thread.start()
     try:
         yield f"https://127.0.0.1:{httpd.server_address[1]}/feed", cert
