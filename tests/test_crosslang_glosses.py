@@ -3,13 +3,16 @@ dictionary), and how grouping counts the words a version and its English one mea
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 
 import pytest
 
 from digest.editorial.crosslang import CrossLinks
 from digest.language import glosses
 from digest.language.glosses import english_words, meanings
+from digest.language.korean_news import korean_glossary
 from digest.models import Item, Origin, Relevance, ScoredItem
 
 pytest.importorskip("jamdict_data", reason="JMdict (jamdict-data) is not installed")
@@ -113,3 +116,17 @@ def test_one_word_meant_alike_is_not_a_story() -> None:
         "en",
     )
     assert CrossLinks([KOREAN, other], 36.0).link(0, 1) == 0
+
+
+def test_the_glossary_file_is_well_formed() -> None:
+    """Every line of korean_news.txt is Hangul forms, a bar and plain English words; a form
+    whose words are all everyday ones (경찰: police) means nothing, as JMdict's would."""
+    text = resources.files("digest.language").joinpath("korean_news.txt").read_text("utf-8")
+    hangul = re.compile(r"[\uac00-\ud7a3]+")
+    senses = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(senses) > 1000
+    for line in senses:
+        forms, english = line.split("|")  # exactly one bar
+        assert all(hangul.fullmatch(f) for f in forms.split()), line
+        assert re.fullmatch(r"[a-z]+( [a-z]+)*", english.strip()), line
+    assert not meanings("경찰", "ko") and "police" in korean_glossary()["경찰"]
