@@ -128,12 +128,7 @@ def score_pairs(
 
 
 def _tally(score: PairScore, same: bool, linked: bool) -> PairScore:
-    return PairScore(
-        score.found + (same and linked),
-        score.same + same,
-        score.wrong + (linked and not same),
-        score.different + (not same),
-    )
+    return score + PairScore(same and linked, same, linked and not same, not same)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 JMdict (`digest.language.glosses`) reaches a Korean word only through a kanji word read
 alike, so it misses the native words that carry a headline (숨지다, died; 늘다, rose; 몰리다,
-flock) and every Sino word whose reading several kanji words share (사고 is 事故 and 思考,
-공장 工場 and 工匠), whose usual sense in news is then lost with the rest.
+flock) and every Sino word whose reading several kanji words share (사고 is 事故 and 思考),
+whose usual sense in news is then lost with the rest.
 `korean_news.txt` gives that usual sense for the words of Korean news, beat by beat: each line
 is a word's Korean forms (a noun, or a verb's stem as headlines bend it: 숨진 숨져 숨졌), a bar,
 and the English words a wire's English service would use. It was written for the project by
